@@ -170,28 +170,23 @@ class _Parser:
 
     def _directives(self) -> int:
         """Parse the directive block at the top; returns the index of the first other line."""
-        seen: dict[str, Directive] = {}
         i = 0
         for i, line in enumerate(self.lines):
             m = _DIRECTIVE_RE.match(line)
             if not m or m.group(1).lower() not in KNOWN_DIRECTIVES:
                 return i
             name, value = m.group(1).lower(), m.group(2)
-            if name in seen:
+            if name in self.df.directives:
                 self.error(i + 1, 1, f"only one {name} parser directive can be used")
                 return i + 1
             if name == "escape":
                 if value not in ("\\", "`"):
                     self.error(i + 1, 1, f"invalid escape token '{value}' does not match ` or \\")
                     value = "\\"
-                self.escape = value
-            seen[name] = Directive(name, value, i + 1)
+                self.escape = self.df.escape = value
+            self.df.directives[name] = Directive(name, value, i + 1)
             self.df.comments.append(Comment(i + 1, 1, line[1:].strip()))
-        else:
-            i = len(self.lines)
-        self.df.directives = seen
-        self.df.escape = self.escape
-        return i
+        return len(self.lines)
 
     # -- one instruction -----------------------------------------------------------------
     def _instruction(self, line: str, smap: SourceMap, start: int, end: int,

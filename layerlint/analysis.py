@@ -1,0 +1,161 @@
+"""Everything a rule may read about one Dockerfile, computed once and lazily.
+
+Rules get a ``Context``: the parsed file, the instruction graph, the shell parse of every RUN
+(with offsets mapped back to file positions), the build context's ``.dockerignore`` and the
+cache model.  Nothing here knows about reports or front ends.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any, Iterator, Optional
+
+from .graph import Graph, Stage, Step
+from .syntax.model import Dockerfile, Heredoc, Instruction, Span
+
+POSIX_SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "ksh", "mksh", "busybox"})
+
+
+@dataclass(slots=True)
+class RunScript:
+    """A shell script that a RUN executes, with a way back to file positions."""
+    instr: Instruction  # the RUN (the trigger, for ONBUILD RUN)
+    owner: Instruction  # the instruction in the file (ONBUILD or the RUN itself)
+    text: str
+    parsed: Any  # layerlint.shell.Script
+    heredoc: Optional[Heredoc] = None
+    _base: int = 0  # offset of ``text`` in instr.line (line scripts)
+
+    def span(self, start: int, end: int) -> Span:
+        if self.heredoc is None:
+            return self.instr.span_of(self._base + start, self._base + end)
+        return _body_span(self.text, self.heredoc.body_line, start, end)
+
+    def word_span(self, word) -> Span:
+        return self.span(word.start, word.end)
+
+    @property
+    def commands(self):
+        return self.parsed.commands
+
+
+def _body_span(text: str, first_line: int, start: int, end: int) -> Span:
+    def pos(off: int) -> tuple[int, int]:
+        off = max(0, min(off, len(text)))
+        nl = text.rfind("\n", 0, off)
+        return first_line + text.count("\n", 0, off), off - (nl + 1) + 1
+    l1, c1 = pos(start)
+    if end <= start:
+        return Span(l1, c1, l1, c1)
+    l2, c2 = pos(end - 1)
+    return Span(l1, c1, l2, c2 + 1)
+
+
+def _shell_name(argv0: str) -> str:
+    return os.path.basename(argv0.strip())
+
+
+def _shebang_shell(line: str) -> str:
+    """``#!/usr/bin/env bash`` -> ``bash``."""
+    parts = [p for p in line[2:].split() if not p.startswith("-")]
+    if not parts:
+        return ""
+    name = _shell_name(parts[0])
+    if name == "env" and len(parts) > 1:
+        name = _shell_name(parts[1])
+    return name
+
+
+class Context:
+    def __init__(self, df: Dockerfile, graph: Graph, path: str, options: Optional[dict] = None,
+                 context_dir: Optional[str] = None) -> None:
+        self.df = df
+        self.graph = graph
+        self.path = path
+        self.options: dict[str, Any] = options or {}  # the current rule's options
+        self.context_dir = context_dir
+        self._scripts: dict[int, list[RunScript]] = {}
+        self._dockerignore: Any = False
+        self._cache_model: Any = None
+
+    # -- instructions --------------------------------------------------------------------
+    def instructions(self, keyword: Optional[str] = None, effective: bool = True) -> Iterator[Instruction]:
+        """All instructions (ONBUILD triggers included, as their trigger when ``effective``)."""
+        for instr in self.df.instructions:
+            eff = instr.effective if effective else instr
+            if keyword is None or eff.keyword == keyword:
+                yield eff
+
+    def step(self, instr: Instruction) -> Optional[Step]:
+        owner = instr.parent or instr
+        return self.graph.step_for(owner)
+
+    def stage_of(self, instr: Instruction) -> Optional[Stage]:
+        return self.graph.stage_of(instr.parent or instr)
+
+    # -- shell ---------------------------------------------------------------------------
+    def scripts(self, instr: Instruction) -> list[RunScript]:
+        """The shell scripts a RUN executes: its command line and any heredoc it feeds a shell."""
+        instr = instr.effective
+        key = id(instr)
+        if key in self._scripts:
+            return self._scripts[key]
+        out: list[RunScript] = []
+        if instr.keyword == "RUN" and instr.exec_form is None and not self._non_posix_shell(instr):
+            from . import shell
+            owner = instr.parent or instr
+            text = instr.args_text
+            parsed = shell.parse(text)
+            out.append(RunScript(instr, owner, text, parsed, None, instr.args_offset))
+            for h in instr.heredocs:
+                if self._heredoc_is_shell(instr, h, parsed):
+                    out.append(RunScript(instr, owner, h.body, shell.parse(h.body), h))
+        self._scripts[key] = out
+        return out
+
+    def commands(self, instr: Instruction):
+        """(script, command) for every simple command a RUN executes."""
+        for sc in self.scripts(instr):
+            for cmd in sc.parsed.commands:
+                yield sc, cmd
+
+    def _non_posix_shell(self, instr: Instruction) -> bool:
+        step = self.step(instr)
+        if step is None or not step.state.shell:
+            return False
+        return _shell_name(step.state.shell[0]).lower().removesuffix(".exe") not in POSIX_SHELLS
+
+    def _heredoc_is_shell(self, instr: Instruction, h: Heredoc, parsed) -> bool:
+        first = h.body.lstrip("\t").split("\n", 1)[0]
+        if first.startswith("#!"):
+            return _shebang_shell(first) in POSIX_SHELLS
+        words = [w.text for w in instr.words]
+        if all(w.startswith("<<") or w.lstrip("0123456789").startswith("<<") for w in words):
+            return True  # a lone heredoc is the script itself
+        for cmd in parsed.commands:
+            for op, target in cmd.redirects:
+                if "<<" in op and target is not None and target.value == h.name:
+                    return bool(cmd.words) and _shell_name(cmd.words[0].value) in POSIX_SHELLS
+        return False
+
+    # -- build context -------------------------------------------------------------------
+    @property
+    def dockerignore(self):
+        """The Dockerignore that applies (None when there is no context or no file)."""
+        if self._dockerignore is False:
+            self._dockerignore = None
+            if self.context_dir is not None:
+                from .dockerignore import DockerignoreError, load_for
+                try:
+                    self._dockerignore = load_for(self.path, self.context_dir)
+                except (DockerignoreError, OSError):
+                    self._dockerignore = None
+        return self._dockerignore
+
+    @property
+    def cache_model(self):
+        if self._cache_model is None:
+            from .cache_model import build_model
+            self._cache_model = build_model(self.graph, context_dir=self.context_dir,
+                                            dockerfile_path=self.path)
+        return self._cache_model

@@ -1,0 +1,230 @@
+"""Command line: ``layerlint [OPTIONS] PATH...`` plus ``rules``, ``rule CODE`` and ``explain``.
+
+A thin front end: it gathers settings, finds files, calls ``lint`` and hands the results to a
+report.  Heavy modules are imported inside the commands that need them.
+"""
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from . import __version__
+
+FAIL_LEVELS = ("error", "warning", "info", "style", "none")
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+class _DefaultToCheck(click.Group):
+    """``layerlint PATH`` means ``layerlint check PATH`` (like hadolint), subcommands stay."""
+
+    def parse_args(self, ctx, args):
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
+            args = ["check", *args]
+        elif not args:
+            args = ["check"]
+        return super().parse_args(ctx, args)
+
+
+@click.group(cls=_DefaultToCheck, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="layerlint", message="%(prog)s %(version)s")
+def main() -> None:
+    """layerlint: a Dockerfile linter that knows how BuildKit builds and caches.
+
+    \b
+    layerlint Dockerfile            lint files or directories (same as `layerlint check`)
+    layerlint rules                 list every rule
+    layerlint rule LL101            explain one rule
+    layerlint explain Dockerfile    show layers and what invalidates each step's cache
+    """
+
+
+def _split_list(values) -> list[str]:
+    out: list[str] = []
+    for v in values:
+        out += [x.strip() for x in v.split(",") if x.strip()]
+    return out
+
+
+def _build_args(values) -> dict[str, str]:
+    out = {}
+    for v in values:
+        if "=" not in v:
+            # docker build --build-arg NAME takes the value from the environment
+            if v in os.environ:
+                out[v] = os.environ[v]
+            continue
+        k, val = v.split("=", 1)
+        out[k] = val
+    return out
+
+
+def _use_color(no_color: bool) -> bool:
+    if no_color or os.environ.get("NO_COLOR"):
+        return False
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _write_stdout(text: str) -> None:
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # `layerlint ... | head -1`: the reader left; exit quietly
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(EXIT_OK)
+
+
+def _fail(message: str) -> None:
+    click.echo(f"layerlint: error: {message}", err=True)
+    sys.exit(EXIT_ERROR)
+
+
+@main.command("check")
+@click.argument("paths", nargs=-1, type=click.Path(allow_dash=True))
+@click.option("--format", "formats", multiple=True, type=click.Choice(
+    ["tty", "json", "sarif", "github", "gitlab", "checkstyle", "junit"]),
+    help="Report format (repeatable; pairs with -o). Default: tty.")
+@click.option("-o", "--output", "outputs", multiple=True, type=click.Path(dir_okay=False),
+              help="Write a report to FILE (atomically). With N formats give N files, or N-1 to print the first.")
+@click.option("--select", multiple=True, help="Only these rules (codes, prefixes, names, DLxxxx or BuildKit names; comma-separated).")
+@click.option("--extend-select", multiple=True, help="Add rules to the selected set (e.g. opt-in rules).")
+@click.option("--ignore", multiple=True, help="Never report these rules.")
+@click.option("--fail-on", type=click.Choice(FAIL_LEVELS), default=None,
+              help="Exit 1 when a finding is at or above this level (default: info).")
+@click.option("--build-arg", "build_args", multiple=True, metavar="NAME=VALUE", help="Build arg used to resolve ARGs (repeatable).")
+@click.option("--target", default=None, help="Stage to lint as the build target (default: the last).")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
+              help="Config file (default: nearest .layerlint.toml or pyproject.toml [tool.layerlint]).")
+@click.option("--stdin-filename", default=None, help="Name to report for '-' (stdin).")
+@click.option("--no-color", is_flag=True, help="Plain output (also NO_COLOR=1).")
+@click.option("-q", "--quiet", is_flag=True, help="Only findings, no code frames or summary.")
+@click.option("--shellcheck/--no-shellcheck", default=None, help="Run ShellCheck on RUN scripts.")
+@click.option("--jobs", "-j", type=int, default=0, help="Processes for large batches (0: automatic).")
+def check_command(paths, formats, outputs, select, extend_select, ignore, fail_on, build_args, target,
+                  config_path, stdin_filename, no_color, quiet, shellcheck, jobs):
+    """Lint Dockerfiles (files, directories, or - for stdin)."""
+    from .config import ConfigError, Settings, find_config, load_config
+    formats = list(formats) or ["tty"]
+    if outputs and len(outputs) not in (len(formats), len(formats) - 1):
+        _fail(f"{len(outputs)} output file(s) for {len(formats)} format(s): give one file per format, "
+              "or one fewer to print the first format")
+    if not paths:
+        if sys.stdin is not None and not sys.stdin.isatty():
+            paths = ("-",)
+        else:
+            _fail("no paths given (try: layerlint Dockerfile)")
+    # settings: defaults < config file < command line
+    try:
+        cfg_file = config_path or find_config(next((p for p in paths if p != "-"), os.getcwd()))
+        settings = load_config(cfg_file) if cfg_file else Settings()
+    except ConfigError as exc:
+        _fail(str(exc))
+    if select:
+        settings.select = _split_list(select)
+    settings.extend_select += _split_list(extend_select)
+    settings.ignore += _split_list(ignore)
+    if fail_on:
+        settings.fail_on = fail_on
+    settings.build_args.update(_build_args(build_args))
+    if target:
+        settings.target = target
+    if shellcheck is not None:
+        settings.shellcheck = shellcheck
+    from .config import _known_selector
+    for sel in settings.ignore + (settings.select or []) + settings.extend_select:
+        if not _known_selector(sel) and not sel.upper().startswith(("DL", "SC")):
+            from .rules import by_buildkit_name
+            if sel.lower() not in by_buildkit_name():
+                _fail(f"unknown rule selector '{sel}' (see `layerlint rules`)")
+
+    from .runner import run_paths
+    results = run_paths(paths, settings, stdin_filename=stdin_filename, jobs=jobs)
+
+    from .report import ReportOptions, render
+    opts = ReportOptions(color=False, quiet=quiet, fail_on=settings.fail_on, tool_version=__version__)
+    to_stdout = formats[0] if len(outputs) < len(formats) else None
+    for fmt, path in zip(formats[1:] if to_stdout else formats, outputs):
+        from .fsutil import write_atomic
+        try:
+            write_atomic(path, render(fmt, results, opts))
+        except OSError as exc:
+            click.echo(f"layerlint: error: cannot write {path}: {exc.strerror or exc}", err=True)
+            sys.exit(EXIT_ERROR)
+    if to_stdout:
+        opts.color = to_stdout == "tty" and _use_color(no_color)
+        text = render(to_stdout, results, opts)
+        _write_stdout(text)
+    sys.exit(exit_code(results, settings.fail_on))
+
+
+def exit_code(results, fail_on: str) -> int:
+    from .findings import SEVERITY_RANK
+    if any(r.errors for r in results):
+        return EXIT_ERROR
+    if fail_on == "none":
+        return EXIT_OK
+    threshold = SEVERITY_RANK[fail_on]
+    if any(SEVERITY_RANK[f.severity] >= threshold for r in results for f in r.findings):
+        return EXIT_FINDINGS
+    return EXIT_OK
+
+
+@main.command("rules")
+@click.option("--format", "fmt", type=click.Choice(["tty", "json", "markdown"]), default="tty")
+@click.option("--all", "show_all", is_flag=True, help="Also list opt-in rules (they are listed by default, marked).")
+def rules_command(fmt, show_all):
+    """List every rule: code, severity, summary, hadolint / BuildKit equivalents."""
+    from .rules import all_rules
+    rules = list(all_rules().values())
+    if fmt == "json":
+        import json
+        _write_stdout(json.dumps([{
+            "code": r.code, "name": r.name, "severity": r.severity, "summary": r.summary,
+            "hadolint": list(r.hadolint), "buildkit": list(r.buildkit),
+            "enabled_by_default": r.enabled_by_default, "fixable": r.fixable} for r in rules], indent=2) + "\n")
+        return
+    if fmt == "markdown":
+        from .docs import rules_table
+        _write_stdout(rules_table(rules))
+        return
+    width = max(len(r.name) for r in rules)
+    lines = []
+    for r in rules:
+        eq = ", ".join(list(r.hadolint) + list(r.buildkit))
+        opt = "" if r.enabled_by_default else " (opt-in)"
+        fix = " [fix]" if r.fixable else ""
+        lines.append(f"{r.code}  {r.name:<{width}}  {r.severity:<7}  {r.summary}{opt}{fix}"
+                     + (f"  [{eq}]" if eq else ""))
+    _write_stdout("\n".join(lines) + "\n")
+
+
+@main.command("rule")
+@click.argument("code")
+def rule_command(code):
+    """Show a rule's documentation (code, name, hadolint DLxxxx or BuildKit check name)."""
+    from .rules import by_buildkit_name, by_hadolint_code, find_rule
+    rule = find_rule(code)
+    if rule is None:
+        matches = by_hadolint_code().get(code.upper()) or by_buildkit_name().get(code.lower())
+        if matches:
+            rule = matches[0]
+    if rule is None:
+        _fail(f"unknown rule '{code}' (see `layerlint rules`)")
+    from .docs import rule_markdown
+    text = rule_markdown(rule)
+    if _use_color(False):
+        from rich.console import Console
+        from rich.markdown import Markdown
+        Console().print(Markdown(text))
+    else:
+        _write_stdout(text)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

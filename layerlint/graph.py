@@ -1,0 +1,359 @@
+"""Instruction graph: stages, the edges between them, and the build state at every step.
+
+Built from the syntax layer only.  Follows BuildKit's dispatch (convert.go): global ARGs feed
+FROM lines only, ``ARG NAME`` re-imports a global inside a stage, ENV overrides ARG, every
+expansion in an instruction sees the state *before* it, and only stages reachable from the
+target are built.
+"""
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+from typing import Mapping, Optional
+
+from .syntax.expand import ExpandError, expand_with_unmatched
+from .syntax.model import Dockerfile, Instruction, Span, SyntaxProblem, Word
+
+PLATFORM_ARGS = {
+    "BUILDPLATFORM": "linux/amd64", "BUILDOS": "linux", "BUILDARCH": "amd64", "BUILDVARIANT": "",
+    "BUILDOSVERSION": "",
+    "TARGETPLATFORM": "linux/amd64", "TARGETOS": "linux", "TARGETARCH": "amd64", "TARGETVARIANT": "",
+    "TARGETOSVERSION": "",
+}
+# Passed to RUN by the builder without an ARG, and kept out of the cache key.
+PROXY_ARGS = frozenset("HTTP_PROXY http_proxy HTTPS_PROXY https_proxy FTP_PROXY ftp_proxy "
+                       "NO_PROXY no_proxy ALL_PROXY all_proxy".split())
+DEFAULT_SHELL = ["/bin/sh", "-c"]
+
+
+@dataclass(slots=True)
+class State:
+    """Build state that instructions change and later steps see."""
+    args: dict[str, Optional[str]] = field(default_factory=dict)  # None: declared, no value
+    env: dict[str, str] = field(default_factory=dict)  # this file's ENVs (the base image's are unknown)
+    user: Optional[str] = None
+    workdir: Optional[str] = None  # None: unknown (set by the base image)
+    shell: list[str] = field(default_factory=lambda: list(DEFAULT_SHELL))
+
+    def copy(self) -> "State":
+        return State(dict(self.args), dict(self.env), self.user, self.workdir, list(self.shell))
+
+    @property
+    def vars(self) -> dict[str, str]:
+        """What builder-side expansion (and a RUN's environment) sees: valued ARGs, then ENV."""
+        out = {k: v for k, v in self.args.items() if v is not None}
+        out.update(self.env)
+        return out
+
+
+@dataclass(slots=True)
+class Step:
+    """One instruction of a stage with the state the builder has just before it."""
+    instr: Instruction
+    stage: "Stage"
+    state: State
+
+    def expand(self, text: str) -> tuple[str, set[str]]:
+        return expand(text, self.state.vars, self.stage.graph.escape)
+
+
+@dataclass(slots=True)
+class Edge:
+    kind: str  # "from" | "copy" | "mount" | "onbuild"
+    ref: str  # as written (after expansion for FROM)
+    instr: Instruction
+    stage: Optional["Stage"]  # None: an external image / named context
+    word: Optional[Word] = None
+
+
+@dataclass(slots=True)
+class Stage:
+    graph: "Graph" = field(repr=False)
+    index: int
+    from_instr: Instruction
+    name: Optional[str]  # lower-cased
+    name_word: Optional[Word]
+    base: str  # expanded base reference
+    base_word: Optional[Word]
+    base_stage: Optional["Stage"]
+    platform: Optional[str]
+    steps: list[Step] = field(default_factory=list)
+    edges: list[Edge] = field(default_factory=list)
+    needed: bool = True
+    base_unresolved: set[str] = field(default_factory=set)  # vars in FROM with no value
+    end_state: State = field(default_factory=State)  # state after the stage's last instruction
+
+    @property
+    def label(self) -> str:
+        return self.name if self.name is not None else str(self.index)
+
+    @property
+    def is_scratch(self) -> bool:
+        return self.base_stage is None and self.base.lower() == "scratch"
+
+    @property
+    def root(self) -> "Stage":
+        """The first stage of the FROM chain (the one built from an image)."""
+        s = self
+        seen = set()
+        while s.base_stage is not None and id(s) not in seen:
+            seen.add(id(s))
+            s = s.base_stage
+        return s
+
+    @property
+    def image(self) -> str:
+        """The external image this stage is ultimately built on."""
+        return self.root.base
+
+    def step_for(self, instr: Instruction) -> Optional[Step]:
+        for s in self.steps:
+            if s.instr is instr:
+                return s
+        return None
+
+    def instructions(self) -> list[Instruction]:
+        return [self.from_instr] + [s.instr for s in self.steps]
+
+
+@dataclass
+class Graph:
+    dockerfile: Dockerfile
+    build_args: dict[str, str]
+    global_args: dict[str, Optional[str]]  # declared before the first FROM
+    global_arg_instrs: list[Instruction]
+    stages: list[Stage]
+    target: Optional[Stage]
+    errors: list[SyntaxProblem]
+    before_first_from: list[Instruction]  # non-ARG instructions before FROM (an error)
+    step_index: dict[int, Step] = field(default_factory=dict, repr=False)
+
+    @property
+    def escape(self) -> str:
+        return self.dockerfile.escape
+
+    def stage_by_name(self, name: str) -> Optional[Stage]:
+        name = name.lower()
+        for s in self.stages:
+            if s.name == name:
+                return s
+        return None
+
+    def stage_of(self, instr: Instruction) -> Optional[Stage]:
+        step = self.step_for(instr)
+        if step is not None:
+            return step.stage
+        for s in self.stages:
+            if s.from_instr is instr:
+                return s
+        return None
+
+    def step_for(self, instr: Instruction) -> Optional[Step]:
+        """The step of ``instr`` (None for FROM and global ARGs)."""
+        return self.step_index.get(id(instr))
+
+    @property
+    def final(self) -> Optional[Stage]:
+        return self.target
+
+    def steps(self):
+        for st in self.stages:
+            yield from st.steps
+
+
+def expand(text: str, env: Mapping[str, str], escape: str = "\\") -> tuple[str, set[str]]:
+    """Builder-side expansion that never raises: on a bad substitution the text is kept."""
+    try:
+        return expand_with_unmatched(text, env, escape)
+    except (ExpandError, RecursionError):
+        return text, set()
+
+
+def _word(instr: Instruction, idx: int) -> Optional[Word]:
+    return instr.words[idx] if idx < len(instr.words) else None
+
+
+def build_graph(df: Dockerfile, build_args: Optional[Mapping[str, str]] = None,
+                target: Optional[str] = None) -> Graph:
+    build_args = dict(build_args or {})
+    g = Graph(df, build_args, {}, [], [], None, [], [])
+    esc = df.escape
+    global_vals: dict[str, str] = {k: build_args.get(k, v) for k, v in PLATFORM_ARGS.items()}
+    current: Optional[Stage] = None
+    state = State()
+    for instr in df.instructions:
+        kw = instr.keyword
+        if kw == "FROM":
+            current = _new_stage(g, instr, global_vals)
+            g.stages.append(current)
+            if current.base_stage is not None:
+                state = current.base_stage.end_state.copy()
+            else:
+                state = State(workdir="/" if current.is_scratch else None)
+            current.end_state = state
+            continue
+        if current is None:
+            if kw == "ARG":
+                g.global_arg_instrs.append(instr)
+                for p in instr.pairs:
+                    if p.value is None:
+                        val = build_args.get(p.key)
+                    else:
+                        val = build_args.get(p.key, expand(p.value, global_vals, esc)[0])
+                    g.global_args[p.key] = val
+                    if val is not None:
+                        global_vals[p.key] = val
+                    else:
+                        global_vals.pop(p.key, None)
+            else:
+                g.before_first_from.append(instr)
+            continue
+        step = Step(instr, current, state.copy())
+        current.steps.append(step)
+        g.step_index[id(instr)] = step
+        if instr.inner is None:  # ONBUILD triggers run in the children, not here
+            _advance(g, state, instr, global_vals)
+        _collect_edges(g, current, instr)
+    g.target = _resolve_target(g, target)
+    _mark_needed(g)
+    return g
+
+
+def _advance(g: Graph, state: State, instr: Instruction, global_vals: Mapping[str, str]) -> None:
+    """Apply ``instr`` to the build state (BuildKit's dispatch of ARG/ENV/USER/WORKDIR/SHELL)."""
+    kw = instr.keyword
+    vars_ = state.vars  # every expansion sees the state before the instruction
+    esc = g.escape
+    if kw == "ARG":
+        for p in instr.pairs:
+            if p.key in g.build_args:
+                val: Optional[str] = g.build_args[p.key]
+            elif p.value is not None:
+                val = expand(p.value, vars_, esc)[0]
+            elif p.key in g.global_args:
+                val = g.global_args[p.key]
+            else:
+                val = global_vals.get(p.key) if p.key in PLATFORM_ARGS else None
+            state.args[p.key] = val
+    elif kw == "ENV":
+        for p in instr.pairs:
+            if p.value is not None:
+                state.env[p.key] = expand(p.value, vars_, esc)[0]
+    elif kw == "USER" and instr.args_text:
+        state.user = expand(instr.args_text, vars_, esc)[0]
+    elif kw == "WORKDIR" and instr.args_text:
+        path = expand(instr.args_text, vars_, esc)[0]
+        if path.startswith("/"):
+            state.workdir = posixpath.normpath(path)
+        elif state.workdir is not None:
+            state.workdir = posixpath.normpath(posixpath.join(state.workdir, path))
+    elif kw == "SHELL" and instr.exec_form:
+        state.shell = list(instr.exec_form)
+
+
+def _new_stage(g: Graph, instr: Instruction, global_vals: dict[str, str]) -> Stage:
+    words = instr.words
+    base_word = _word(instr, 0)
+    base, unresolved = ("", set())
+    if base_word is not None:
+        base, unresolved = expand(base_word.text, global_vals, g.escape)
+    name = name_word = None
+    if len(words) >= 3 and words[1].text.lower() == "as":
+        name_word = words[2]
+        name = words[2].text.lower()
+    if len(words) not in (1, 3) or (len(words) == 3 and words[1].text.lower() != "as"):
+        g.errors.append(SyntaxProblem(instr.start_line, instr.keyword_span.column,
+                                      "FROM requires either one or three arguments (FROM image [AS name])",
+                                      fatal=False))
+    plat = instr.flag("platform")
+    platform = expand(plat.value or "", global_vals, g.escape)[0] if plat else None
+    st = Stage(g, len(g.stages), instr, name, name_word, base, base_word, None, platform,
+               base_unresolved=unresolved)
+    ref = base.lower()
+    earlier = [s for s in g.stages if s.name is not None and s.name == ref]
+    if earlier:
+        st.base_stage = earlier[-1]
+        st.edges.append(Edge("from", base, instr, earlier[-1], base_word))
+        # ONBUILD triggers of the base stage run at the start of this one
+        for step in earlier[-1].steps:
+            if step.instr.inner is not None:
+                _collect_edges(g, st, step.instr.inner, kind="onbuild")
+    else:
+        st.edges.append(Edge("from", base, instr, None, base_word))
+    return st
+
+
+def _collect_edges(g: Graph, stage: Stage, instr: Instruction, kind: Optional[str] = None) -> None:
+    eff = instr.effective
+    if eff.keyword in ("COPY", "ADD"):
+        f = eff.flag("from")
+        if f is not None and f.value:
+            ref = f.value
+            src = _lookup(g, stage, ref, allow_index=True)
+            word = Word(f.raw, f.span)
+            if src is stage or (src is None and _later_stage(g, stage, ref)):
+                g.errors.append(SyntaxProblem(f.span.line, f.span.column,
+                                              f"COPY --from={ref} refers to {'its own stage' if src is stage else 'a stage defined later'}",
+                                              fatal=False))
+                src = None
+            stage.edges.append(Edge(kind or "copy", ref, instr, src, word))
+    elif eff.keyword == "RUN":
+        for f in eff.flags:
+            if f.name != "mount" or not f.value:
+                continue
+            for opt in f.value.split(","):
+                k, _, v = opt.partition("=")
+                if k.strip().lower() == "from" and v:
+                    src = _lookup(g, stage, v, allow_index=False)
+                    stage.edges.append(Edge(kind or "mount", v, instr, src if src is not stage else None,
+                                            Word(f.raw, f.span)))
+
+
+def _lookup(g: Graph, stage: Stage, ref: str, allow_index: bool) -> Optional[Stage]:
+    if allow_index and ref.isdigit():
+        i = int(ref)
+        return g.stages[i] if i < len(g.stages) else None
+    low = ref.lower()
+    for s in g.stages:
+        if s.name == low:
+            return s
+    return None
+
+
+def _later_stage(g: Graph, stage: Stage, ref: str) -> bool:
+    """Whether ``ref`` names a stage after this one (known once the whole file is read)."""
+    low = ref.lower()
+    later = [i for i in g.dockerfile.instructions
+             if i.keyword == "FROM" and i.start_line > stage.from_instr.start_line and len(i.words) >= 3
+             and i.words[2].text.lower() == low]
+    if ref.isdigit():
+        return int(ref) >= stage.index
+    return bool(later)
+
+
+def _resolve_target(g: Graph, target: Optional[str]) -> Optional[Stage]:
+    if not g.stages:
+        return None
+    if target is None:
+        return g.stages[-1]
+    st = g.stage_by_name(target)
+    if st is None:
+        g.errors.append(SyntaxProblem(1, 1, f"target stage {target!r} could not be found", fatal=True))
+        return g.stages[-1]
+    return st
+
+
+def _mark_needed(g: Graph) -> None:
+    for s in g.stages:
+        s.needed = False
+    if g.target is None:
+        return
+    todo = [g.target]
+    while todo:
+        s = todo.pop()
+        if s.needed:
+            continue
+        s.needed = True
+        for e in s.edges:
+            if e.stage is not None and not e.stage.needed:
+                todo.append(e.stage)

@@ -1,0 +1,84 @@
+"""Lint one Dockerfile: parse, build the graph, run the selected rules, apply suppressions."""
+from __future__ import annotations
+
+import os
+from typing import Optional
+
+from .analysis import Context
+from .config import Settings, rule_options, rule_severity, selected_rules
+from .findings import FileError, FileResult, Finding, Fix
+from .graph import build_graph
+from .pragmas import Suppressions
+from .syntax import MAX_BYTES, parse_bytes
+
+
+def read_source(path: str) -> bytes:
+    """Read a Dockerfile, refusing what cannot be one (raises OSError with a clear message)."""
+    if os.path.isdir(path):
+        raise IsADirectoryError(f"is a directory, not a Dockerfile")
+    with open(path, "rb") as f:
+        data = f.read(MAX_BYTES + 1)
+    return data
+
+
+def lint_path(path: str, settings: Settings, display: Optional[str] = None) -> FileResult:
+    display = display or path
+    try:
+        data = read_source(path)
+    except OSError as exc:
+        msg = exc.strerror or str(exc)
+        return FileResult(display, errors=[FileError(display, 0, 0, msg)])
+    return lint_bytes(data, display, settings, context_dir=os.path.dirname(os.path.abspath(path)),
+                      real_path=path)
+
+
+def lint_bytes(data: bytes, path: str, settings: Settings, context_dir: Optional[str] = None,
+               real_path: Optional[str] = None, rules=None) -> FileResult:
+    settings = settings.for_path(real_path or path)
+    df = parse_bytes(data, path)
+    result = FileResult(path, lines=df.lines)
+    for e in df.errors:
+        result.errors.append(FileError(path, e.line, e.column, e.message))
+    if not df.ok:
+        return result
+    graph = build_graph(df, settings.build_args, settings.target)
+    for e in graph.errors:
+        if e.fatal:
+            result.errors.append(FileError(path, e.line, e.column, e.message))
+    ctx = Context(df, graph, real_path or path, context_dir=context_dir)
+    owner = _line_owners(df)
+    stage_lines = {s.from_instr.start_line: (s.from_instr.start_line,
+                                             max([i.end_line for i in s.instructions()]))
+                   for s in graph.stages}
+    supp = Suppressions(df, stage_lines)
+    for rule in rules if rules is not None else selected_rules(settings):
+        ctx.options = rule_options(settings, rule)
+        severity = rule_severity(settings, rule)
+        try:
+            problems = list(rule.check(ctx))
+        except RecursionError:
+            result.errors.append(FileError(path, 0, 0, f"rule {rule.code} gave up: input nested too deeply"))
+            continue
+        for item in problems:
+            span, message = item[0], item[1]
+            fix: Optional[Fix] = item[2] if len(item) > 2 else None
+            codes = tuple(item[3]) if len(item) > 3 else rule.hadolint
+            instr_line = owner[span.line] if 0 < span.line < len(owner) else span.line
+            if supp.suppressed(rule.code, rule.name, codes, rule.buildkit, instr_line):
+                continue
+            result.findings.append(Finding(rule.code, severity, path, span, message, instr_line, fix,
+                                           codes, rule.buildkit, rule.name))
+    result.findings.sort(key=lambda f: (f.span.line, f.span.column, f.rule))
+    return result
+
+
+def _line_owners(df) -> list[int]:
+    """For every physical line, the first line of the instruction it belongs to."""
+    owner = list(range(len(df.lines) + 2))
+    for instr in df.instructions:
+        last = instr.end_line
+        for h in (instr.inner or instr).heredocs:
+            last = max(last, h.end_line)
+        for ln in range(instr.start_line, min(last, len(df.lines)) + 1):
+            owner[ln] = instr.start_line
+    return owner

@@ -1,0 +1,76 @@
+"""``--format tty``: findings grouped by file with a code frame, then a summary line.
+
+Plain text when colour is off (not a terminal, ``--no-color``, ``NO_COLOR``); rich styles
+the same lines when it is on, so both read the same.
+"""
+from __future__ import annotations
+
+from . import summary
+
+STYLES = {"error": "bold red", "warning": "yellow", "info": "cyan", "style": "magenta",
+          "path": "bold", "code": "bold", "frame": "dim", "caret": "bold red"}
+
+
+def _lines(results, options):
+    """Yield lists of (text, style) segments, one list per output line."""
+    for r in results:
+        if not r.findings and not r.errors:
+            continue
+        if options.quiet and not r.findings and not r.errors:
+            continue
+        yield [(r.path, "path")]
+        for e in r.errors:
+            where = f"{r.path}:{e.line}:{e.column}" if e.line else r.path
+            yield [("  ", None), (where, None), (": ", None), ("error", "error"), (f": {e.message}", None)]
+        for f in r.findings:
+            yield [("  ", None), (f"{f.path}:{f.span.line}:{f.span.column}", None), (": ", None),
+                   (f.severity, f.severity), (" ", None), (f.rule, "code"), (f" [{f.title}] ", "frame"),
+                   (f.message, None)]
+            if options.quiet:
+                continue
+            yield from _frame(r.lines, f)
+        yield []
+    s = summary(results)
+    n = s["findings"]
+    parts = [f"{v} {k}{'s' if v != 1 and k != 'info' else ''}" for k, v in s["by_severity"].items() if v]
+    errs = s["files_with_errors"]
+    text = f"Found {n} problem{'s' if n != 1 else ''}" + (f" ({', '.join(parts)})" if parts else "")
+    text += f" in {s['files']} file{'s' if s['files'] != 1 else ''}"
+    if errs:
+        text += f"; {errs} file{'s' if errs != 1 else ''} could not be fully read"
+    yield [(text + ".", "path")]
+
+
+def _frame(lines, f):
+    line = f.span.line
+    if not lines or not 0 < line <= len(lines):
+        return
+    last = min(f.span.end_line, line + 2, len(lines))
+    width = len(str(last))
+    for n in range(line, last + 1):
+        text = lines[n - 1].expandtabs(1)
+        yield [(f"    {n:>{width}} | ", "frame"), (text, None)]
+        if n == line:
+            start = f.span.column
+            end = f.span.end_column if f.span.end_line == line else len(text) + 1
+            carets = "^" * max(1, end - start)
+            yield [(f"    {'':>{width}} | ", "frame"), (" " * (start - 1) + carets, "caret")]
+
+
+def render(results, options) -> str:
+    rows = list(_lines(results, options))
+    if not options.color:
+        return "".join("".join(t for t, _ in row) + "\n" for row in rows)
+    from io import StringIO
+
+    from rich.console import Console
+    from rich.text import Text
+    buf = StringIO()
+    console = Console(file=buf, force_terminal=True, color_system="standard", width=10_000,
+                      highlight=False, soft_wrap=True)
+    for row in rows:
+        t = Text()
+        for text, style in row:
+            t.append(text, style=STYLES.get(style) if style else None)
+        console.print(t)
+    return buf.getvalue()

@@ -1,0 +1,97 @@
+"""The rule catalogue.
+
+Each rule is one small module in this package, shaped like yamllint's: a docstring in ruff's
+"What it does / Why is this bad / Example / Use instead" form (rendered by ``layerlint rule``),
+then ``CODE``, ``NAME``, ``SEVERITY``, ``SUMMARY``, ``HADOLINT``, ``BUILDKIT``, optional
+``OPTIONS`` (config keys with defaults) and a ``check(ctx)`` generator yielding
+``(span, message)``, ``(span, message, fix)`` or ``(span, message, fix, hadolint_codes)``
+(the last narrows the finding's hadolint equivalents, e.g. DL3006 vs DL3007).
+"""
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Optional
+
+
+
+def rule_modules() -> list[str]:
+    """Every rule module in this package (one module per rule; helpers start with ``_``)."""
+    import pkgutil
+    return sorted(m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_"))
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    severity: str
+    summary: str
+    doc: str
+    hadolint: tuple[str, ...]
+    buildkit: tuple[str, ...]
+    check: Callable[..., Iterable[Any]] = field(repr=False, compare=False)
+    options: dict[str, Any] = field(default_factory=dict, compare=False)
+    enabled_by_default: bool = True
+    fixable: bool = False
+    tags: tuple[str, ...] = ()
+
+    @property
+    def help_uri(self) -> str:
+        return f"https://github.com/layerlint/layerlint/blob/main/docs/rules.md#{self.code.lower()}"
+
+
+_RULES: Optional[dict[str, Rule]] = None
+
+
+def _from_module(mod) -> Rule:
+    return Rule(
+        code=mod.CODE, name=mod.NAME, severity=mod.SEVERITY, summary=mod.SUMMARY,
+        doc=(mod.__doc__ or "").strip(), hadolint=tuple(getattr(mod, "HADOLINT", ())),
+        buildkit=tuple(getattr(mod, "BUILDKIT", ())), check=mod.check,
+        options=dict(getattr(mod, "OPTIONS", {})),
+        enabled_by_default=getattr(mod, "ENABLED_BY_DEFAULT", True),
+        fixable=getattr(mod, "FIXABLE", False), tags=tuple(getattr(mod, "TAGS", ())),
+    )
+
+
+def all_rules() -> dict[str, Rule]:
+    """code -> Rule, in documentation order."""
+    global _RULES
+    if _RULES is None:
+        rules: dict[str, Rule] = {}
+        for name in rule_modules():
+            rule = _from_module(importlib.import_module(f"{__name__}.{name}"))
+            if rule.code in rules:
+                raise RuntimeError(f"duplicate rule code {rule.code} in {name}")
+            rules[rule.code] = rule
+        _RULES = dict(sorted(rules.items()))
+    return _RULES
+
+
+def find_rule(key: str) -> Optional[Rule]:
+    """A rule by code (``LL101``) or name (``missing-tag``), case-insensitively."""
+    key = key.strip()
+    rules = all_rules()
+    if key.upper() in rules:
+        return rules[key.upper()]
+    for r in rules.values():
+        if r.name == key.lower():
+            return r
+    return None
+
+
+def by_hadolint_code() -> dict[str, list[Rule]]:
+    out: dict[str, list[Rule]] = {}
+    for r in all_rules().values():
+        for c in r.hadolint:
+            out.setdefault(c, []).append(r)
+    return out
+
+
+def by_buildkit_name() -> dict[str, list[Rule]]:
+    out: dict[str, list[Rule]] = {}
+    for r in all_rules().values():
+        for c in r.buildkit:
+            out.setdefault(c.lower(), []).append(r)
+    return out
