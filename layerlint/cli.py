@@ -88,7 +88,7 @@ def _fail(message: str) -> None:
 @main.command("check")
 @click.argument("paths", nargs=-1, type=click.Path(allow_dash=True))
 @click.option("--format", "formats", multiple=True, type=click.Choice(
-    ["tty", "json", "sarif", "github", "gitlab", "checkstyle", "junit"]),
+    ["tty", "json", "sarif", "github", "gitlab", "checkstyle", "junit", "summary"]),
     help="Report format (repeatable; pairs with -o). Default: tty.")
 @click.option("-o", "--output", "outputs", multiple=True, type=click.Path(dir_okay=False),
               help="Write a report to FILE (atomically). With N formats give N files, or N-1 to print the first.")
@@ -106,12 +106,14 @@ def _fail(message: str) -> None:
 @click.option("-q", "--quiet", is_flag=True, help="Only findings, no code frames or summary.")
 @click.option("--shellcheck/--no-shellcheck", default=None, help="Run ShellCheck on RUN scripts.")
 @click.option("--jobs", "-j", type=int, default=0, help="Processes for large batches (0: automatic).")
+@click.option("--fix", "fix", is_flag=True, help="Apply the safe fixes of the findings to the files (atomically).")
+@click.option("--diff", "diff", is_flag=True, help="Print the fixes as a unified diff instead of writing them.")
 def check_command(paths, formats, outputs, select, extend_select, ignore, fail_on, build_args, target,
-                  config_path, stdin_filename, no_color, quiet, shellcheck, jobs):
+                  config_path, stdin_filename, no_color, quiet, shellcheck, jobs, fix=False, diff=False):
     """Lint Dockerfiles (files, directories, or - for stdin)."""
     from .config import ConfigError, Settings, find_config, load_config
     formats = list(formats) or ["tty"]
-    if outputs and len(outputs) not in (len(formats), len(formats) - 1):
+    if len(outputs) not in (len(formats), len(formats) - 1) and (outputs or len(formats) > 1):
         _fail(f"{len(outputs)} output file(s) for {len(formats)} format(s): give one file per format, "
               "or one fewer to print the first format")
     if not paths:
@@ -145,11 +147,20 @@ def check_command(paths, formats, outputs, select, extend_select, ignore, fail_o
 
     from .runner import run_paths
     results = run_paths(paths, settings, stdin_filename=stdin_filename, jobs=jobs)
+    if fix or diff:
+        from .fix import run_fixes
+        results, diff_text = run_fixes(results, settings, write=not diff,
+                                       stdin_name=(stdin_filename or "-") if "-" in paths else None,
+                                       echo=lambda m: click.echo(m, err=True))
 
     from .report import ReportOptions, render
-    opts = ReportOptions(color=False, quiet=quiet, fail_on=settings.fail_on, tool_version=__version__)
+    opts = ReportOptions(color=False, quiet=quiet, fail_on=settings.fail_on, tool_version=__version__,
+                         build_args=settings.build_args, target=settings.target)
     to_stdout = formats[0] if len(outputs) < len(formats) else None
-    for fmt, path in zip(formats[1:] if to_stdout else formats, outputs):
+    pairs = list(zip(formats[1:] if to_stdout else formats, outputs))
+    if diff:
+        to_stdout = None  # --diff: stdout carries the diff only (reports still go to -o files)
+    for fmt, path in pairs:
         from .fsutil import write_atomic
         try:
             write_atomic(path, render(fmt, results, opts))
@@ -160,6 +171,8 @@ def check_command(paths, formats, outputs, select, extend_select, ignore, fail_o
         opts.color = to_stdout == "tty" and _use_color(no_color)
         text = render(to_stdout, results, opts)
         _write_stdout(text)
+    if diff:
+        _write_stdout(diff_text)
     sys.exit(exit_code(results, settings.fail_on))
 
 
@@ -176,7 +189,7 @@ def exit_code(results, fail_on: str) -> int:
 
 
 @main.command("rules")
-@click.option("--format", "fmt", type=click.Choice(["tty", "json", "markdown"]), default="tty")
+@click.option("--format", "fmt", type=click.Choice(["tty", "json", "markdown", "parity"]), default="tty")
 @click.option("--all", "show_all", is_flag=True, help="Also list opt-in rules (they are listed by default, marked).")
 def rules_command(fmt, show_all):
     """List every rule: code, severity, summary, hadolint / BuildKit equivalents."""
@@ -192,6 +205,10 @@ def rules_command(fmt, show_all):
     if fmt == "markdown":
         from .docs import rules_table
         _write_stdout(rules_table(rules))
+        return
+    if fmt == "parity":
+        from .docs import parity_markdown
+        _write_stdout(parity_markdown(rules))
         return
     width = max(len(r.name) for r in rules)
     lines = []
@@ -224,6 +241,32 @@ def rule_command(code):
         Console().print(Markdown(text))
     else:
         _write_stdout(text)
+
+
+@main.command("explain")
+@click.argument("dockerfile", type=click.Path(dir_okay=True))
+@click.option("--context", "context", type=click.Path(), default=None,
+              help="Build context directory (default: the Dockerfile's directory).")
+@click.option("--target", default=None, help="Stage to build (default: the last).")
+@click.option("--build-arg", "build_args", multiple=True, metavar="NAME=VALUE", help="Build arg (repeatable).")
+@click.option("--changed", "changed", multiple=True, metavar="PATH",
+              help="Context-relative path whose content changed; a path that does not exist means added/deleted (repeatable).")
+@click.option("--changed-arg", "changed_args", multiple=True, metavar="NAME",
+              help="Build arg whose value changed since the last build (repeatable).")
+@click.option("--previous", "previous", type=click.Path(), default=None, metavar="OLD_DOCKERFILE",
+              help="The Dockerfile as it was at the last build: its differences count as changes.")
+@click.option("--format", "fmt", type=click.Choice(["tty", "json", "mermaid", "dot"]), default="tty")
+@click.option("--no-color", is_flag=True, help="Plain output (also NO_COLOR=1).")
+def explain_command(dockerfile, context, target, build_args, changed, changed_args, previous, fmt, no_color):
+    """Show each step's layer and what invalidates its cache; with --changed, --changed-arg
+    or --previous, which steps a rebuild re-runs and why."""
+    from .explain import ExplainError, explain, render
+    try:
+        ex = explain(dockerfile, context=context, target=target, build_args=_build_args(build_args),
+                     changed=list(changed), changed_args=list(changed_args), previous=previous)
+    except ExplainError as exc:
+        _fail(str(exc).splitlines()[0] if str(exc) else "cannot explain this Dockerfile")
+    _write_stdout(render(ex, fmt, color=fmt == "tty" and _use_color(no_color)))
 
 
 if __name__ == "__main__":  # pragma: no cover

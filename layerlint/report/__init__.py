@@ -7,10 +7,17 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
+from typing import Optional
 
 FORMATS = {
     "tty": "tty",
     "json": "json_report",
+    "sarif": "sarif",
+    "github": "github",
+    "gitlab": "gitlab",
+    "checkstyle": "checkstyle",
+    "junit": "junit",
+    "summary": "step_summary",  # not summary.py: that would shadow summary() below
 }
 
 
@@ -20,6 +27,8 @@ class ReportOptions:
     quiet: bool = False
     fail_on: str = "info"
     tool_version: str = ""
+    build_args: Optional[dict] = None  # for formats that redraw the stage graph (summary)
+    target: Optional[str] = None
 
 
 def render(fmt: str, results, options: ReportOptions) -> str:

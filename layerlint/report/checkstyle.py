@@ -1,0 +1,28 @@
+"""``--format checkstyle``: Checkstyle XML (Jenkins warnings-ng, reviewdog, Sonar imports).
+
+Every linted file gets a ``<file>`` element (a clean file is an empty one); findings and
+file errors are ``<error>`` elements.  All text is escaped; characters XML cannot carry at
+all are written as visible ``\\xNN`` escapes.
+"""
+from __future__ import annotations
+
+from ._common import xml_attr
+
+SEVERITIES = {"error": "error", "warning": "warning", "info": "info", "style": "info"}
+
+
+def render(results, options) -> str:
+    out = ['<?xml version="1.0" encoding="UTF-8"?>', '<checkstyle version="4.3">']
+    for r in results:
+        out.append(f'  <file name="{xml_attr(r.path)}">')
+        for e in r.errors:
+            out.append(f'    <error line="{max(e.line, 0)}" column="{max(e.column, 0)}" severity="error" '
+                       f'message="{xml_attr(e.message)}" source="layerlint.FileError"/>')
+        for f in r.findings:
+            msg = f"{f.message} ({f.rule} {f.title})" if f.title else f.message
+            out.append(f'    <error line="{f.span.line}" column="{f.span.column}" '
+                       f'severity="{SEVERITIES.get(f.severity, "warning")}" message="{xml_attr(msg)}" '
+                       f'source="layerlint.{xml_attr(f.rule)}"/>')
+        out.append("  </file>")
+    out.append("</checkstyle>")
+    return "\n".join(out) + "\n"
