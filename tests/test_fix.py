@@ -1,0 +1,257 @@
+"""``--fix`` / ``--diff``: the fix engine with throwaway rules of every edit shape and with the
+real fixable rules, byte preservation and idempotence on every fixture, the CLI."""
+import os
+import stat
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from layerlint.cli import main
+from layerlint.config import Settings
+from layerlint.fix import fix_bytes, unified_diff, write_fixed
+from layerlint.rules import all_rules
+from layerlint.syntax import parse_bytes
+
+from . import throwaway_rules as tr
+from .conftest import FIXTURES, REPO
+
+FIXTURE_FILES = sorted(p for p in FIXTURES.rglob("*") if p.is_file() and p.suffix not in (".json", ".toml", ".md", ".py")) \
+    + [REPO / "examples" / "Dockerfile"]
+
+
+def _variants(data: bytes):
+    lf = data.replace(b"\r\n", b"\n")
+    crlf = lf.replace(b"\n", b"\r\n")
+    return {"as-is": data, "lf": lf, "crlf": crlf, "bom-crlf": b"\xef\xbb\xbf" + crlf}
+
+
+CASES = [(p, v) for p in FIXTURE_FILES for v in ("as-is", "lf", "crlf", "bom-crlf")]
+IDS = [f"{p.relative_to(REPO)}-{v}" for p, v in CASES]
+
+
+def fix(data: bytes, rules=None, **kw):
+    return fix_bytes(data, "Dockerfile", Settings(**kw), rules=rules)
+
+
+def _comments(data: bytes):
+    return [l.strip() for l in data.decode("utf-8", "replace").replace("\r", "").split("\n") if l.strip().startswith("#")]
+
+
+# -- the engine with throwaway rules -------------------------------------------------------------
+
+def test_replacement_keeps_every_other_byte():
+    data = (b"\xef\xbb\xbf# escape=`\r\nfrom alpine:3.19 as base\r\n# a comment\r\nrun echo a `\r\n"
+            b"  # inside\r\n  && echo b\r\ncopy <<EOF /x\r\nfrom inside heredoc\r\nEOF\r\n")
+    out = fix(data, [tr.UPPER])
+    assert out.fixed == data.replace(b"from alpine", b"FROM alpine").replace(b"run echo", b"RUN echo") \
+        .replace(b"copy <<", b"COPY <<")
+    assert len(out.applied) == 3 and not out.refused and out.result.findings == []
+    assert out.passes == 1
+
+
+def test_insertion_follows_line_ends():
+    data = b"FROM alpine:3.19\r\nRUN apk add curl && apk add git\r\n"
+    out = fix(data, [tr.APK])
+    assert out.fixed == b"FROM alpine:3.19\r\nRUN apk add --no-cache curl && apk add --no-cache git\r\n"
+    out = fix(b"FROM alpine:3.19\r\nRUN true\r\n", [tr.INSERT])
+    assert out.fixed == b"FROM alpine:3.19\r\nARG INSERTED=1\r\nRUN true\r\n"  # the inserted line is CR LF too
+    out = fix(b"FROM alpine:3.19\nRUN true", [tr.INSERT])  # no final newline: kept that way
+    assert out.fixed == b"FROM alpine:3.19\nARG INSERTED=1\nRUN true"
+
+
+def test_insertion_inside_continuation_and_heredoc():
+    data = b"FROM alpine:3.19\nRUN set -e; \\\n    apk add \\\n      curl\nRUN <<EOF\napk add jq\nEOF\n"
+    out = fix(data, [tr.APK])
+    assert out.fixed == (b"FROM alpine:3.19\nRUN set -e; \\\n    apk add --no-cache \\\n      curl\n"
+                         b"RUN <<EOF\napk add --no-cache jq\nEOF\n")
+    assert fix(out.fixed, [tr.APK]).fixed == out.fixed
+
+
+def test_fix_that_breaks_the_file_is_refused():
+    data = b"FROM alpine:3.19\nRUN true\nUSER nobody\n"
+    out = fix(data, [tr.BREAKER])
+    assert out.fixed == data and not out.applied
+    (r,) = out.refused
+    assert r.rule == "LL994" and "line 2" in r.reason  # the RUN would swallow the USER
+
+
+def test_overlapping_fixes_apply_one_at_a_time():
+    out = fix(b"FROM alpine\n", [tr.OVERLAP])
+    assert out.fixed == b"FROM alpine:3.19\n"
+    assert len(out.applied) == 1 and not out.refused
+
+
+def test_fixes_that_undo_each_other_stop():
+    out = fix(b"FROM alpine:3.19\nENV FOO=a\n", [tr.TOGGLE])
+    assert out.fixed in (b"FROM alpine:3.19\nENV FOO=b\n", b"FROM alpine:3.19\nENV FOO=a\n")
+    assert any("undo" in r.reason for r in out.refused)
+
+
+def test_fixes_from_several_rules_and_passes():
+    data = b"from alpine:3.19\nmaintainer Jane <j@example.com>\nrun apk add curl\n"
+    out = fix(data, tr.FIXERS)
+    assert out.fixed == (b'FROM alpine:3.19\nLABEL maintainer="Jane <j@example.com>"\n'
+                         b"ARG INSERTED=1\nRUN apk add --no-cache curl\n")
+    assert fix(out.fixed, tr.FIXERS).fixed == out.fixed
+    assert out.result.findings == []
+
+
+def test_invalid_utf8_and_unparsable_files_are_not_touched():
+    bad = b"from alpine:3.19\nLABEL x=\"\xff\"\n"
+    out = fix(bad, [tr.UPPER])
+    assert out.fixed == bad and "UTF-8" in out.note
+    assert fix(b"from a\nRUN <<EOF\nno end\n", [tr.UPPER]).fixed.startswith(b"from")
+
+
+def test_edits_outside_the_file_are_refused():
+    from layerlint.findings import Edit, Fix
+    from layerlint.syntax.model import Span
+
+    def far(ctx):
+        yield Span(1, 1, 1, 5), "far", Fix("far away", [Edit(Span(40, 1, 40, 3), "x")])
+
+    out = fix(b"FROM alpine:3.19\n", [tr.make("LL999", "far", far, fixable=True)])
+    assert out.fixed == b"FROM alpine:3.19\n" and "outside" in out.refused[0].reason
+
+
+def test_unified_diff():
+    out = fix(b"from alpine:3.19\nRUN true", [tr.UPPER])
+    d = unified_diff(out, "sub/Dockerfile")
+    assert d.startswith("--- a/sub/Dockerfile\n+++ b/sub/Dockerfile\n")
+    assert "-from alpine:3.19\n+FROM alpine:3.19\n" in d
+    assert d.endswith(" RUN true\n\\ No newline at end of file\n")
+    assert unified_diff(fix(b"FROM a:1\n", [tr.UPPER])) == ""
+
+
+# -- every fixture: byte preservation, idempotence, same Dockerfile --------------------------------
+
+@pytest.mark.parametrize("path,variant", CASES, ids=IDS)
+def test_fixture_keyword_fix_changes_only_keywords(path, variant):
+    data = _variants(path.read_bytes())[variant]
+    out = fix(data, [tr.UPPER])
+    assert len(out.fixed) == len(data)
+    if parse_bytes(data).ok and not b"\xff" in data:
+        assert out.fixed.lower() == data.lower()
+        before, after = parse_bytes(data), parse_bytes(out.fixed)
+        assert [(i.keyword, i.line.upper(), i.start_line, i.end_line) for i in before.instructions] == \
+            [(i.keyword, i.line.upper(), i.start_line, i.end_line) for i in after.instructions]
+        assert all(i.keyword_raw == i.keyword for i in after.instructions
+                   if i.keyword_raw.upper() == i.keyword and i.keyword_raw.isascii())
+        assert [h.body for i in before.instructions for h in (i.inner or i).heredocs] == \
+            [h.body for i in after.instructions for h in (i.inner or i).heredocs]
+    else:
+        assert out.fixed == data
+    assert fix(out.fixed, [tr.UPPER]).fixed == out.fixed
+
+
+@pytest.mark.parametrize("path,variant", CASES, ids=IDS)
+def test_fixture_all_fixers_preserve_and_converge(path, variant):
+    """Every real rule plus the throwaway fixers: the file keeps its BOM, line ends and
+    comments, still parses, and fixing the result again changes nothing."""
+    data = _variants(path.read_bytes())[variant]
+    rules = list(all_rules().values()) + tr.FIXERS
+    out = fix(data, rules)
+    fixed = out.fixed
+    assert fixed.startswith(b"\xef\xbb\xbf") == data.startswith(b"\xef\xbb\xbf")
+    if data.count(b"\n") and data.count(b"\r\n") == data.count(b"\n"):
+        assert fixed.count(b"\r\n") == fixed.count(b"\n")  # all CR LF stays all CR LF
+    if b"\r\n" not in data:
+        assert b"\r\n" not in fixed
+    assert _comments(fixed) == _comments(data)
+    if out.changed:
+        assert parse_bytes(fixed).ok
+        assert out.applied
+    else:
+        assert fixed == data
+    again = fix(fixed, rules)
+    assert again.fixed == fixed, unified_diff(again)
+    assert not [f for f in out.result.findings if f.fix is not None and not any(
+        r.rule == f.rule for r in out.refused)] or out.passes == 10
+
+
+def test_real_fixable_rules_yield_findings_that_get_fixed():
+    """Whatever fixable rules exist: on a file with every classic problem, each finding that
+    has a fix is either fixed or refused with a reason, never silently left."""
+    data = (b"from ubuntu:22.04\nmaintainer Jane <j@example.com>\nENV A 1\n"
+            b"RUN apt-get update && apt-get install curl\nRUN pip install flask\nRUN apk add git\n"
+            b"CMD python app.py\n")
+    rules = [r for r in all_rules().values() if r.fixable]
+    out = fix(data, rules, select=["ALL"])
+    for f in out.result.findings:
+        if f.fix is not None:
+            assert any(r.rule == f.rule for r in out.refused), f
+    assert fix(out.fixed, rules).fixed == out.fixed
+
+
+# -- CLI -------------------------------------------------------------------------------------------
+
+def invoke(*args):
+    return CliRunner().invoke(main, ["check", "--no-color", "--fail-on", "style", *args], catch_exceptions=False)
+
+
+def test_cli_fix_writes_atomically_and_exits_on_what_remains(tmp_path, monkeypatch):
+    tr.register(monkeypatch, tr.UPPER)
+    monkeypatch.chdir(tmp_path)
+    p = tmp_path / "Dockerfile"
+    p.write_bytes(b"from alpine:3.19\r\nUSER nobody\r\n")
+    os.chmod(p, 0o640)
+    r = invoke("--select", "LL992", "Dockerfile")
+    assert r.exit_code == 1 and p.read_bytes().startswith(b"from")
+    r = invoke("--select", "LL992", "--fix", "Dockerfile")
+    assert r.exit_code == 0, r.output
+    assert p.read_bytes() == b"FROM alpine:3.19\r\nUSER nobody\r\n"
+    assert stat.S_IMODE(os.stat(p).st_mode) == 0o640
+    assert "Fixed 1 problem in 1 file." in r.stderr
+    assert sorted(x.name for x in tmp_path.iterdir()) == ["Dockerfile"]  # no temp file left
+
+
+def test_cli_diff_writes_nothing(tmp_path, monkeypatch):
+    tr.register(monkeypatch, tr.UPPER)
+    monkeypatch.chdir(tmp_path)
+    p = tmp_path / "Dockerfile"
+    p.write_bytes(b"from alpine:3.19\n")
+    r = invoke("--select", "LL992", "--diff", "--format", "json", "-o", "report.json", "Dockerfile")
+    assert r.exit_code == 0
+    assert r.stdout.startswith("--- a/Dockerfile\n+++ b/Dockerfile\n") and "+FROM alpine:3.19" in r.stdout
+    assert p.read_bytes() == b"from alpine:3.19\n"
+    import json
+    assert json.loads((tmp_path / "report.json").read_text())["findings"] == []  # what would remain
+    assert "Would fix 1 problem" in r.stderr
+
+
+def test_cli_fix_reports_refusals_and_keeps_findings(tmp_path, monkeypatch):
+    tr.register(monkeypatch, tr.BREAKER)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "Dockerfile").write_bytes(b"FROM alpine:3.19\nRUN true\nUSER nobody\n")
+    r = invoke("--select", "LL994", "--fix", "Dockerfile")
+    assert r.exit_code == 1
+    assert "LL994 fix refused" in r.stderr and "No fixes applied." in r.stderr
+    assert (tmp_path / "Dockerfile").read_bytes() == b"FROM alpine:3.19\nRUN true\nUSER nobody\n"
+
+
+def test_cli_fix_through_symlink_updates_the_target(tmp_path, monkeypatch):
+    tr.register(monkeypatch, tr.UPPER)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "real.Dockerfile").write_bytes(b"from alpine:3.19\n")
+    (tmp_path / "Dockerfile").symlink_to("real.Dockerfile")
+    assert invoke("--select", "LL992", "--fix", "Dockerfile").exit_code == 0
+    assert (tmp_path / "Dockerfile").is_symlink()
+    assert (tmp_path / "real.Dockerfile").read_bytes() == b"FROM alpine:3.19\n"
+
+
+def test_cli_fix_stdin_is_not_rewritten(tmp_path, monkeypatch):
+    tr.register(monkeypatch, tr.UPPER)
+    monkeypatch.chdir(tmp_path)
+    r = CliRunner().invoke(main, ["check", "--fail-on", "style", "--select", "LL992", "--fix", "-"], input="from alpine:3.19\n")
+    assert r.exit_code == 1 and "standard input cannot be fixed" in r.stderr
+
+
+def test_write_fixed_refuses_a_file_changed_meanwhile(tmp_path):
+    p = tmp_path / "Dockerfile"
+    p.write_bytes(b"from alpine:3.19\n")
+    out = fix(p.read_bytes(), [tr.UPPER])
+    p.write_bytes(b"from alpine:3.20\n")  # someone saved in between
+    with pytest.raises(OSError, match="changed"):
+        write_fixed(str(p), out)
+    assert p.read_bytes() == b"from alpine:3.20\n"
