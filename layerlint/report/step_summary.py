@@ -164,5 +164,5 @@ def render(results, options) -> str:
             continue
         graphs += 1
         out += ["", f"### Stages of {md(rel_path(r.path))}", "",
-                "Steps marked in red put the build cache at risk.", "", "```mermaid", diagram, "```"]
+                "Steps marked \u26a0 put the build cache at risk: they re-run on unrelated changes.", "", "```mermaid", diagram, "```"]
     return "\n".join(out) + "\n"
