@@ -6,7 +6,8 @@
 - ``# hadolint ignore=DL3008,SC2086``          the next instruction (mapped to layerlint rules)
 - ``# hadolint global ignore=DL3008``          the whole file
 - ``# check=skip=JSONArgsRecommended`` as the top directive (whole file) or in the comment
-  block right above an instruction (that instruction only), BuildKit >= 1.21.
+  block right above an instruction (that instruction only), BuildKit >= 1.21. ``skip=all``
+  silences the rules that are BuildKit checks (``BUILDKIT`` set), not layerlint's own rules.
 """
 from __future__ import annotations
 
@@ -103,7 +104,8 @@ class Suppressions:
                 return code
             if p.tool == "hadolint" and up in hadolint:
                 return code
-            if p.tool == "buildkit" and (code.lower() == "all" or code.lower() in (b.lower() for b in buildkit)):
+            # BuildKit's skip=all disables BuildKit's checks, not layerlint's other rules
+            if p.tool == "buildkit" and buildkit and (code.lower() == "all" or code.lower() in (b.lower() for b in buildkit)):
                 return code
         return None
 
