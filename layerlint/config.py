@@ -192,7 +192,7 @@ def selected_rules(settings: Settings):
         chosen = [r for r in rules.values() if r.enabled_by_default]
     else:
         chosen = [r for r in rules.values() if any(matches(r, s) for s in settings.select)]
-    for sel in settings.extend_select:
+    for sel in settings.extend_select + (["unused-pragma"] if settings.report_unused_pragmas else []):
         chosen += [r for r in rules.values() if matches(r, sel) and r not in chosen]
     return [r for r in chosen if not any(matches(r, s) for s in settings.ignore)]
 

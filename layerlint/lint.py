@@ -51,7 +51,10 @@ def lint_bytes(data: bytes, path: str, settings: Settings, context_dir: Optional
                                              max([i.end_line for i in s.instructions()]))
                    for s in graph.stages}
     supp = Suppressions(df, stage_lines)
-    for rule in rules if rules is not None else selected_rules(settings):
+    run = list(rules if rules is not None else selected_rules(settings))
+    # rules tagged "after-suppressions" (unused-pragma) run last and see which pragmas were used
+    ctx.suppressions, ctx.rules_run = supp, run
+    for rule in sorted(run, key=lambda r: "after-suppressions" in r.tags):
         ctx.options = rule_options(settings, rule)
         severity = rule_severity(settings, rule)
         try:

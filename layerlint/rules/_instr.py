@@ -1,0 +1,109 @@
+"""Helpers shared by the instruction rules (COPY/ADD arguments, USER values, stage chains)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+from ..syntax.model import Instruction, Span
+
+
+@dataclass(slots=True)
+class Arg:
+    """One COPY/ADD argument: raw text and where it is (the whole argument list for JSON form)."""
+    text: str
+    span: Span
+    exact: bool  # False: JSON form, ``span`` covers all arguments
+    heredoc: bool = False
+
+
+def offset_at(instr: Instruction, line: int, column: int) -> int:
+    """Offset in ``instr.line`` of the character at (line, column); -1 if none."""
+    for off in range(len(instr.line)):
+        if instr.smap.position(off) == (line, column):
+            return off
+    return -1
+
+
+def copy_args(instr: Instruction) -> Optional[tuple[list[Arg], Arg]]:
+    """(sources, destination) of a COPY/ADD; None when it has fewer than two arguments."""
+    instr = instr.effective
+    if instr.exec_form is not None:
+        if len(instr.exec_form) < 2:
+            return None
+        span = instr.args_span()
+        args = [Arg(t, span, False) for t in instr.exec_form]
+    else:
+        names = {h.word.text for h in instr.heredocs}
+        args = [Arg(w.text, w.span, True, w.text in names) for w in instr.words]
+        if len(args) < 2:
+            return None
+    return args[:-1], args[-1]
+
+
+def expand(ctx, instr: Instruction, text: str) -> Optional[str]:
+    """``text`` expanded as the builder does at ``instr``; None when a variable is unknown
+    (or the instruction is an ONBUILD trigger, which expands in another build)."""
+    if "$" not in text:
+        return _unquote(text)
+    if instr.parent is not None:
+        return None
+    step = ctx.step(instr)
+    if step is None:
+        return None
+    value, unmatched = step.expand(text)
+    if unmatched or "$" in value:
+        return None
+    return value
+
+
+def _unquote(text: str) -> str:
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
+        return text[1:-1]
+    return text
+
+
+def chain(stage) -> list:
+    """The stages of ``stage``'s FROM chain, root (built from an image) first."""
+    out = []
+    s = stage
+    while s is not None and s not in out:
+        out.append(s)
+        s = s.base_stage
+    return out[::-1]
+
+
+def chain_instructions(stage) -> list[Instruction]:
+    """What builds ``stage``, in build order: each stage of its chain, with the ONBUILD
+    triggers of a parent stage running first in its child (as the effective instruction)."""
+    out: list[Instruction] = []
+    stages = chain(stage)
+    for i, s in enumerate(stages):
+        if i > 0:
+            out += [st.instr.inner for st in stages[i - 1].steps if st.instr.inner is not None]
+        out += [st.instr for st in s.steps if st.instr.inner is None]
+    return out
+
+
+_ROOT = re.compile(r"^(root|0)(:.*)?$")
+
+
+def is_root(user: str) -> bool:
+    return bool(_ROOT.match(user.strip()))
+
+
+def user_span(instr: Instruction) -> Span:
+    return instr.args_span() if instr.args_text else instr.keyword_span
+
+
+_WINDOWS_WORDS = ("windows", "nanoserver", "servercore", "ltsc20")
+
+
+def is_windows(stage) -> bool:
+    """Whether ``stage`` evidently builds a Windows image (base image name, or a cmd /
+    PowerShell SHELL), where users are names such as ContainerUser."""
+    base = stage.image.lower()
+    if any(w in base for w in _WINDOWS_WORDS):
+        return True
+    argv0 = (stage.end_state.shell or [""])[0].replace("\\", "/").rsplit("/", 1)[-1].lower()
+    return argv0.removesuffix(".exe") in ("cmd", "powershell", "pwsh")

@@ -1,0 +1,60 @@
+"""`COPY`/`ADD` to a relative destination while the working directory is unknown.
+
+## What it does
+Reports a `COPY` or `ADD` whose destination (after expanding `ARG`/`ENV` values) is a
+relative path (`app/`, `.`, `./`) when no `WORKDIR` has been set yet, in this stage or in
+the stages it is built `FROM`. The working directory then comes from the base image,
+which this Dockerfile does not show. Stages built `FROM scratch` start in `/` and are not
+reported; a destination with an unresolved variable or a Windows drive (`C:\app`) is left
+alone, and so are `ONBUILD` triggers (they run in a stage this file does not know).
+
+## Why is this bad
+A relative destination is resolved against the image's working directory. Without a
+`WORKDIR` of your own, that directory is whatever the base image chose (often `/`, but
+`node`, `golang` and many vendor images set their own), and it can change when the base
+image changes. Set `WORKDIR` explicitly, or copy to an absolute path.
+
+## Example
+```dockerfile
+FROM node:22-slim
+COPY package.json ./
+```
+
+## Use instead
+```dockerfile
+FROM node:22-slim
+WORKDIR /app
+COPY package.json ./
+```
+"""
+import re
+
+from ._instr import copy_args, expand
+
+CODE = "LL509"
+NAME = "copy-relative-dest-no-workdir"
+SEVERITY = "warning"
+SUMMARY = "COPY/ADD to a relative destination before any WORKDIR: the base image decides where it lands"
+HADOLINT = ("DL3045",)
+BUILDKIT = ()
+TAGS = ("copy-add",)
+
+_WINDOWS = re.compile(r"^[A-Za-z]:([\\/]|$)")
+
+
+def check(ctx):
+    for kw in ("COPY", "ADD"):
+        for instr in ctx.instructions(kw):
+            if instr.parent is not None:
+                continue
+            parts = copy_args(instr)
+            step = ctx.step(instr)
+            if parts is None or step is None or step.state.workdir is not None:
+                continue
+            dest = parts[1]
+            value = expand(ctx, instr, dest.text)
+            if value is None or value.startswith(("/", "\\")) or _WINDOWS.match(value):
+                continue
+            yield dest.span, (f"{instr.keyword} to the relative destination `{dest.text}` but no WORKDIR is set "
+                              f"in this stage: it lands in the base image's working directory; add `WORKDIR /app` "
+                              "(or use an absolute path)")
