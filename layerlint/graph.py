@@ -197,14 +197,13 @@ def build_graph(df: Dockerfile, build_args: Optional[Mapping[str, str]] = None,
                 g.global_arg_instrs.append(instr)
                 for p in instr.pairs:
                     if p.value is None:
-                        val = build_args.get(p.key)
+                        # a valueless ARG keeps a predefined or earlier value
+                        val = build_args.get(p.key, global_vals.get(p.key))
                     else:
                         val = build_args.get(p.key, expand(p.value, global_vals, esc)[0])
                     g.global_args[p.key] = val
                     if val is not None:
                         global_vals[p.key] = val
-                    else:
-                        global_vals.pop(p.key, None)
             else:
                 g.before_first_from.append(instr)
             continue
@@ -229,7 +228,8 @@ def _advance(g: Graph, state: State, instr: Instruction, global_vals: Mapping[st
             if p.key in g.build_args:
                 val: Optional[str] = g.build_args[p.key]
             elif p.value is not None:
-                val = expand(p.value, vars_, esc)[0]
+                # unlike ENV, each ARG pair sees the ones before it (`ARG A=1 B=$A` gives B=1)
+                val = expand(p.value, state.vars, esc)[0]
             elif p.key in g.global_args:
                 val = g.global_args[p.key]
             else:

@@ -52,3 +52,11 @@ def test_copy_from_self_or_later_is_error_and_unknown_target():
 def test_global_arg_without_default_is_unresolved():
     g = graph(text="ARG V\nFROM alpine:${V}\n")
     assert g.stages[0].base == "alpine:" and g.stages[0].base_unresolved == {"V"}
+
+
+def test_valueless_global_arg_keeps_predefined_value_and_arg_pairs_chain():
+    g = graph(text="ARG TARGETARCH\nFROM busybox:${TARGETARCH}\nARG A=1 B=$A\nENV C=$B\n")
+    assert g.stages[0].base == "busybox:amd64"
+    assert g.stages[0].end_state.env == {"C": "1"}
+    g = graph(text="ARG X=1\nARG X\nFROM a:$X\n")
+    assert g.stages[0].base == "a:1"
