@@ -1,0 +1,139 @@
+"""Build arg or ENV that changes on every build declared before expensive steps.
+
+## What it does
+Finds an `ARG` (or an `ENV` set from a variable, like `ENV GIT_SHA=$GIT_SHA`) whose name
+says its value changes per build or per commit (`BUILD_DATE`, `GIT_SHA`, `GIT_COMMIT`,
+`VCS_REF`, `BUILD_NUMBER`, `VERSION`, `CACHEBUST`, ...; option `names` adds more) when a
+later expensive `RUN` of the stage (a dependency install or a download) sees the variable in
+its environment but does not use it. Compile steps are not counted: build tools often read
+such variables from the environment without naming them. The finding points at the
+variable and names the step that re-runs for nothing.
+
+## Why is this bad
+BuildKit puts the whole environment into each `RUN`'s cache key: every `ENV`, and every
+`ARG` that has a value, from its declaration to the end of the stage, whether the command
+reads it or not. A value that is new on every build (a timestamp, a commit hash) therefore
+misses the cache of the first `RUN` after the declaration, and every step after that re-runs
+too: the dependency install runs again on every CI build although nothing it needs changed.
+Declared right before the step that uses it (typically a `LABEL` or the last `RUN`), the
+same variable costs one cheap step.
+
+## Example
+```dockerfile
+FROM python:3.12-slim
+ARG GIT_SHA
+WORKDIR /app
+COPY requirements.txt .
+RUN pip install -r requirements.txt
+COPY . .
+LABEL org.opencontainers.image.revision=$GIT_SHA
+```
+
+## Use instead
+```dockerfile
+FROM python:3.12-slim
+WORKDIR /app
+COPY requirements.txt .
+RUN pip install -r requirements.txt
+COPY . .
+ARG GIT_SHA
+LABEL org.opencontainers.image.revision=$GIT_SHA
+```
+"""
+from ..cache_model import is_volatile_name
+from ..syntax.expand import referenced_vars
+
+CODE = "LL202"
+NAME = "volatile-arg-before-expensive-step"
+SEVERITY = "warning"
+SUMMARY = "A per-build ARG/ENV (BUILD_DATE, GIT_SHA, VERSION...) declared before expensive RUNs re-runs them every build"
+HADOLINT = ()
+BUILDKIT = ()
+TAGS = ("cache",)
+OPTIONS = {"names": []}  # extra variable names to treat as volatile
+
+
+def _uses(sm, name, escape):
+    eff = sm.instr.effective
+    texts = [eff.args_text] + [h.body for h in eff.heredocs] + [f.value or "" for f in eff.flags]
+    return any(n == name for t in texts for n, _, _ in referenced_vars(t, escape))
+
+
+def check(ctx):
+    model = ctx.cache_model
+    extra = {n.upper() for n in ctx.options.get("names", []) or []}
+    escape = ctx.graph.escape
+    for instr in ctx.df.instructions:
+        if instr.keyword not in ("ARG", "ENV"):
+            continue
+        declared = model.step_of(instr)
+        if declared is None:  # a global ARG: only FROM lines see it
+            continue
+        later = [s for s in model.steps if s.kind == "layer" and s.keyword == "RUN" and s.line > instr.start_line
+                 and (s.stage is declared.stage or declared.stage in _bases(s.stage))]
+        for pair in instr.pairs:
+            name = pair.key
+            if not (is_volatile_name(name) or name.upper() in extra):
+                continue
+            if instr.keyword == "ENV" and (pair.value is None or not referenced_vars(pair.value, escape)):
+                continue  # a literal ENV value only changes when this line is edited
+            victims = []
+            for s in later:
+                st = s.step.state
+                if name not in st.args and name not in st.env:
+                    continue  # out of scope (e.g. another stage)
+                if _declared_again(ctx, s, name, instr):
+                    break
+                # a compile may read it through the environment (make, ldflags scripts): only
+                # installs and downloads, which never need a build's identity, count
+                if s.cost in ("install", "download") and not _uses(s, name, escape):
+                    victims.append(s)
+            if not victims:
+                continue
+            first = victims[0]
+            users = [i for i in ctx.df.instructions[instr.index + 1:] if _in_scope(ctx, i, declared.stage)
+                     and _uses_instr(i, name, escape)]
+            last = victims[-1].line
+            if not users:
+                where = "declare it after the expensive steps, right before the instruction that uses it"
+            elif users[0].start_line > last:
+                where = f"declare it right before line {users[0].start_line}, where it is first used"
+            else:
+                where = (f"move it, and its use on line {users[0].start_line} if that can wait, below "
+                         f"line {last}")
+            what = "ARG" if instr.keyword == "ARG" else "ENV"
+            yield pair.key_span, (
+                f"{what} {name} usually gets a new value on every build, and it is in the environment of "
+                f"`{first.short}` (line {first.line}, {first.cost}), which does not use it: each new value "
+                f"re-runs that step and everything after it"
+                + (f" ({len(victims)} expensive steps in all)" if len(victims) > 1 else "")
+                + f"; {where}"
+            )
+
+
+def _uses_instr(instr, name, escape):
+    eff = instr.effective
+    texts = [eff.line] + [h.body for h in eff.heredocs]
+    return any(n == name for t in texts for n, _, _ in referenced_vars(t, escape))
+
+
+def _in_scope(ctx, instr, stage):
+    st = ctx.stage_of(instr)
+    return st is not None and (st is stage or stage in _bases(st)) and instr.keyword != "FROM"
+
+
+def _bases(stage):
+    out = []
+    s = stage.base_stage
+    while s is not None and s not in out:
+        out.append(s)
+        s = s.base_stage
+    return out
+
+
+def _declared_again(ctx, sm, name, instr):
+    """Whether ``name`` is declared again between ``instr`` and ``sm`` (the later one counts)."""
+    for i in ctx.df.instructions[instr.index + 1:sm.instr.index]:
+        if i.keyword in ("ARG", "ENV") and any(p.key == name for p in i.pairs):
+            return True
+    return False
