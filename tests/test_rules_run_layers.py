@@ -1,0 +1,149 @@
+"""Layer-aware RUN rules (LL320-LL322): deletions in a later layer, toolchains in the final
+image, writes into a VOLUME; exact positions, heredocs, ONBUILD, multi-stage, continuations."""
+from .helpers import lint, positions
+
+
+def spans(findings):
+    return [(f.rule, f.span.line, f.span.column, f.span.end_line, f.span.end_column) for f in findings]
+
+
+# -- LL320 delete-in-later-layer ---------------------------------------------------------------------
+def test_delete_of_an_added_download_in_a_later_layer():
+    text = ("FROM debian:12\n"
+            "ADD https://example.com/tool.tar.gz /tmp/\n"
+            "RUN tar -xzf /tmp/tool.tar.gz -C /opt\n"
+            "RUN ls /opt && \\\n"
+            "    rm -f /tmp/tool.tar.gz\n")
+    f = lint(text, "LL320")
+    assert spans(f) == [("LL320", 5, 11, 5, 27)]
+    assert "line 2" in f[0].message and "still carries it" in f[0].message
+
+
+def test_delete_of_run_downloads_clones_and_extractions():
+    text = ("FROM debian:12\n"
+            "WORKDIR /src\n"
+            "RUN curl -fsSLo /tmp/b.tgz https://x/b.tgz\n"
+            "RUN git clone https://github.com/a/c.git && mkdir /x && unzip /x.zip -d /x/y\n"
+            "RUN rm /tmp/b.tgz && rm -rf c/.git && rm -rf /x/y/docs\n")
+    f = lint(text, "LL320")
+    assert spans(f) == [("LL320", 5, 8, 5, 18), ("LL320", 5, 29, 5, 35), ("LL320", 5, 46, 5, 55)]
+    assert "`curl -o` on line 3" in f[0].message and "`git clone` on line 4" in f[1].message
+
+
+def test_delete_of_packages_and_caches_one_layer_late():
+    text = ("FROM debian:12\n"
+            "RUN apt-get update && apt-get install -y gcc make && pip install x\n"
+            "RUN apt-get purge -y gcc && \\\n"
+            "    rm -rf /var/lib/apt/lists/* && pip cache purge\n")
+    f = lint(text, "LL320")
+    assert spans(f) == [("LL320", 3, 22, 3, 25), ("LL320", 4, 12, 4, 32), ("LL320", 4, 40, 4, 45)]
+    assert "installed on line 2" in f[0].message and "apt-get update" in f[1].message
+    assert "pip install x" in f[2].message
+
+
+def test_delete_from_a_context_copy_needs_the_file_in_the_context(tmp_path):
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "t.py").write_text("x")
+    (tmp_path / "app.py").write_text("x")
+    (tmp_path / "secret").mkdir()
+    (tmp_path / ".dockerignore").write_text("secret\n")
+    text = ("FROM python:3.12-slim\n"
+            "WORKDIR /app\n"
+            "COPY . .\n"
+            "RUN rm -rf tests && rm -rf /app/docs /app/secret\n")
+    f = lint(text, "LL320", context_dir=str(tmp_path))
+    assert spans(f) == [("LL320", 4, 12, 4, 17)] and "`COPY . .` on line 3" in f[0].message
+    assert lint(text, "LL320") == []  # no context: the copied files are unknown
+
+
+def test_delete_in_a_final_stage_built_on_a_parent_and_heredoc():
+    text = ("FROM debian:12 AS base\n"
+            "COPY requirements.txt /tmp/\n"
+            "FROM base\n"
+            "RUN <<EOF\nset -e\nrm /tmp/requirements.txt\nEOF\n")
+    assert positions(lint(text, "LL320")) == [("LL320", 6, 4)]
+
+
+def test_delete_does_not_fire():
+    text = ("FROM debian:12 AS build\n"
+            "COPY x.tgz /tmp/\n"
+            "RUN rm /tmp/x.tgz\n"                                           # build stage: not shipped
+            "FROM debian:12\n"
+            "RUN wget -q https://x/a.zip && unzip a.zip -d /opt/a && rm a.zip\n"   # same layer
+            "RUN apt-get update && apt-get install -y gcc && apt-get purge -y gcc && rm -rf /var/lib/apt/lists/*\n"
+            "RUN rm -rf /usr/share/doc/* /etc/nginx/conf.d/default.conf\n"  # from the base image
+            "RUN git clone https://g/x.git /src/x\n"
+            "RUN cd /src/x && make && rm -rf /src/x/build\n"                 # re-created by make
+            "ONBUILD RUN rm -rf /src/x\n"                                   # runs in another build
+            "COPY --from=build /opt/out /srv/out\n"
+            "RUN rm -rf /srv/out/cache\n")                                  # contents unknown
+    assert lint(text, "LL320") == []
+
+
+# -- LL321 toolchain-packages-in-final-stage ----------------------------------------------------------
+def test_toolchain_packages_in_the_final_stage():
+    text = ("FROM python:3.12-slim\n"
+            "RUN apt-get update && \\\n"
+            "    apt-get install -y --no-install-recommends \\\n"
+            "      libpq5 \\\n"
+            "      gcc \\\n"
+            "      libpq-dev \\\n"
+            " && rm -rf /var/lib/apt/lists/*\n")
+    f = lint(text, "LL321")
+    assert spans(f) == [("LL321", 5, 7, 5, 10)]
+    assert "`gcc`, `libpq-dev`" in f[0].message and "final image" in f[0].message
+
+
+def test_toolchain_in_parent_of_final_and_other_managers():
+    text = ("FROM alpine:3.20 AS base\n"
+            "RUN apk add --no-cache build-base\n"
+            "FROM base\n"
+            "RUN <<EOF\ndnf install -y gcc-c++ python3-devel\nEOF\n")
+    f = lint(text, "LL321")
+    assert positions(f) == [("LL321", 2, 24), ("LL321", 5, 16)]
+    assert "stage base, which the final image is built on" in f[0].message
+
+
+def test_toolchain_does_not_fire():
+    text = ("FROM python:3.12-slim AS build\n"
+            "RUN apt-get install -y gcc libpq-dev\n"                       # builder stage
+            "FROM python:3.12-slim\n"
+            "RUN apt-get install -y --no-install-recommends build-essential && make && "
+            "apt-get purge -y --auto-remove build-essential\n"             # removed in the same RUN
+            "RUN apk add --no-cache --virtual .build-deps gcc musl-dev && pip install x && apk del .build-deps\n"
+            "RUN apt-get install -y libpq5 curl devscripts-el\n"
+            "ONBUILD RUN apt-get install -y gcc\n"
+            "COPY --from=build /a /a\n")
+    assert lint(text, "LL321") == []
+
+
+# -- LL322 write-after-volume ---------------------------------------------------------------------------
+def test_write_after_volume_points_at_the_path():
+    text = ("FROM debian:12\n"
+            "VOLUME /data\n"
+            "RUN mkdir -p /data/db && \\\n"
+            "    chown 1000:1000 /data/db\n"
+            "WORKDIR /data\n"
+            "RUN echo x > conf\n")
+    f = lint(text, "LL322")
+    assert spans(f) == [("LL322", 3, 14, 3, 22), ("LL322", 4, 21, 4, 29), ("LL322", 6, 14, 6, 18)]
+    assert "line 2" in f[0].message and "classic builder" in f[0].message
+
+
+def test_write_after_volume_json_form_parent_stage_and_heredoc():
+    text = ("FROM debian:12 AS base\n"
+            'VOLUME ["/var/lib/app", "/logs"]\n'
+            "FROM base\n"
+            "RUN <<EOF\nset -e\ntouch /logs/x\nEOF\n")
+    assert positions(lint(text, "LL322")) == [("LL322", 6, 7)]
+
+
+def test_write_after_volume_does_not_fire():
+    text = ("FROM debian:12\n"
+            "RUN mkdir -p /data && chown 1000 /data\n"   # before the VOLUME: fine
+            "VOLUME /data\n"
+            "RUN mkdir -p /datadir && cat /data/x && echo /data > /tmp/where\n"
+            "ONBUILD RUN touch /data/x\n"
+            "FROM debian:12\n"
+            "RUN touch /data/y\n")                      # another stage
+    assert lint(text, "LL322") == []
