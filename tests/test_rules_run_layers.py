@@ -56,6 +56,12 @@ def test_delete_from_a_context_copy_needs_the_file_in_the_context(tmp_path):
     assert lint(text, "LL320") == []  # no context: the copied files are unknown
 
 
+def test_move_of_a_copied_file_duplicates_it():
+    text = "FROM debian:12\nCOPY --from=lib:1 /l/libssl.so.3 /usr/lib/x/\nRUN mv /usr/lib/x/libssl.so.3 /usr/lib/\n"
+    f = lint(text, "LL320")
+    assert positions(f) == [("LL320", 3, 8)] and "carries it twice" in f[0].message
+
+
 def test_delete_in_a_final_stage_built_on_a_parent_and_heredoc():
     text = ("FROM debian:12 AS base\n"
             "COPY requirements.txt /tmp/\n"
@@ -112,6 +118,8 @@ def test_toolchain_does_not_fire():
             "apt-get purge -y --auto-remove build-essential\n"             # removed in the same RUN
             "RUN apk add --no-cache --virtual .build-deps gcc musl-dev && pip install x && apk del .build-deps\n"
             "RUN apt-get install -y libpq5 curl devscripts-el\n"
+            "RUN saved=\"$(apt-mark showmanual)\"; apt-get install -y gcc make; make; \\\n"
+            "    apt-mark auto '.*'; apt-mark manual $saved; apt-get purge -y --auto-remove\n"
             "ONBUILD RUN apt-get install -y gcc\n"
             "COPY --from=build /a /a\n")
     assert lint(text, "LL321") == []

@@ -66,6 +66,7 @@ def test_missing_yes_heredoc_onbuild_and_multistage():
             "FROM build\n"
             "ONBUILD RUN apt-get purge y\n")
     assert positions(lint(text, "LL311")) == [("LL311", 4, 9), ("LL311", 7, 21)]
+    assert positions(lint("FROM a:1\nRUN xargs apt-get install < /pkgs\n", "LL311")) == [("LL311", 2, 19)]
 
 
 def test_missing_yes_does_not_fire():

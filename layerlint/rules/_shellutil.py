@@ -125,11 +125,6 @@ def calls(ctx, instr) -> Iterator[Call]:
         yield Call(script, cmd, posixpath.basename(words[0].value), words)
 
 
-def run_instructions(ctx):
-    """Every RUN (ONBUILD triggers included)."""
-    return ctx.instructions("RUN")
-
-
 # -- option parsing ----------------------------------------------------------------------
 
 @dataclass(slots=True)
@@ -386,16 +381,19 @@ def pm_calls(ctx, instr) -> Iterator[PMCall]:
             yield pc
 
 
+# subcommands that install / remove system packages, by package-manager family
 INSTALL_SUBS = {
     "apt": ("install",),
     "apk": ("add",),
     "rpm": ("install", "groupinstall", "localinstall", "reinstall", "group install", "module install"),
     "zypper": ("install", "in"),
 }
-
-
-def is_install(pc: PMCall) -> bool:
-    return pc.sub in INSTALL_SUBS.get(pc.family, ())
+REMOVE_SUBS = {
+    "apt": ("remove", "purge", "autoremove"),
+    "apk": ("del",),
+    "rpm": ("remove", "erase", "autoremove"),
+    "zypper": ("remove", "rm"),
+}
 
 
 def insert_after(script, word, text: str, what: str) -> Fix:
@@ -602,10 +600,6 @@ def resolve(word, cwd: Optional[str], env: dict[str, str], home: Optional[str]) 
             return None
         p = home + p[1:]
     return abspath(p, cwd)
-
-
-def plural(n: int, word: str) -> str:
-    return f"{n} {word}" + ("" if n == 1 else "s")
 
 
 # -- package-manager caches ----------------------------------------------------------------

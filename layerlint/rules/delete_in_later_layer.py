@@ -49,8 +49,8 @@ from dataclasses import dataclass
 from typing import Optional
 
 from ..commands import cost_kind
-from ._shellutil import (SYSTEM_DIRS, RunCaches, abspath, cache_trigger, clean_kind, deletes, effects, mounts,
-                         origin, stage_chain_steps, under)
+from ._shellutil import (INSTALL_SUBS, REMOVE_SUBS, SYSTEM_DIRS, RunCaches, abspath, cache_trigger, clean_kind,
+                         deletes, effects, mounts, origin, stage_chain_steps, under)
 
 CODE = "LL320"
 NAME = "delete-in-later-layer"
@@ -60,10 +60,6 @@ HADOLINT = ()
 BUILDKIT = ()
 
 _ARCHIVES = (".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz", ".tar.zst")
-_REMOVE = {"apt": ("remove", "purge", "autoremove"), "apk": ("del",), "rpm": ("remove", "erase", "autoremove"),
-           "zypper": ("remove", "rm")}
-_INSTALL = {"apt": ("install",), "apk": ("add",), "rpm": ("install", "reinstall", "localinstall"),
-            "zypper": ("install", "in")}
 
 
 @dataclass
@@ -218,7 +214,7 @@ def _run(ctx, instr, made: list[Made], installed: dict):
         if cost_kind(call.cmd) in ("install", "compile"):
             builds_before = True
         # package removals
-        if pc is not None and pc.sub in _REMOVE.get(pc.family, ()):
+        if pc is not None and pc.sub in REMOVE_SUBS.get(pc.family, ()):
             for w in pc.parsed.operands:
                 key = (pc.family, w.value)
                 if key in installed and key not in local_pkgs:
@@ -246,15 +242,16 @@ def _run(ctx, instr, made: list[Made], installed: dict):
                 if hits:
                     m = hits[0]
                     shown = getattr(eff.word, "raw", None) or eff.path
-                    yield call.span(origin(eff.word)), (
-                        f"`{shown}` {_came(m)}, an earlier layer: deleting it here hides it, but the image still "
-                        f"carries it; {_advice(m)}")
+                    verb = ("moving it here writes a copy into this layer and hides the original: the image "
+                            "carries it twice" if eff.what == "mv" else
+                            "deleting it here hides it, but the image still carries it")
+                    yield call.span(origin(eff.word)), f"`{shown}` {_came(m)}, an earlier layer: {verb}; {_advice(m)}"
                     for m in hits:
                         if deletes(eff.path, m.path):
                             made.remove(m)
             elif eff.kind == "create" and eff.path not in SYSTEM_DIRS:
                 local.append(Made(eff.path, eff.subtree, line, f"`{eff.what}` on line {call.line}", "run"))
-        if pc is not None and pc.sub in _INSTALL.get(pc.family, ()):
+        if pc is not None and pc.sub in INSTALL_SUBS.get(pc.family, ()):
             for w in pc.parsed.operands:
                 local_pkgs.add((pc.family, w.value))
                 if not w.has_expansion:

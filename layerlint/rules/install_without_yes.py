@@ -85,7 +85,8 @@ def check(ctx):
             if pc.sub is None or pc.unknown or _fed_by_yes(pc):
                 continue
             p = pc.parsed
-            if not p.operands and pc.sub not in ("upgrade", "dist-upgrade", "full-upgrade", "autoremove",
+            fed_by_xargs = pc.call.cmd.words and pc.call.cmd.words[0].value.endswith("xargs")
+            if not p.operands and not fed_by_xargs and pc.sub not in ("upgrade", "dist-upgrade", "full-upgrade", "autoremove",
                                                  "autopurge", "update", "distro-sync", "patch", "up", "dup"):
                 continue  # `apt-get purge` with no package does nothing and asks nothing
             if pc.family == "apt" and pc.sub in APT_SUBS and not _apt_ok(p):

@@ -8,7 +8,9 @@ final image (the target stage and the stages it is built `FROM`): `build-essenti
 `build-base`/`alpine-sdk`/`musl-dev`/`linux-headers`, rpm `gcc-c++`/`*-devel`, Debian
 `*-dev` header packages, JDKs, `golang`, `rustc`/`cargo`. Packages removed again later
 in the same `RUN` (`apt-get purge`, `apk del` of a `--virtual` group, `dnf remove`) are
-fine. One finding per command, at the first toolchain package, naming all of them.
+fine, and so are build dependencies dropped with `apt-mark auto '.*'` followed by
+`apt-get purge --auto-remove`. One finding per command, at the first toolchain package,
+naming all of them.
 
 ## Why is this bad
 Compilers, headers and build tools are needed to build, not to run: they typically add
@@ -39,7 +41,7 @@ RUN pip install --no-cache-dir /wheels/*
 """
 import re
 
-from ._shellutil import RunCaches, origin, ships
+from ._shellutil import INSTALL_SUBS, REMOVE_SUBS, RunCaches, origin, ships
 
 CODE = "LL321"
 NAME = "toolchain-packages-in-final-stage"
@@ -59,10 +61,6 @@ _PATTERNS = (re.compile(r"^gcc-\d+$"), re.compile(r"^g\+\+-\d+$"), re.compile(r"
              re.compile(r"^openjdk-\d+-jdk(-headless)?$"), re.compile(r"^java-[\d.]+-openjdk-devel$"),
              re.compile(r"^openjdk\d+(-jdk)?$"), re.compile(r"^golang-[\d.]+(-go)?$"),
              re.compile(r".+-dev$"), re.compile(r".+-devel$"), re.compile(r"^gcc-toolset-\d+$"))
-_INSTALL = {"apt": ("install",), "apk": ("add",), "rpm": ("install", "groupinstall", "group install"),
-            "zypper": ("install", "in")}
-_REMOVE = {"apt": ("remove", "purge", "autoremove"), "apk": ("del",), "rpm": ("remove", "erase", "autoremove"),
-           "zypper": ("remove", "rm")}
 
 
 def is_toolchain(name: str) -> bool:
@@ -78,22 +76,39 @@ def _base(name: str) -> str:
     return re.split(r"[=<>~@:]", name, 1)[0]
 
 
+def _apt_mark_purge(r, k: int) -> bool:
+    """The RUN later marks everything automatic (`apt-mark auto '.*'`) and purges with
+    `--auto-remove`: the build dependencies go away without being named (Debian official
+    images do this)."""
+    marked = False
+    for i in range(k + 1, len(r.located)):
+        call = r.located[i].call
+        if call.prog == "apt-mark" and any(w.value == "auto" for w in call.args):
+            marked = True
+        pc = r.pms[i]
+        if marked and pc is not None and pc.family == "apt" and (
+                pc.sub == "autoremove" or pc.sub in ("purge", "remove") and pc.parsed.has("--auto-remove")):
+            return True
+    return False
+
+
 def check(ctx):
     for instr in ctx.instructions("RUN"):
         if instr.parent is not None or not ships(ctx, instr):
             continue  # ONBUILD triggers usually build in the child image's builder stage
         r = RunCaches(ctx, instr)
-        pms = [pc for pc in r.pms if pc is not None]
-        for k, pc in enumerate(pms):
-            if pc.sub not in _INSTALL.get(pc.family, ()):
+        for k, pc in enumerate(r.pms):
+            if pc is None or pc.sub not in INSTALL_SUBS.get(pc.family, ()):
+                continue
+            if pc.family == "apt" and _apt_mark_purge(r, k):
                 continue
             tools = [w for w in pc.parsed.operands if not w.has_expansion and is_toolchain(w.value)]
             if not tools:
                 continue
             virtual = pc.parsed.values("--virtual", "-t") if pc.family == "apk" else []
             removed = set()
-            for later in pms[k + 1:]:
-                if later.family == pc.family and later.sub in _REMOVE.get(pc.family, ()):
+            for later in r.pms[k + 1:]:
+                if later is not None and later.family == pc.family and later.sub in REMOVE_SUBS.get(pc.family, ()):
                     removed.update(_base(w.value) for w in later.parsed.operands)
             if virtual and any(v in removed for v in virtual):
                 continue
