@@ -911,10 +911,13 @@ def _simulate(m: CacheModel, changed_paths: list[str], changed_args: list[str],
     changed: list[str] = []
     ignored: list[str] = []
     remote: list[str] = []
+    ctx_abs = os.path.abspath(m.context_dir) if m.context_dir else None
     for p in changed_paths:
         if _is_url(p) or _is_git(p):
             remote.append(p)
             continue
+        if ctx_abs and os.path.isabs(p) and (p == ctx_abs or p.startswith(ctx_abs.rstrip(os.sep) + os.sep)):
+            p = os.path.relpath(p, ctx_abs)  # an absolute path inside the context
         cp = clean_context_path(p)
         if cp != "." and m.is_ignored(cp):
             ignored.append(cp)

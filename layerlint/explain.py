@@ -352,7 +352,7 @@ def mermaid(graph: Graph, model: CacheModel, simulation: Optional[Simulation] = 
         last[st.index] = prev
         out.append("  end")
         if not st.needed:
-            out.append(f"  class S{st.index} unused")
+            out.append(f"  style S{st.index} stroke-dasharray:4 3,color:#888")
     for st, steps in stages:
         if st.base_stage is not None:
             out.append(f'  {last[st.base_stage.index]} ==>|"FROM"| {first[st.index]}')
@@ -372,7 +372,6 @@ def mermaid(graph: Graph, model: CacheModel, simulation: Optional[Simulation] = 
     out.append("  classDef cached fill:#d4edda,stroke:#28a745,color:#155724")
     out.append("  classDef base fill:#e8eaf6,stroke:#5c6bc0")
     out.append("  classDef image fill:#eef,stroke:#88a")
-    out.append("  classDef unused stroke-dasharray:4 3,color:#888")
     return "\n".join(out) + "\n"
 
 

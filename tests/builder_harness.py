@@ -8,6 +8,8 @@ A scenario is a directory under ``tests/fixtures/cache/``:
     context/              the build context (may hold a .dockerignore)
     scenario.json         {"description": str, "edits": [...], "target": str|null,
                            "build_args": {...}, "dockerfile_in_context": bool,
+                           "http": {"name": "content"} (files served over HTTP on 127.0.0.1 for
+                           remote ADD; "{{HTTP}}" in the Dockerfile is their base URL),
                            "builder": bool (false: checked by reasoning only),
                            "why_not_builder": str}
     expected.json         {"source": "builder"|"reasoning", "builder": str, "steps":
@@ -19,7 +21,8 @@ A scenario is a directory under ``tests/fixtures/cache/``:
 Edits, applied between the two builds: ``{"op": "write", "path", "content"}``,
 ``{"op": "delete", "path"}``, ``{"op": "touch", "path"}`` (mtime only),
 ``{"op": "chmod", "path", "mode": "0755"}``, ``{"op": "build-arg", "name", "value"}`` (value
-null drops it), ``{"op": "remote", "url"}`` (new content behind a URL; reasoning scenarios only).
+null drops it), ``{"op": "http-write", "path", "content"}`` (new content for a served file),
+``{"op": "remote", "url"}`` (new content behind a URL; reasoning scenarios only).
 
 The builder: Debian's docker.io 20.10 engine (embedded BuildKit, v0.8 era) started privately
 (own data root, exec root and socket under a temp dir, no networking) and stopped by pid at
@@ -33,7 +36,9 @@ for every build arg whose value differs and ``--previous`` for a changed Dockerf
 """
 from __future__ import annotations
 
+import atexit
 import hashlib
+import http.server
 import io
 import json
 import os
@@ -45,6 +50,7 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -103,6 +109,33 @@ def all_scenarios(root: Path = ROOT) -> list[Scenario]:
     return [load(p) for p in sorted(root.iterdir()) if (p / "scenario.json").exists()]
 
 
+class HttpFiles:
+    """Files served over HTTP on 127.0.0.1 (the builder fetches remote ADD sources itself, from
+    the host's network, so a local server stands in for the internet)."""
+
+    def __init__(self, root: Path, files: dict[str, str]) -> None:
+        self.root = root
+        root.mkdir(parents=True, exist_ok=True)
+        for name, content in files.items():
+            (root / name).write_text(content)
+
+        class Quiet(http.server.SimpleHTTPRequestHandler):
+            def __init__(self, *a, **kw):
+                super().__init__(*a, directory=str(root), **kw)
+
+            def log_message(self, *a):  # keep test output clean
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Quiet)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
 @dataclass
 class Prepared:
     """A scenario laid out on disk: before the edits, then after them."""
@@ -114,6 +147,13 @@ class Prepared:
     changed: list[str] = field(default_factory=list)
     changed_args: list[str] = field(default_factory=list)
     previous: Optional[Path] = None
+    http: Optional[HttpFiles] = None
+    base_url: str = "http://127.0.0.1:9"  # without a server (prediction only)
+
+    def close(self) -> None:
+        if self.http is not None:
+            self.http.close()
+            self.http = None
 
     def explain_argv(self) -> list[str]:
         argv = ["explain", "--format", "json", "--context", str(self.context)]
@@ -146,9 +186,11 @@ def _snapshot(root: Path) -> dict[str, tuple]:
     return out
 
 
-def prepare(sc: Scenario, work: Path) -> Prepared:
-    """Lay out the first build's state under ``work``."""
+def prepare(sc: Scenario, work: Path, serve: bool = False) -> Prepared:
+    """Lay out the first build's state under ``work`` (``serve``: start the HTTP files)."""
     work.mkdir(parents=True, exist_ok=True)
+    server = HttpFiles(work / "http", sc.spec["http"]) if serve and sc.spec.get("http") else None
+    base_url = server.url if server is not None else "http://127.0.0.1:9"
     ctx = work / "context"
     shutil.copytree(sc.dir / "context", ctx, symlinks=True)
     if sc.spec.get("dockerfile_in_context"):
@@ -160,11 +202,11 @@ def prepare(sc: Scenario, work: Path) -> Prepared:
         df = work / "df" / "Dockerfile"
         if (sc.dir / "Dockerfile.dockerignore").exists():
             shutil.copy(sc.dir / "Dockerfile.dockerignore", work / "df" / "Dockerfile.dockerignore")
-    df.write_text(sc.dockerfile)
+    df.write_text(sc.dockerfile.replace("{{HTTP}}", base_url))
     # git does not keep modes other than 644/755: make the first build's modes explicit
     for rel, mode in (sc.spec.get("modes") or {}).items():
         os.chmod(ctx / rel, int(mode, 8))
-    return Prepared(sc, work, ctx, df, dict(sc.build_args))
+    return Prepared(sc, work, ctx, df, dict(sc.build_args), http=server, base_url=base_url)
 
 
 def apply_edits(p: Prepared) -> Prepared:
@@ -178,6 +220,11 @@ def apply_edits(p: Prepared) -> Prepared:
         op = e["op"]
         if op == "remote":  # new content behind a URL (reasoning scenarios only)
             remote.append(e["url"])
+            continue
+        if op == "http-write":
+            if p.http is not None:
+                (p.http.root / e["path"]).write_text(e["content"])
+            remote.append(f"{p.base_url}/{e['path']}")
             continue
         if op == "build-arg":
             if e.get("value") is None:
@@ -206,8 +253,10 @@ def apply_edits(p: Prepared) -> Prepared:
     # explain is always told what the last build used (identical when only files changed)
     p.previous = p.work / "previous.Dockerfile"
     p.previous.write_text(df_before)
-    if sc.after is not None and sc.after != df_before:
-        p.dockerfile.write_text(sc.after)
+    if sc.after is not None:
+        after_text = sc.after.replace("{{HTTP}}", p.base_url)
+        if after_text != df_before:
+            p.dockerfile.write_text(after_text)
     after = _snapshot(p.context)
     rel_df = None
     if p.dockerfile.parent == p.context:
@@ -496,6 +545,7 @@ class Builder:
                "--iptables=false", "--ip6tables=false", "--ip-masq=false", "--bridge=none"]
         self.proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                      start_new_session=True)
+        atexit.register(self.stop)  # never leave our daemon behind, even if the session dies early
         deadline = time.time() + 60
         while time.time() < deadline:
             if self.proc.poll() is not None:
@@ -557,11 +607,14 @@ class Builder:
     def run(self, sc: Scenario, scratch: Path) -> "BuilderResult":
         """Build, edit, rebuild; the second build's verdicts and explain's prediction."""
         t0 = time.time()
-        p = prepare(sc, scratch)
-        self.reset()
-        self.build(p, 1)
-        apply_edits(p)
-        log = self.build(p, 2)
+        p = prepare(sc, scratch, serve=True)
+        try:
+            self.reset()
+            self.build(p, 1)
+            apply_edits(p)
+            log = self.build(p, 2)
+        finally:
+            p.close()
         verdicts, problems = parse_progress(log, p.dockerfile.read_text(), sc.target)
         prediction = predict(p)
         return BuilderResult(sc, verdicts, problems, prediction, p, time.time() - t0)
@@ -594,7 +647,7 @@ class BuilderResult:
 
 
 def expected_from(result: BuilderResult, version: str) -> dict:
-    df_lines = result.prepared.dockerfile.read_text().split("\n")
+    df_lines = result.prepared.dockerfile.read_text().replace(result.prepared.base_url, "{{HTTP}}").split("\n")
     steps = [{"line": ln, "instruction": df_lines[ln - 1].strip(), "cached": c}
              for ln, c in sorted(result.cached.items())]
     return {"source": "builder", "builder": f"docker.io {version} (embedded BuildKit)", "steps": steps}

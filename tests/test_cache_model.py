@@ -111,6 +111,7 @@ def test_changed_path_follows_the_chain(tmp_path):
     sim = m.simulate(changed_paths=["app.py"])
     assert verdicts(sim) == {1: False, 2: False, 3: False, 4: False, 5: True, 6: None}
     assert reasons(sim)[5] == "app.py changed"
+    assert verdicts(m.simulate(changed_paths=[str(tmp_path / "app.py")]))[5] is True  # absolute, inside the context
     sim = m.simulate(changed_paths=["./requirements.txt"])
     assert verdicts(sim) == {1: False, 2: False, 3: True, 4: True, 5: True, 6: None}
     assert "requirements.txt was added or deleted" == reasons(sim)[3]

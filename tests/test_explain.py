@@ -146,7 +146,7 @@ def test_mermaid_function_marks_risky_and_rebuilt_steps(tmp_path):
     assert mm.startswith("flowchart TD\n") and "```" not in mm
     assert re.search(r'S0_L4\["[^"]*#9888;"\]:::risk', mm)  # an install after COPY . . is at risk
     assert 'S0_L4 -.->|"COPY --from /src/dist"| S1_L8' not in mm
-    assert "S0_L4 -.->|" in mm and "S2_L8" in mm and "class S1 unused" in mm
+    assert "S0_L4 -.->|" in mm and "S2_L8" in mm and "style S1 stroke-dasharray" in mm
     for label in re.findall(r'\["([^"]*)"\]', mm):
         assert not set(label) & set('"<>|[]{}`'), label  # labels cannot break out
     ex2 = explain(str(write(tmp_path, text)), changed=["src/app.js"])
