@@ -22,9 +22,16 @@ NOT_BUILDER = [s for s in harness.all_scenarios() if not s.builder]
 
 
 def _say(request, text: str, red: bool = False) -> None:
+    """Print past pytest's output capture, so the line shows even with -q."""
     tr = request.config.pluginmanager.get_plugin("terminalreporter")
-    if tr is not None:
-        tr.ensure_newline()
+    capman = request.config.pluginmanager.get_plugin("capturemanager")
+    if tr is None:
+        return
+    if capman is not None:
+        with capman.global_and_fixture_disabled():
+            tr.ensure_newline()
+            tr.write_line(text, red=red, yellow=not red, bold=True)
+    else:
         tr.write_line(text, red=red, yellow=not red, bold=True)
 
 
