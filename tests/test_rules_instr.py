@@ -308,15 +308,16 @@ def test_copy_relative_dest_does_not_fire():
 
 # -- LL510 copy-whole-filesystem ----------------------------------------------------------------
 def test_copy_whole_filesystem():
-    f = lint("FROM a:1 AS b\nFROM c:1\nCOPY --from=b / /\n", "LL510")
-    assert positions(f) == [("LL510", 3, 15)] and f[0].hadolint == ("DL3067",)
-    assert len(lint("FROM a:1 AS b\nFROM c:1\nONBUILD COPY --from=b /. /\n", "LL510")) == 1
-    assert lint("FROM a:1 AS b\nFROM c:1\nCOPY --from=b / /rootfs/\n", "LL510") == []
-    assert lint("FROM a:1 AS b\nFROM c:1\nCOPY --from=b /app /\n", "LL510") == []
+    f = lint("FROM a:1 AS b\nRUN make\nFROM c:1\nCOPY --from=b / /\n", "LL510")
+    assert positions(f) == [("LL510", 4, 15)] and f[0].hadolint == ("DL3067",)
+    assert len(lint("FROM a:1 AS b\nRUN make\nFROM c:1\nONBUILD COPY --from=b /. /\n", "LL510")) == 1
+    assert lint("FROM a:1 AS b\nRUN make\nFROM c:1\nCOPY --from=b / /rootfs/\n", "LL510") == []
+    assert lint("FROM a:1 AS b\nRUN make\nFROM c:1\nCOPY --from=b /app /\n", "LL510") == []
     assert lint("FROM c:1\nCOPY / /\n", "LL510") == []  # the build context, not a filesystem
     # payload idioms: a scratch stage (also through a chain), an external image
     assert lint("FROM scratch AS bin\nCOPY app /\nFROM bin AS b2\nFROM c:1\nCOPY --from=b2 / /\n", "LL510") == []
     assert lint("FROM c:1\nCOPY --from=tonistiigi/xx:1.5 / /\n", "LL510") == []
+    assert lint("FROM tonistiigi/xx:1.5 AS xx\nFROM c:1\nCOPY --from=xx / /\n", "LL510") == []
     f = lint("FROM a:1 AS build\nRUN make\nFROM a:1\nCOPY --from=0 / /\n", "LL510")
     assert positions(f) == [("LL510", 4, 15)]
 
@@ -492,3 +493,27 @@ def test_instruction_before_from():
     f = lint("RUN true\n", "LL517")
     assert positions(f) == [("LL517", 1, 1)] and "no FROM" in f[0].message
     assert lint("# syntax=docker/dockerfile:1\nARG A\nFROM a:1\n", "LL517") == []
+
+
+# -- every rule's documented Example fires and its Use instead is clean -----------------------
+DOC_OPTIONS = {
+    "LL104": {"LL104": {"registries": ["docker.io", "registry.example.com"]}},
+    "LL515": {"LL515": {"labels": {"org.opencontainers.image.source": "url",
+                                   "org.opencontainers.image.version": "semver"}}},
+}
+MINE = ["LL104"] + [f"LL5{n:02d}" for n in range(1, 20)]
+
+
+def test_documented_examples():
+    import re
+
+    from layerlint.rules import find_rule
+    for code in MINE:
+        rule = find_rule(code)
+        blocks = re.findall(r"```dockerfile\n(.*?)```", rule.doc, re.S)
+        bad, good = blocks[0], blocks[-1]
+        opts = DOC_OPTIONS.get(code, {})
+        select = ("ALL",) if code == "LL518" else (code,)  # unused-pragma needs the other rules to run
+        fired = [f for f in lint(bad, *select, rule_options=opts) if f.rule == code]
+        clean = [f for f in lint(good, *select, rule_options=opts) if f.rule == code]
+        assert fired and not clean, (code, fired, clean)

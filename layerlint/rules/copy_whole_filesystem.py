@@ -5,8 +5,9 @@ Reports a `COPY --from=<stage>` whose only source is the root directory (`/`, `/
 whose destination is the root directory too, in any stage (also as an `ONBUILD` trigger).
 Two common idioms are left alone: copying from a stage built `FROM scratch` (a payload
 stage holding only build outputs, e.g. `FROM scratch AS binaries`), and copying from an
-external image (`COPY --from=tonistiigi/xx / /`), whose contents this Dockerfile does not
-show and which is usually such a payload image too.
+external image, directly (`COPY --from=tonistiigi/xx / /`) or through a stage that only
+names it (`FROM tonistiigi/xx AS xx`): its contents are not in this Dockerfile and such
+images are usually payload images too.
 
 ## Why is this bad
 It overlays every file of the other stage or image (its `/etc/passwd`, package database,
@@ -32,7 +33,7 @@ FROM debian:bookworm-slim
 COPY --from=build /out/app /usr/local/bin/app
 ```
 """
-from ._instr import copy_args
+from ._instr import chain, copy_args
 
 CODE = "LL510"
 NAME = "copy-whole-filesystem"
@@ -57,8 +58,9 @@ def check(ctx):
             src = graph.stages[int(ref)] if int(ref) < len(graph.stages) else None
         else:
             src = graph.stage_by_name(ref)
-        if instr.parent is None and (src is None or src.root.is_scratch):
-            continue  # an image, or a scratch payload stage
+        if instr.parent is None and (src is None or src.root.is_scratch
+                                     or not any(s.steps for s in chain(src))):
+            continue  # an image (or a stage that only names one), or a scratch payload stage
         sources, dest = parts
         if len(sources) == 1 and sources[0].text in ROOTS and dest.text in ROOTS:
             yield sources[0].span, (f"COPY --from={flag.value} / / copies the whole filesystem of {flag.value} over "
