@@ -536,7 +536,11 @@ class Builder:
         return p.returncode == 0
 
     def start(self) -> None:
-        self.check()
+        try:
+            self.check()
+        except BuilderUnavailable:
+            shutil.rmtree(self.work, ignore_errors=True)
+            raise
         (self.work / "client").mkdir(parents=True, exist_ok=True)
         log = open(self.work / "dockerd.log", "ab")
         cmd = [DOCKERD, "--data-root", str(self.work / "data"), "--exec-root", str(self.work / "exec"),

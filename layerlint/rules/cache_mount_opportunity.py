@@ -33,7 +33,7 @@ RUN --mount=type=cache,target=/root/.cache/pip pip install -r requirements.txt
 """
 import posixpath
 
-from ..commands import program
+from ..commands import _argv  # argv without wrappers (sudo, env, python -m)
 
 CODE = "LL206"
 NAME = "cache-mount-opportunity"
@@ -60,18 +60,6 @@ MANAGERS = {
     "gradle": (None, "/root/.gradle/caches", "GRADLE_USER_HOME"),
 }
 PIP = ("pip", "pip3")
-
-
-def _argv(cmd):
-    """argv without wrappers (sudo, env, python -m)."""
-    words = [w.value for w in cmd.words]
-    while words and posixpath.basename(words[0]) in ("sudo", "env", "exec", "nice", "time"):
-        words = words[1:]
-        while words and ("=" in words[0] or words[0].startswith("-")):
-            words = words[1:]
-    if len(words) >= 3 and posixpath.basename(words[0]).startswith("python") and words[1] == "-m":
-        words = words[2:]
-    return words
 
 
 def check(ctx):
