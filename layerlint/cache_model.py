@@ -48,7 +48,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable, Optional, Sequence, Union
 
-from .graph import PROXY_ARGS, Graph, Stage, Step, build_graph, expand
+from .graph import PROXY_ARGS, Graph, Stage, Step, build_graph
 from .syntax.expand import referenced_vars
 from .syntax.model import Dockerfile, Instruction
 
@@ -1087,7 +1087,6 @@ def _verdict(m: CacheModel, sm: StepModel, nk: _Keys, ok: _Keys, old_set: set,
             continue
         why, certain, root = _stage_change_text(m, nk, old_set, src, res)
         if root is not None and root is not sm:
-            rr = res.get(id(root))
             return StepResult(sm, True, why, root, certain, why)
         return _own(sm, why, certain)
     if old is None:
@@ -1202,7 +1201,7 @@ def _cached_reason(m: CacheModel, sm: StepModel, res: dict) -> str:
 def _metadata_reason(sm: StepModel) -> str:
     kw = sm.keyword
     if kw in ("ENV", "ARG"):
-        return f"config only (no layer); its value enters the environment of later RUNs"
+        return "config only (no layer); its value enters the environment of later RUNs"
     if kw == "USER":
         return "config only (no layer); later RUNs and WORKDIRs run as this user"
     if kw == "SHELL":

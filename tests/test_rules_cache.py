@@ -3,8 +3,6 @@
 Fire / don't-fire with exact line and column; LL201's own core tests stay in
 tests/test_rules_core.py.
 """
-import os
-
 import pytest
 
 from layerlint.findings import Fix
@@ -129,7 +127,7 @@ def test_ll201_fix_through_the_fix_engine(tmp_path):
     from layerlint.config import Settings
     from layerlint.fix import run_fixes
     from layerlint.lint import lint_path
-    d = ctx_dir(tmp_path, {"requirements.txt": "flask\n"})
+    ctx_dir(tmp_path, {"requirements.txt": "flask\n"})
     path = tmp_path / "Dockerfile"
     path.write_text("FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\n")
     s = Settings()
@@ -206,7 +204,7 @@ def test_ll203_dockerignore_missing_entries(tmp_path):
 
 
 def test_ll203_dockerfile_specific_ignore_wins(tmp_path):
-    d = ctx_dir(tmp_path, {".git/HEAD": "", ".dockerignore": ".git\n"})
+    ctx_dir(tmp_path, {".git/HEAD": "", ".dockerignore": ".git\n"})
     df = tmp_path / "build.Dockerfile"
     df.write_text("FROM alpine:3\nCOPY . /src\n")
     (tmp_path / "build.Dockerfile.dockerignore").write_text("*.tmp\n")
