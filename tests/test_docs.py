@@ -28,6 +28,7 @@ def test_rule_has_mandatory_shape(rule):
     assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", rule.name), rule.name
     assert rule.severity in SEVERITIES
     assert rule.summary and "\n" not in rule.summary
+    assert not re.search(r"[\x00-\x08\x0b-\x1f]", rule.doc), "control character (a backslash escape?)"
     title, _, body = rule.doc.partition("\n")
     assert title.strip() and not title.startswith("#"), "docstring starts with a one-line title"
     positions = [body.find(s) for s in SECTIONS]

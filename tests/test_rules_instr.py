@@ -290,6 +290,10 @@ def test_copy_relative_dest_fires():
     assert positions(f) == [("LL509", 2, 11), ("LL509", 3, 24)]
     f = lint("FROM node:22\nCOPY a \\\n     b/\n", "LL509")
     assert positions(f) == [("LL509", 3, 6)]
+    f = lint("FROM node:22\nARG APP\nCOPY . ../apps/${APP}\n", "LL509")  # relative whatever APP is
+    assert positions(f) == [("LL509", 3, 8)]
+    f = lint("FROM node:22\nWORKDIR app\nCOPY . .\n", "LL509")  # relative to an unknown directory
+    assert positions(f) == [("LL509", 3, 8)]
 
 
 def test_copy_relative_dest_does_not_fire():

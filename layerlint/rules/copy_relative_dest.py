@@ -1,12 +1,14 @@
-"""`COPY`/`ADD` to a relative destination while the working directory is unknown.
+r"""`COPY`/`ADD` to a relative destination while the working directory is unknown.
 
 ## What it does
 Reports a `COPY` or `ADD` whose destination (after expanding `ARG`/`ENV` values) is a
 relative path (`app/`, `.`, `./`) when no `WORKDIR` has been set yet, in this stage or in
 the stages it is built `FROM`. The working directory then comes from the base image,
 which this Dockerfile does not show. Stages built `FROM scratch` start in `/` and are not
-reported; a destination with an unresolved variable or a Windows drive (`C:\app`) is left
-alone, and so are `ONBUILD` triggers (they run in a stage this file does not know).
+reported; a destination that starts with an unresolved variable or a Windows drive
+(`C:\app`) is left alone, and so are `ONBUILD` triggers (they run in a stage this file does
+not know). A relative `WORKDIR` before any absolute one does not help: it is relative to the
+unknown directory too.
 
 ## Why is this bad
 A relative destination is resolved against the image's working directory. Without a
@@ -53,8 +55,12 @@ def check(ctx):
                 continue
             dest = parts[1]
             value = expand(ctx, instr, dest.text)
-            if value is None or value.startswith(("/", "\\")) or _WINDOWS.match(value):
+            if value is None:  # unknown variable: relative only if the text before it is
+                value = dest.text.strip("\"'")
+                if value.startswith("$"):
+                    continue
+            if value.startswith(("/", "\\")) or _WINDOWS.match(value):
                 continue
-            yield dest.span, (f"{instr.keyword} to the relative destination `{dest.text}` but no WORKDIR is set "
-                              f"in this stage: it lands in the base image's working directory; add `WORKDIR /app` "
-                              "(or use an absolute path)")
+            yield dest.span, (f"{instr.keyword} to the relative destination `{dest.text}` while the working directory "
+                              "comes from the base image (no absolute WORKDIR in this stage or the stages it is "
+                              "built FROM); add `WORKDIR /app` first, or use an absolute path")

@@ -64,9 +64,8 @@ def _extracts(cmd) -> bool:
 
 
 def check(ctx):
-    graph = ctx.graph
-    for stage in graph.stages:
-        archives = {}  # basename in the image -> (source Arg, COPY instruction)
+    for stage in ctx.graph.stages:
+        archives = {}  # basename in the image -> the COPY source (Arg)
         own = {id(s) for s in stage.steps}
         steps = [st for s in chain(stage) for st in s.steps]
         for step in steps:
@@ -85,20 +84,19 @@ def check(ctx):
                         continue
                     into_dir = dest_v.endswith("/") or len(sources) > 1 or dest_v in ("", ".")
                     name = posixpath.basename(value) if into_dir else posixpath.basename(dest_v)
-                    archives[name] = (src, instr, id(step) in own)
+                    archives[name] = src
             elif instr.keyword == "RUN" and archives and id(step) in own:
                 for script, cmd in ctx.commands(instr):
                     if not _extracts(cmd):
                         continue
                     for w in cmd.words[1:]:
-                        hit = archives.get(posixpath.basename(w.value))
-                        if hit is None:
+                        src = archives.get(posixpath.basename(w.value))
+                        if src is None:
                             continue
-                        src, copy_instr, _ = hit
                         line = script.word_span(cmd.words[0]).line
                         yield src.span, (f"{posixpath.basename(w.value)} is copied into its own layer here and "
                                          f"extracted on line {line}: the archive stays in the image; "
                                          "use `ADD` (it extracts local tar archives in one layer) or extract "
                                          "through `RUN --mount=type=bind`")
-                        archives = {k: v for k, v in archives.items() if v[0] is not src}
+                        archives = {k: v for k, v in archives.items() if v is not src}
                         break

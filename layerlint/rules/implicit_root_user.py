@@ -73,7 +73,7 @@ def root_default(ref: str) -> bool:
 
 def check(ctx):
     final = ctx.graph.target
-    if final is None or final.from_instr.parent is not None:
+    if final is None:
         return
     if any(i.keyword == "USER" for i in chain_instructions(final)):
         return

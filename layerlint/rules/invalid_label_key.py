@@ -1,4 +1,4 @@
-"""`LABEL` key that breaks Docker's label key conventions.
+r"""`LABEL` key that breaks Docker's label key conventions.
 
 ## What it does
 Checks every `LABEL` key (also as an `ONBUILD` trigger; quotes removed, `ARG`/`ENV` values

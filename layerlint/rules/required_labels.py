@@ -1,4 +1,4 @@
-"""Required image labels missing, empty or in the wrong format.
+r"""Required image labels missing, empty or in the wrong format.
 
 ## What it does
 Enforces a label schema configured with `required-labels` (a table of label key -> type).
