@@ -521,3 +521,12 @@ def test_documented_examples():
         fired = [f for f in lint(bad, *select, rule_options=opts) if f.rule == code]
         clean = [f for f in lint(good, *select, rule_options=opts) if f.rule == code]
         assert fired and not clean, (code, fired, clean)
+
+
+def test_dl3043_is_a_parse_error():
+    """docs.PARSER_COVERED: ONBUILD ONBUILD / FROM / MAINTAINER stop the file, as in BuildKit."""
+    from layerlint.config import Settings
+    from layerlint.lint import lint_bytes
+    for trigger in ("ONBUILD RUN x", "FROM alpine:3", "MAINTAINER me"):
+        res = lint_bytes(f"FROM a:1\nONBUILD {trigger}\n".encode(), "Dockerfile", Settings())
+        assert [(e.line, e.column) for e in res.errors] == [(2, 9)] and not res.findings, trigger
