@@ -332,15 +332,18 @@ def test_secret_file_copied_by_name():
     f = lint(text, "LL511")
     assert positions(f) == [("LL511", 3, 6), ("LL511", 4, 6)]
     assert "id=npmrc" in f[0].message and "private key" in f[1].message
+    assert "--mount=type=ssh" in lint("FROM a:1\nCOPY id_ed25519 /root/.ssh/\n", "LL511")[0].message
     for src in ("id_rsa", "/root/.ssh/id_ed25519", ".aws/credentials", ".aws", ".env", ".env.production",
                 "config/.pypirc", "gcp-service-account.json", "client_secret_123.json", "release.keystore",
-                "ca-key.pem", ".docker/config.json", "app.p12"):
+                "ca-key.pem", ".docker/config.json", "app.p12", "certs/tls.key", "private.key",
+                "docker-secrets.env"):
         assert len(lint(f"FROM a:1\nCOPY {src} /x/\n", "LL511")) == 1, src
 
 
 def test_secret_file_copied_not_for_public_or_examples():
     for src in ("id_rsa.pub", ".env.example", ".env.sample", "ca.pem", "cert.pem", "fullchain.pem",
-                "nodesource.gpg.key", "package.json", "credentials.example.json", "src/", "keys.txt"):
+                "nodesource.gpg.key", "package.json", "credentials.example.json", "src/", "keys.txt",
+                "jenkins.io-2026.key", "ffdhe4096.pem", ".docker/", "scripts/*.env", ".healthcheck.env"):
         assert lint(f"FROM a:1\nCOPY {src} /x/\n", "LL511") == [], src
     assert lint("FROM a:1 AS b\nFROM c:1\nCOPY --from=b /root/.ssh/id_rsa /x\n", "LL511") == []
 

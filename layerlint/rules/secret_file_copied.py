@@ -3,12 +3,14 @@
 ## What it does
 Reports a `COPY` or `ADD` from the build context (also as an `ONBUILD` trigger) that puts a
 file holding credentials into the image: SSH keys (`id_rsa`, `id_ed25519`, ...), private
-keys and keystores (`*.pem` and `*.key` that are not certificates or public keys, `*.p12`,
-`*.pfx`, `*.keystore`), `.env` files (not `.env.example` and friends), package-manager
-credentials (`.npmrc`, `.pypirc`, `.netrc`, `.git-credentials`, `.pgpass`), cloud and
-cluster credentials (`.aws/`, `.ssh/`, `.gnupg/`, `.kube/config`, `.docker/config.json`,
-`credentials.json`, `client_secret*.json`, service-account key files) and `secrets.*`
-files. Sources are matched by name after expanding `ARG`/`ENV` values.
+keys and keystores (`*-key.pem`, `privkey.pem`, `tls.key`, `server.key` and other `.key`
+files named for TLS, but not certificates, DH parameters or public apt/GPG repository
+keys; `*.p12`, `*.pfx`, `*.keystore`, `*.jks`), `.env` files (not `.env.example` and
+friends), package-manager credentials (`.npmrc`, `.pypirc`, `.netrc`, `.git-credentials`,
+`.pgpass`), cloud and cluster credentials (`.aws/`, `.ssh/`, `.gnupg/`, `.kube/config`,
+`.docker/config.json`, `credentials.json`, `client_secret*.json`, service-account key
+files) and `secrets.*` / `*secret*.env` files. Sources are matched by name after expanding
+`ARG`/`ENV` values; names are a heuristic, so an unusual name is missed rather than guessed.
 
 When the linted file has a build context on disk, a directory source (`COPY . .`,
 `COPY config/ /etc/app/`) is looked into too: a credentials file at the top of that
@@ -58,9 +60,11 @@ SECRET_FILES = ("id_rsa", "id_dsa", "id_ecdsa", "id_ed25519", "id_ecdsa_sk", "id
                 ".npmrc", ".pypirc", ".netrc", "_netrc", ".git-credentials", ".pgpass", ".my.cnf",
                 ".dockercfg", ".vault-token", "credentials.json", "credentials", "kubeconfig")
 SECRET_GLOBS = ("client_secret*.json", "*service-account*.json", "*service_account*.json",
-                "*serviceaccount*.json", "secrets.y*ml", "secrets.json", "secrets.env", "*.p12", "*.pfx",
-                "*.keystore", "*.jks", ".env", ".env.*", "*.env")
-SECRET_DIRS = (".ssh", ".aws", ".gnupg", ".kube", ".docker", ".gcloud")
+                "*serviceaccount*.json", "secrets.y*ml", "secrets.json", "*secret*.env", "*.p12", "*.pfx",
+                "*.keystore", "*.jks", ".env", ".env.*")
+SECRET_DIRS = (".ssh", ".aws", ".gnupg", ".kube", ".gcloud")
+# a `.key` file is a TLS private key when its name says so (apt / GPG repository keys are public)
+TLS_WORDS = {"tls", "ssl", "server", "client", "private", "priv", "privkey", "selfsigned", "localhost", "https"}
 NOT_SECRET_WORDS = ("example", "sample", "template", "dist", "default", "defaults", "test", "tests", "pub",
                     "ca", "root", "gpg", "asc", "public")
 CERT_PARTS = ("cert", "crt", "chain", "bundle", "public")
@@ -89,10 +93,10 @@ def secret_kind(path: str) -> str:
         return ""
     name = parts[-1]
     low = name.lower()
+    if low == "config.json" and len(parts) > 1 and parts[-2] == ".docker":
+        return "Docker registry credentials"
     for d in SECRET_DIRS:
         if d in parts:
-            if d == ".docker" and low not in (".docker", "config.json"):
-                continue
             if d == ".ssh" and low in ("known_hosts", "config", "authorized_keys"):
                 continue
             return f"the {d} directory (credentials)" if low == d else f"a file from {d}/"
@@ -104,17 +108,16 @@ def secret_kind(path: str) -> str:
             return ""
         return "a credentials file"
     if low.endswith((".pem", ".key")):
-        if words & {"pub", "public"}:
+        if words & {"pub", "public"} or any(c in low for c in CERT_PARTS):
             return ""
-        if words & {"key", "priv", "private", "privkey"} and low.endswith(".pem") or low.endswith(".key") \
-                and not words & {"gpg", "asc", "apt", "repo", "signing", "archive", "keyring"}:
+        if low.endswith(".pem") and words & {"key", "priv", "private", "privkey"}:
             return "a private key"
-        if words & set(NOT_SECRET_WORDS) or any(c in low for c in CERT_PARTS):
-            return ""
-        return "a private key"
+        if low.endswith(".key") and (words & TLS_WORDS or low.split(".")[0] in ("key", "private", "privkey")):
+            return "a private key"
+        return ""
     for g in SECRET_GLOBS:
         if fnmatch.fnmatchcase(low, g):
-            if g in (".env.*", "*.env") and words & set(NOT_SECRET_WORDS):
+            if g == ".env.*" and words & set(NOT_SECRET_WORDS):
                 return ""
             return "a keystore" if g in ("*.p12", "*.pfx", "*.keystore", "*.jks") else "a secrets file"
     return ""
@@ -139,7 +142,9 @@ def _context_secrets(ctx, rel: str, excludes) -> list[str]:
     """Credentials files at the top of the context directory ``rel`` that reach the build."""
     if not ctx.context_dir:
         return []
-    base = os.path.join(ctx.context_dir, rel) if rel else ctx.context_dir
+    base = ctx.context_path(rel)  # never outside the context (COPY ../../etc/ ...)
+    if base is None:
+        return []
     try:
         st = os.stat(base)
     except OSError:
@@ -175,10 +180,14 @@ def check(ctx):
                 rel = "" if rel == "." else rel
                 kind = secret_kind(rel)
                 if kind:
-                    mount = PROMPT.get(posixpath.basename(rel), "mysecret")
+                    base = posixpath.basename(rel)
+                    if base.startswith("id_") or ".ssh" in rel.split("/"):
+                        use = "`RUN --mount=type=ssh` (your SSH agent, forwarded with `docker build --ssh default`)"
+                    else:
+                        use = f"`RUN --mount=type=secret,id={PROMPT.get(base, 'mysecret')},...`"
                     yield src.span, (f"{instr.keyword} puts {rel} ({kind}) into an image layer, where anyone who "
-                                     "pulls the image can read it, even if a later step deletes it; use "
-                                     f"`RUN --mount=type=secret,id={mount},...` for build-time credentials")
+                                     f"pulls the image can read it, even if a later step deletes it; use {use} "
+                                     "for build-time credentials")
                     continue
                 if any(c in rel for c in "*?["):
                     continue
