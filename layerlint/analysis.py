@@ -139,6 +139,12 @@ class Context:
         return False
 
     # -- build context -------------------------------------------------------------------
+    def context_path(self, rel: str) -> Optional[str]:
+        """The on-disk path of build-context path ``rel``, or None; never outside the context
+        (``../../etc/passwd`` is ``<context>/etc/passwd``, symlinks stay inside): see safepath."""
+        from .safepath import context_path
+        return context_path(self.context_dir, rel)
+
     @property
     def dockerignore(self):
         """The Dockerignore that applies (None when there is no context or no file)."""

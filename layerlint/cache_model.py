@@ -1101,7 +1101,9 @@ def _show(ref: Optional[str]) -> str:
 def _paths_text(m: CacheModel, paths: list[str]) -> str:
     """``a.py changed``, ``b.py was added or deleted``, ``a.py, b.py and 2 more changed``."""
     def gone(p: str) -> bool:
-        return m.context_dir is not None and not os.path.lexists(os.path.join(m.context_dir, p))
+        from .safepath import context_path  # never outside the context
+        q = context_path(m.context_dir, p)
+        return m.context_dir is not None and (q is None or not os.path.lexists(q))
     present = [p for p in paths if not gone(p)]
     absent = [p for p in paths if gone(p)]
     out = []

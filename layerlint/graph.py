@@ -66,7 +66,7 @@ class Edge:
     word: Optional[Word] = None
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)  # a stage is itself: compared and hashed by identity
 class Stage:
     graph: "Graph" = field(repr=False)
     index: int
@@ -127,6 +127,7 @@ class Graph:
     errors: list[SyntaxProblem]
     before_first_from: list[Instruction]  # non-ARG instructions before FROM (an error)
     step_index: dict[int, Step] = field(default_factory=dict, repr=False)
+    stages_by_name: dict[str, list[Stage]] = field(default_factory=dict, repr=False)  # in file order
 
     @property
     def escape(self) -> str:
@@ -270,7 +271,7 @@ def _new_stage(g: Graph, instr: Instruction, global_vals: dict[str, str]) -> Sta
     st = Stage(g, len(g.stages), instr, name, name_word, base, base_word, None, platform,
                base_unresolved=unresolved)
     ref = base.lower()
-    earlier = [s for s in g.stages if s.name is not None and s.name == ref]
+    earlier = g.stages_by_name.get(ref, [])  # a dict, not a scan: 10,000 stages stay linear
     if earlier:
         st.base_stage = earlier[-1]
         st.edges.append(Edge("from", base, instr, earlier[-1], base_word))
@@ -280,6 +281,8 @@ def _new_stage(g: Graph, instr: Instruction, global_vals: dict[str, str]) -> Sta
                 _collect_edges(g, st, step.instr.inner, kind="onbuild")
     else:
         st.edges.append(Edge("from", base, instr, None, base_word))
+    if name is not None:
+        g.stages_by_name.setdefault(name, []).append(st)
     return st
 
 
@@ -313,11 +316,8 @@ def _lookup(g: Graph, stage: Stage, ref: str, allow_index: bool) -> Optional[Sta
     if allow_index and ref.isdigit():
         i = int(ref)
         return g.stages[i] if i < len(g.stages) else None
-    low = ref.lower()
-    for s in g.stages:
-        if s.name == low:
-            return s
-    return None
+    found = g.stages_by_name.get(ref.lower())
+    return found[0] if found else None
 
 
 def _later_stage(g: Graph, stage: Stage, ref: str) -> bool:

@@ -1,6 +1,7 @@
 """Lint one Dockerfile: parse, build the graph, run the selected rules, apply suppressions."""
 from __future__ import annotations
 
+import errno
 import os
 from typing import Optional
 
@@ -17,6 +18,10 @@ def read_source(path: str) -> bytes:
     if os.path.isdir(path):
         raise IsADirectoryError(f"is a directory, not a Dockerfile")
     with open(path, "rb") as f:
+        size = os.fstat(f.fileno()).st_size
+        if size > MAX_BYTES:  # refused unread; a pipe or device is read up to the limit
+            raise OSError(errno.EFBIG, f"file is {size // (1024 * 1024)} MB; layerlint refuses files "
+                                       f"over {MAX_BYTES // (1024 * 1024)} MB")
         data = f.read(MAX_BYTES + 1)
     return data
 

@@ -12,6 +12,7 @@ from typing import Optional
 from .config import Settings
 from .findings import FileError, FileResult
 from .lint import lint_bytes, lint_path
+from .syntax import MAX_BYTES
 
 PARALLEL_THRESHOLD = 64  # files; below this, workers cost more than they save
 
@@ -36,6 +37,19 @@ def _lint_one(args) -> FileResult:
     return lint_path(path, settings)
 
 
+def _fork_context(settings):
+    """Workers forked from this process start at once with every module and rule already
+    imported (spawn or forkserver would import them again in each worker); None (the
+    platform default) where fork is missing or unsafe (threads running)."""
+    import multiprocessing
+    import threading
+    if "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
+        return None
+    from .config import selected_rules
+    selected_rules(settings)  # load the rule modules once, before the fork
+    return multiprocessing.get_context("fork")
+
+
 def run_paths(paths, settings: Settings, stdin_filename: Optional[str] = None, jobs: int = 0) -> list[FileResult]:
     results: list[FileResult] = []
     files = collect(paths, results)
@@ -43,7 +57,9 @@ def run_paths(paths, settings: Settings, stdin_filename: Optional[str] = None, j
     if "-" in files:
         name = stdin_filename or "-"
         try:
-            data = sys.stdin.buffer.read() if sys.stdin is not None else b""
+            if sys.stdin is None:  # `layerlint - <&-`
+                raise OSError("standard input is closed")
+            data = sys.stdin.buffer.read(MAX_BYTES + 1)
         except (OSError, ValueError) as exc:
             results.append(FileResult(name, errors=[FileError(name, 0, 0, f"cannot read stdin: {exc}")]))
         else:
@@ -53,7 +69,7 @@ def run_paths(paths, settings: Settings, stdin_filename: Optional[str] = None, j
     if workers > 1 and len(todo) >= PARALLEL_THRESHOLD:
         from concurrent.futures import ProcessPoolExecutor
         chunk = max(1, len(todo) // (workers * 8))
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=_fork_context(settings)) as pool:
             results += list(pool.map(_lint_one, [(f, settings) for f in todo], chunksize=chunk))
     else:
         results += [lint_path(f, settings) for f in todo]

@@ -10,6 +10,12 @@ from . import summary
 STYLES = {"error": "bold red", "warning": "yellow", "info": "cyan", "style": "magenta",
           "path": "bold", "code": "bold", "frame": "dim", "caret": "bold red"}
 
+# Text from the Dockerfile (code frames, messages, paths) must not drive the terminal: C0/C1
+# controls (ESC sequences, a lone CR that rewrites the line) become their visible symbols and
+# bidi overrides (Trojan Source) U+FFFD, one character for one so the carets stay aligned.
+_VISIBLE = {**{c: 0x2400 + c for c in range(0x20)}, 0x7F: 0x2421,
+            **{c: 0xFFFD for c in (*range(0x80, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A))}}
+
 
 def _lines(results, options):
     """Yield lists of (text, style) segments, one list per output line."""
@@ -60,7 +66,7 @@ def _frame(lines, f):
 def render(results, options) -> str:
     rows = list(_lines(results, options))
     if not options.color:
-        return "".join("".join(t for t, _ in row) + "\n" for row in rows)
+        return "".join("".join(t.translate(_VISIBLE) for t, _ in row) + "\n" for row in rows)
     from io import StringIO
 
     from rich.console import Console
@@ -71,6 +77,6 @@ def render(results, options) -> str:
     for row in rows:
         t = Text()
         for text, style in row:
-            t.append(text, style=STYLES.get(style) if style else None)
+            t.append(text.translate(_VISIBLE), style=STYLES.get(style) if style else None)
         console.print(t)
     return buf.getvalue()

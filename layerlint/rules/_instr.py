@@ -66,8 +66,10 @@ def _unquote(text: str) -> str:
 def chain(stage) -> list:
     """The stages of ``stage``'s FROM chain, root (built from an image) first."""
     out = []
+    seen = set()
     s = stage
-    while s is not None and s not in out:
+    while s is not None and id(s) not in seen:
+        seen.add(id(s))
         out.append(s)
         s = s.base_stage
     return out[::-1]

@@ -520,8 +520,10 @@ def home_dir(ctx, instr) -> Optional[str]:
 def target_chain(ctx) -> list:
     """The target stage and the stages it is built FROM: their layers are the image."""
     out = []
+    seen = set()  # ids: a set keeps a chain of 10,000 stages linear
     s = ctx.graph.target
-    while s is not None and s not in out:
+    while s is not None and id(s) not in seen:
+        seen.add(id(s))
         out.append(s)
         s = s.base_stage
     return out
@@ -534,14 +536,19 @@ def ships(ctx, instr) -> bool:
     if instr.parent is not None:
         return True
     stage = ctx.stage_of(instr)
-    return stage is not None and stage in target_chain(ctx)
+    ids = getattr(ctx, "_target_chain_ids", None)
+    if ids is None:  # once per file, not once per RUN
+        ids = ctx._target_chain_ids = frozenset(id(s) for s in target_chain(ctx))
+    return stage is not None and id(stage) in ids
 
 
 def stage_chain_steps(stage) -> list:
     """Steps of ``stage`` preceded by the steps of the stages it is built FROM (oldest first)."""
     chain = []
+    seen = set()
     s = stage
-    while s is not None and s not in chain:
+    while s is not None and id(s) not in seen:
+        seen.add(id(s))
         chain.append(s)
         s = s.base_stage
     steps = []

@@ -212,7 +212,7 @@ def _fix(ctx, copy_sm, run_sm, src, dest_abs):
         if not (target == dest_abs or target.startswith(dest_abs.rstrip("/") + "/")):
             return None
         rel = posixpath.relpath(target, dest_abs)
-        if rel.startswith("..") or not os.path.isfile(os.path.join(ctx.context_dir, rel)):
+        if rel.startswith("..") or not os.path.isfile(ctx.context_path(rel) or ""):
             return None
         if ignore is not None and ignore.is_excluded(rel):
             return None
@@ -268,7 +268,9 @@ def _manifests(ctx, run_sm, workdir):
 
 
 def _read(ctx, workdir, rel):  # rel: relative to the RUN's workdir == the context root
-    path = os.path.join(ctx.context_dir, rel)
+    path = ctx.context_path(rel)  # never outside the context
+    if path is None:
+        return None
     try:
         with open(path, encoding="utf-8", errors="replace") as fh:
             return fh.read(1 << 20)
@@ -278,7 +280,7 @@ def _read(ctx, workdir, rel):  # rel: relative to the RUN's workdir == the conte
 
 def _install_files(ctx, inst, cmd, workdir):
     argv = [w.value for w in cmd.words]
-    exists = lambda rel: os.path.isfile(os.path.join(ctx.context_dir, rel))  # noqa: E731
+    exists = lambda rel: os.path.isfile(ctx.context_path(rel) or "")  # noqa: E731
     tool = inst.tool
     if tool == "pip":
         if any(a in (".", "./") or a.startswith((".[", "./", "-e", "--editable")) for a in argv):

@@ -42,13 +42,13 @@ RUN --mount=type=bind,from=downloads,source=/tool.tar.gz,target=/tmp/tool.tar.gz
 """
 from __future__ import annotations
 
-import glob
 import os
 import posixpath
 from dataclasses import dataclass
 from typing import Optional
 
 from ..commands import cost_kind
+from ..safepath import clean, context_glob
 from ._shellutil import (INSTALL_SUBS, REMOVE_SUBS, SYSTEM_DIRS, RunCaches, abspath, cache_trigger, clean_kind,
                          deletes, effects, mounts, origin, stage_chain_steps, under)
 
@@ -133,7 +133,7 @@ def _context_kind(ctx, src: str) -> Optional[str]:
     if any(c in src for c in "*?["):
         return "dir" if ctx.context_dir else None
     if ctx.context_dir:
-        p = os.path.join(ctx.context_dir, src.lstrip("/"))
+        p = ctx.context_path(src) or ""  # never outside the context
         if os.path.isdir(p):
             return "dir"
         if os.path.isfile(p):
@@ -151,16 +151,16 @@ def _in_context(ctx, made: Made, path: str) -> bool:
         return False
     rel = posixpath.relpath(path, made.path) if path != made.path else "."
     srcs = [made.context_src]
-    if any(c in made.context_src for c in "*?["):
-        base = ctx.context_dir
-        srcs = [os.path.relpath(p, base) for p in glob.glob(os.path.join(base, made.context_src))
-                if os.path.isdir(p)]
+    if any(c in made.context_src for c in "*?["):  # listed only inside the context (safepath)
+        srcs = [p for p in context_glob(ctx.context_dir, made.context_src)
+                if os.path.isdir(ctx.context_path(p) or "")]
     for src in srcs:
-        candidate = os.path.normpath(os.path.join(ctx.context_dir, src, rel))
-        for hit in glob.glob(candidate) if any(c in rel for c in "*?[") else [candidate]:
-            if not os.path.exists(hit):
+        candidate = posixpath.normpath(posixpath.join(clean(src) or ".", rel))
+        if candidate.startswith("../") or candidate == "..":
+            continue  # not under the copied directory
+        for relp in context_glob(ctx.context_dir, candidate) if any(c in rel for c in "*?[") else [candidate]:
+            if not os.path.exists(ctx.context_path(relp) or ""):
                 continue
-            relp = os.path.relpath(hit, ctx.context_dir).replace(os.sep, "/")
             di = ctx.dockerignore
             if di is not None and di.is_excluded(relp):
                 continue

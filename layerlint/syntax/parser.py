@@ -36,7 +36,7 @@ def decode(data: bytes) -> tuple[str, list[SyntaxProblem], bool]:
     """Bytes -> text.  Returns (text, problems, had_bom); a fatal problem means: do not parse."""
     problems: list[SyntaxProblem] = []
     if len(data) > MAX_BYTES:
-        problems.append(SyntaxProblem(1, 1, f"file is {len(data) // (1024 * 1024)} MB; "
+        problems.append(SyntaxProblem(1, 1, f"file is over {MAX_BYTES // (1024 * 1024)} MB; "
                                             f"layerlint refuses files over {MAX_BYTES // (1024 * 1024)} MB"))
         return "", problems, False
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
