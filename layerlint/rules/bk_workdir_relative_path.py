@@ -1,4 +1,4 @@
-"""First `WORKDIR` of a stage is a relative path.
+r"""First `WORKDIR` of a stage is a relative path.
 
 ## What it does
 Follows each stage and the stages it is built `FROM` in this file, and reports the first
