@@ -39,8 +39,6 @@ eviction, and base-image ENV/WORKDIR (constant, unknown).
 """
 from __future__ import annotations
 
-import difflib
-import hashlib
 import json
 import os
 import posixpath
@@ -330,6 +328,7 @@ def _is_git(s: str) -> bool:
 
 
 def _h(obj) -> str:
+    import hashlib  # only the what-if simulation hashes (start-up cost: OpenSSL)
     return hashlib.sha256(json.dumps(obj, sort_keys=True, default=str).encode()).hexdigest()[:24]
 
 
@@ -980,6 +979,7 @@ def _counterparts(m_new: CacheModel, m_old: CacheModel, diffed: bool) -> dict[in
     a = [s for s in m_new.steps]
     b = [s for s in m_old.steps]
     out: dict[int, StepModel] = {}
+    import difflib
     sm = difflib.SequenceMatcher(None, [" ".join(s.instr.line.split()) for s in a],
                                  [" ".join(s.instr.line.split()) for s in b], autojunk=False)
     for tag, i1, i2, j1, j2 in sm.get_opcodes():

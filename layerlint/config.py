@@ -10,13 +10,18 @@ import fnmatch
 import json
 import os
 from dataclasses import dataclass, field, replace
-from importlib import resources
 from typing import Any, Optional
 
-try:
-    import tomllib
-except ImportError:  # Python 3.10
-    import tomli as tomllib  # type: ignore[no-redef]
+
+
+def _toml():
+    """tomllib (tomli before 3.11), imported only when a config file is read (start-up cost)."""
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10
+        import tomli as tomllib  # type: ignore[no-redef]
+    return tomllib
+
 
 CONFIG_NAMES = (".layerlint.toml", "pyproject.toml")
 
@@ -89,6 +94,7 @@ def _pyproject_has_section(path: str) -> bool:
 
 
 def load_config(path: str) -> Settings:
+    tomllib = _toml()
     try:
         with open(path, "rb") as f:
             data = tomllib.load(f)
@@ -112,6 +118,7 @@ def _line_from_message(msg: str) -> int:
 
 def validate(data: dict, path: str) -> None:
     import jsonschema  # only when a config must be validated (start-up cost)
+    from importlib import resources
     schema = json.loads(resources.files("layerlint").joinpath("schemas/config.schema.json").read_text())
     errors = sorted(jsonschema.Draft7Validator(schema).iter_errors(data), key=lambda e: list(e.path))
     if errors:

@@ -41,6 +41,8 @@ RUN npm run build
 """
 import os
 
+from ..safepath import cached_per_directory
+
 CODE = "LL203"
 NAME = "context-copy-without-dockerignore"
 SEVERITY = "warning"
@@ -55,6 +57,7 @@ OUTPUTS = ("__pycache__", ".pytest_cache", ".mypy_cache", ".tox", "dist", "build
            ".nuxt", ".gradle", ".terraform", "coverage")
 
 
+@cached_per_directory
 def _present(context_dir):
     """The risky top-level entries of the context, grouped for the message."""
     found = []

@@ -1,0 +1,428 @@
+"""Property-based fuzzing of the whole pipeline, and a backtracking audit of every regex.
+
+* Dockerfiles generated from a grammar (parser directives, every instruction with its flags,
+  shell and JSON forms, continuations with comment and blank lines inside, heredocs, variable
+  expansions, quotes and escapes, CRLF) and raw bytes (random, and grammar output with bytes
+  spliced in) go through parse, graph, every rule (opt-in ones too), every report format and
+  the fixer: nothing raises, every run finishes, and a fix never turns a file that parses
+  into one that does not.
+* Every regular expression in ``layerlint/`` is run against long runs of ``\\``, spaces,
+  ``$``, ``{`` and friends in a subprocess watched by a timeout (a hang guard, not a speed
+  assertion): catastrophic backtracking shows up as a hang and fails with the pattern's
+  source location.
+
+The CI run is bounded (``LAYERLINT_FUZZ_EXAMPLES``, default 200 per test, ``deadline=None``); a longer
+local run:
+
+    LAYERLINT_FUZZ_EXAMPLES=20000 LAYERLINT_FUZZ_RANDOM=1 .venv/bin/pytest tests/test_fuzz.py -x
+
+(``LAYERLINT_FUZZ_RANDOM=1``: new random examples on every run instead of the fixed CI set;
+``LAYERLINT_REGEX_RUN``: length of the worst-case regex inputs, default 10,000.)
+"""
+from __future__ import annotations
+
+import ast
+import json
+import os
+import re
+import select
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from layerlint.config import Settings
+from layerlint.lint import lint_bytes
+
+FUZZ_EXAMPLES = int(os.environ.get("LAYERLINT_FUZZ_EXAMPLES", "200"))
+HANG_SECONDS = 120  # per example: far above any real run, it only turns a hang into a failure
+FUZZ = settings(max_examples=FUZZ_EXAMPLES, deadline=None, derandomize=not os.environ.get("LAYERLINT_FUZZ_RANDOM"),
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                                       HealthCheck.filter_too_much], database=None)
+PKG = Path(__file__).resolve().parents[1] / "layerlint"
+
+# -- the grammar ---------------------------------------------------------------------------------
+NAMES = st.sampled_from(["a", "b", "BASE", "TAG", "HOME", "PATH", "v1", "x_y", "UID", "TARGETARCH"])
+PLAIN = st.sampled_from([
+    "alpine", "python:3.12-slim", "node:20", "ubuntu:22.04@sha256:" + "a" * 64, "scratch", "ghcr.io/o/i:1",
+    "build", "0", "/app", "./", ".", "..", "../../etc/passwd", "*.txt", "src/", "a b", "--", "-x", "=", "a=b",
+    "apt-get", "install", "-y", "curl", "pip", "-r", "requirements.txt", "npm", "ci", "go", "build", "&&", "||",
+    "|", ";", "&", ">", "2>&1", "<", "(", ")", "{", "}", "if", "then", "fi", "for", "do", "done", "case", "esac",
+    "rm", "-rf", "/var/lib/apt/lists/*", "cd", "/tmp", "sudo", "useradd", "-m", "wget", "-O", "-", "sh", "-c",
+    "8080/tcp", "root", "1000:1000", "SIGTERM", "héllo", "日本", "\u202e", "\\", "`", "'", '"', "#", "\t",
+])
+
+
+@st.composite
+def expansions(draw, depth=0):
+    name = draw(NAMES)
+    op = draw(st.sampled_from(["", ":-", "-", ":+", "+", ":?", "?", "#", "##", "%", "%%", "/", "//"]))
+    if draw(st.booleans()):
+        return f"${name}"
+    if not op:
+        return "${" + name + "}"
+    inner = draw(words(depth + 1)) if depth < 3 and draw(st.booleans()) else draw(PLAIN)
+    if op in ("/", "//"):
+        return "${" + name + op + inner + "/" + draw(PLAIN) + "}"
+    return "${" + name + op + inner + "}"
+
+
+@st.composite
+def words(draw, depth=0):
+    parts = draw(st.lists(st.one_of(PLAIN, expansions(depth) if depth < 3 else PLAIN,
+                                    st.text(max_size=6)), min_size=1, max_size=3))
+    w = "".join(parts)
+    quote = draw(st.sampled_from(["", "", "", '"', "'"]))
+    return f"{quote}{w}{quote}"
+
+
+def shell_words(draw, n_max=8):
+    return " ".join(draw(st.lists(words(), min_size=1, max_size=n_max)))
+
+
+@st.composite
+def continued(draw, text, esc="\\"):
+    """``text`` split over continuation lines, with comment and blank lines inside."""
+    toks = text.split(" ")
+    out = [toks[0]]
+    for t in toks[1:]:
+        if draw(st.integers(0, 3)) == 0:
+            extra = draw(st.sampled_from(["", "# a comment\n", "\n", "  # indented\n", "\t\n"]))
+            out.append(f" {esc}\n{extra}{t}")
+        else:
+            out.append(" " + t)
+    if draw(st.integers(0, 10)) == 0:
+        out.append(f" {esc}")  # continuation at the end of the file / before the next line
+    return "".join(out)
+
+
+def json_array(draw):
+    items = draw(st.lists(words(), max_size=4))
+    if draw(st.integers(0, 8)) == 0:
+        return draw(st.sampled_from(['["a", 1]', '[', '["a",]', '[["x"]]', '["a" "b"]', "[]", '["\\u0000"]']))
+    return json.dumps(items, ensure_ascii=draw(st.booleans()))
+
+
+@st.composite
+def heredoc(draw):
+    delim = draw(st.sampled_from(["EOF", "END", "X"]))
+    quoted = draw(st.sampled_from(["", "'", '"']))
+    dash = draw(st.sampled_from(["", "-"]))
+    body = draw(st.lists(st.one_of(st.just("set -e"), st.just("#!/bin/sh"), st.just("\techo tab"),
+                                   words().map(lambda w: f"echo {w}")), max_size=4))
+    closed = draw(st.integers(0, 12)) != 0
+    head = f"<<{dash}{quoted}{delim}{quoted}"
+    tail = "\n".join(body) + ("\n" + ("\t" if dash else "") + delim if closed else "")
+    return head, tail
+
+
+FLAGS = {
+    "FROM": ["--platform=linux/amd64", "--platform=$BUILDPLATFORM"],
+    "RUN": ["--mount=type=cache,target=/root/.cache", "--mount=type=bind,from=build,source=/x,target=/y",
+            "--mount=type=secret,id=tok", "--network=none", "--security=insecure", "--mount=", "--mount=type=tmpfs"],
+    "COPY": ["--from=build", "--from=0", "--chown=1000:1000", "--chmod=755", "--link", "--parents",
+             "--exclude=*.md", "--from=${BASE}"],
+    "ADD": ["--checksum=sha256:" + "b" * 64, "--keep-git-dir=true", "--chown=app", "--unpack=true"],
+    "HEALTHCHECK": ["--interval=30s", "--timeout=3s", "--retries=3", "--start-period=1s"],
+}
+
+
+@st.composite
+def instruction(draw, esc="\\", depth=0):
+    kw = draw(st.sampled_from(["FROM", "RUN", "COPY", "ADD", "ARG", "ENV", "LABEL", "WORKDIR", "USER", "CMD",
+                               "ENTRYPOINT", "EXPOSE", "VOLUME", "HEALTHCHECK", "SHELL", "STOPSIGNAL", "ONBUILD",
+                               "MAINTAINER", "BOGUS"]))
+    flags = " ".join(draw(st.lists(st.sampled_from(FLAGS.get(kw, ["--x"])), max_size=2))) if kw in FLAGS else ""
+    heredocs = []
+    if kw == "FROM":
+        args = draw(st.one_of(PLAIN, expansions())) + draw(st.sampled_from(["", " AS build", " as s1", " AS"]))
+    elif kw in ("RUN", "CMD", "ENTRYPOINT", "SHELL"):
+        if draw(st.integers(0, 3)) == 0:
+            args = json_array(draw)
+        elif kw == "RUN" and draw(st.integers(0, 3)) == 0:
+            hs = draw(st.lists(heredoc(), min_size=1, max_size=2))
+            args = " ".join(h for h, _ in hs) + " " + draw(st.sampled_from(["", "&& echo x", "| sh", "bash"]))
+            heredocs = [t for _, t in hs]
+        else:
+            args = shell_words(draw)
+    elif kw in ("COPY", "ADD"):
+        if draw(st.integers(0, 4)) == 0:
+            h, t = draw(heredoc())
+            args, heredocs = f"{h} /dst", [t]
+        elif draw(st.integers(0, 4)) == 0:
+            args = json_array(draw)
+        else:
+            args = shell_words(draw, 4)
+    elif kw in ("ARG", "ENV", "LABEL"):
+        pairs = draw(st.lists(st.tuples(NAMES, words()), min_size=1, max_size=3))
+        if kw == "ENV" and draw(st.integers(0, 4)) == 0:
+            args = f"{pairs[0][0]} {pairs[0][1]} {shell_words(draw, 2)}"  # legacy form
+        else:
+            args = " ".join(f"{k}={v}" if draw(st.integers(0, 5)) else k for k, v in pairs)
+    elif kw == "ONBUILD":
+        inner = draw(instruction(esc, depth + 1)) if depth < 2 else "RUN echo hi"
+        return f"ONBUILD {inner}"
+    elif kw == "HEALTHCHECK":
+        args = draw(st.sampled_from(["NONE", "CMD curl -f http://localhost/", 'CMD ["true"]', "CMD", ""]))
+    else:
+        args = shell_words(draw, 3)
+    keyword = draw(st.sampled_from([kw, kw.lower(), kw.title()]))
+    line = " ".join(x for x in (keyword, flags, args) if x)
+    line = draw(continued(line, esc))
+    return line + "".join("\n" + t for t in heredocs)
+
+
+@st.composite
+def dockerfiles(draw):
+    esc = draw(st.sampled_from(["\\", "\\", "`"]))
+    lines = []
+    if draw(st.booleans()):
+        lines.append(draw(st.sampled_from(["# syntax=docker/dockerfile:1", "# syntax = docker/dockerfile:1.7"])))
+    if esc == "`" or draw(st.integers(0, 5)) == 0:
+        lines.append(f"# escape={esc}")
+    if draw(st.integers(0, 5)) == 0:
+        lines.append(draw(st.sampled_from(["# check=skip=JSONArgsRecommended", "# check=error=true",
+                                           "# hadolint global ignore=DL3008"])))
+    if draw(st.booleans()):
+        lines.append(f"ARG {draw(NAMES)}={draw(PLAIN)}")
+    lines.append(f"FROM {draw(PLAIN)}")
+    for ins in draw(st.lists(instruction(esc), max_size=14)):
+        if draw(st.integers(0, 6)) == 0:
+            lines.append(draw(st.sampled_from(["", "# comment", "# layerlint: ignore=LL201", "# hadolint ignore=DL3008",
+                                               "   ", "# check=skip=all"])))
+        lines.append(ins)
+    text = "\n".join(lines) + draw(st.sampled_from(["\n", "", "\n\n"]))
+    if draw(st.integers(0, 6)) == 0:
+        text = text.replace("\n", "\r\n")
+    data = text.encode("utf-8", "surrogatepass")
+    if draw(st.integers(0, 15)) == 0:
+        data = b"\xef\xbb\xbf" + data
+    return data
+
+
+@st.composite
+def mutated(draw):
+    """Grammar output with random bytes spliced in (NUL, CR, invalid UTF-8, ...)."""
+    data = bytearray(draw(dockerfiles()))
+    for _ in range(draw(st.integers(1, 4))):
+        pos = draw(st.integers(0, len(data)))
+        data[pos:pos] = draw(st.one_of(st.binary(max_size=4), st.sampled_from(
+            [b"\r", b"\x00", b"\xff", b"\xc3", b"\\", b"\\\n", b"<<EOF\n", b"${", b"$(", b"'", b'"', b"\xe2\x80\xae"])))
+    return bytes(data)
+
+
+# -- the pipeline --------------------------------------------------------------------------------
+class Hang(Exception):
+    pass
+
+
+def _alarm(signum, frame):
+    raise Hang(f"no result after {HANG_SECONDS} s")
+
+
+ALL = Settings(select=["ALL"], report_unused_pragmas=True)
+
+
+def pipeline(data: bytes, tmp: Path) -> None:
+    """parse -> graph -> every rule -> every report format -> fixer; must not raise or hang."""
+    from layerlint.fix import fix_bytes
+    from layerlint.report import FORMATS, ReportOptions, render
+    from layerlint.syntax import parse_bytes
+    old = signal.signal(signal.SIGALRM, _alarm)
+    signal.alarm(HANG_SECONDS)
+    try:
+        res = lint_bytes(data, "Dockerfile", ALL, context_dir=str(tmp), real_path=str(tmp / "Dockerfile"))
+        for e in res.errors:
+            assert isinstance(e.line, int) and e.message and "\n" not in e.message
+        for f in res.findings:
+            assert 0 <= f.span.line and f.message
+        for fmt in FORMATS:
+            out = render(fmt, [res], ReportOptions(tool_version="0.0.0"))
+            assert isinstance(out, str)
+            if fmt in ("json", "sarif", "gitlab"):
+                json.loads(out)
+        outcome = fix_bytes(data, "Dockerfile", ALL, context_dir=str(tmp), real_path=str(tmp / "Dockerfile"))
+        if outcome.changed:
+            before = parse_bytes(data)
+            after = parse_bytes(outcome.fixed)
+            assert after.ok or not before.ok, "a fix broke a file that parsed"
+            fix_bytes(outcome.fixed, "Dockerfile", ALL, context_dir=str(tmp))
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
+
+
+@pytest.fixture(scope="module")
+def context(tmp_path_factory):
+    d = tmp_path_factory.mktemp("ctx")
+    (d / "requirements.txt").write_text("click==8.1.7\n")
+    (d / "package.json").write_text("{}\n")
+    (d / ".dockerignore").write_text("*.md\n!README.md\n**/node_modules\n")
+    (d / "src").mkdir()
+    (d / "src" / "app.py").write_text("print(1)\n")
+    return d
+
+
+@FUZZ
+@given(data=dockerfiles())
+def test_grammar_dockerfiles(context, data):
+    pipeline(data, context)
+
+
+@FUZZ
+@given(data=mutated())
+def test_mutated_dockerfiles(context, data):
+    pipeline(data, context)
+
+
+@FUZZ
+@given(data=st.binary(max_size=3000))
+def test_raw_bytes(context, data):
+    pipeline(data, context)
+
+
+@FUZZ
+@given(text=st.text(max_size=1500))
+def test_any_text(context, text):
+    pipeline(text.encode("utf-8", "surrogatepass"), context)
+
+
+def test_grammar_reaches_the_rules(context):
+    """The generator is not all noise: a share of its files parse and draw findings."""
+    from hypothesis import find
+    data = find(dockerfiles(), lambda d: (lambda r: not r.errors and len(r.findings) >= 3)(
+        lint_bytes(d, "Dockerfile", ALL, context_dir=str(context))), settings=settings(max_examples=500, database=None))
+    assert data
+
+
+# -- regular expressions -------------------------------------------------------------------------
+RE_FUNCS = {"compile", "match", "search", "fullmatch", "sub", "subn", "findall", "finditer", "split"}
+RUN = int(os.environ.get("LAYERLINT_REGEX_RUN", "10000"))  # characters per worst-case input
+WORST = [c * RUN for c in ("\\", " ", "$", "{", "\t", "a", "0", "-", ".", "/", "=", '"', "'", ":", ",", "*", "@",
+                           "[", "(", "}", "#", "<", "\n", "_", "%")]
+WORST += [s * (RUN // len(s)) + "!" for s in ("${", "\\ ", "$(", "\\\\", "{$", " \t", "a ", "a=", "a.", "--", "\\\n",
+                                              "${a:-", "a-", "0.", "a/", "/*", "*/", ": ", "\\$", "<<")]
+WORST += [s + "\x00" for s in WORST[:25]]
+
+WATCH = r"""
+import json, re, sys
+pats, worst = json.load(sys.stdin)
+for i, (pattern, flags) in enumerate(pats):
+    print("START", i, flush=True)
+    rx = re.compile(pattern, flags)
+    for s in worst:
+        rx.search(s)
+        rx.match(s)
+        rx.fullmatch(s)
+    print("DONE", i, flush=True)
+"""
+
+
+def _flags(node) -> int:
+    """Evaluate ``re.I | re.M`` style flag arguments."""
+    return eval(compile(ast.Expression(node), "<flags>", "eval"), {"re": re})  # noqa: S307 - our own source
+
+
+def _literal(node):
+    try:
+        value = ast.literal_eval(node)
+    except (ValueError, SyntaxError, TypeError):
+        return None
+    return value if isinstance(value, (str, bytes)) else None
+
+
+def all_patterns() -> dict[tuple[str, int], tuple]:
+    """(pattern, flags) of every regex in the package, by source location: literal patterns
+    given to ``re.*`` calls (found by parsing the source) and compiled patterns held by
+    modules, classes and functions' defaults (found by importing every module)."""
+    found: dict[tuple, tuple] = {}
+    for path in sorted(PKG.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and isinstance(node.func.value, ast.Name) and node.func.value.id == "re"
+                    and node.func.attr in RE_FUNCS and node.args):
+                continue
+            pattern = _literal(node.args[0])
+            if pattern is None:
+                continue
+            flags = 0
+            fl = next((k.value for k in node.keywords if k.arg == "flags"), None)
+            if fl is None and node.func.attr == "compile" and len(node.args) > 1:
+                fl = node.args[1]
+            if fl is not None:
+                try:
+                    flags = _flags(fl)
+                except Exception:  # noqa: BLE001 - a computed flag: try without
+                    flags = 0
+            rel = str(path.relative_to(PKG.parent))
+            found[(rel, node.lineno)] = (pattern, int(flags))
+    import importlib
+    import pkgutil
+
+    import layerlint
+    seen = {p for p, _ in found.values()}
+    for info in pkgutil.walk_packages(layerlint.__path__, "layerlint."):
+        try:
+            mod = importlib.import_module(info.name)
+        except Exception:  # noqa: BLE001 - an optional module may need what is not installed
+            continue
+        holders = [vars(mod)] + [vars(v) for v in vars(mod).values() if isinstance(v, type)]
+        for h in holders:
+            for name, v in list(h.items()):
+                if isinstance(v, re.Pattern) and v.pattern not in seen:
+                    seen.add(v.pattern)
+                    found[(info.name, name)] = (v.pattern, v.flags & ~re.UNICODE if isinstance(v.pattern, str) else v.flags)
+    return found
+
+
+def test_pattern_census_is_not_empty():
+    pats = all_patterns()
+    assert len(pats) >= 40, len(pats)
+
+
+def test_no_regex_backtracks_catastrophically():
+    """Each pattern gets every worst-case input with search/match/fullmatch in a watched
+    subprocess; one that does not finish within PER_PATTERN seconds is a hang."""
+    per_pattern = float(os.environ.get("LAYERLINT_REGEX_HANG_SECONDS", "60"))
+    pats = all_patterns()
+    keys = list(pats)
+    payload = [[p if isinstance(p, str) else p.decode("latin-1"), f] for p, f in pats.values()]
+    proc = subprocess.Popen([sys.executable, "-c", WATCH], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc.stdin.write(json.dumps([payload, WORST]))
+    proc.stdin.close()
+    current, started = None, time.monotonic()
+    slow = []
+    try:
+        while True:
+            ready, _, _ = select.select([proc.stdout], [], [], 1.0)
+            if ready:
+                line = proc.stdout.readline()
+                if not line:
+                    break
+                kind, idx = line.split()
+                if kind == "START":
+                    current, started = int(idx), time.monotonic()
+                else:
+                    took = time.monotonic() - started
+                    if took > 5:
+                        slow.append((keys[int(idx)], round(took, 1)))
+                    current = None
+            elif current is not None and time.monotonic() - started > per_pattern:
+                proc.kill()
+                where = keys[current]
+                pytest.fail(f"regex at {where} {pats[where][0]!r} ran over {per_pattern:.0f} s on a long run of "
+                            "one character: catastrophic backtracking")
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait()
+    assert proc.returncode == 0, proc.stderr.read()
+    if slow:
+        print("slow (quadratic?) patterns:", slow)
