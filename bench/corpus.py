@@ -101,7 +101,6 @@ def main() -> int:
         fig["tools"][name] = {"wall_s": round(wall, 3), "files_per_s": round(n / wall, 1),
                               "cpu_s": round(ser.med("cpu"), 3),
                               "peak_tree_rss_mb": round(ser.med("tree_rss_kb") / 1024, 1),
-                              "max_process_rss_mb": round(ser.med("maxrss_kb") / 1024, 1),
                               "walls": [round(s.wall, 3) for s in ser.samples]}
     fig["layerlint_files_reported"] = nfiles
     fig["pool_equals_serial"] = same

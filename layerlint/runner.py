@@ -37,6 +37,15 @@ def _lint_one(args) -> FileResult:
     return lint_path(path, settings)
 
 
+def _cpus() -> int:
+    """CPUs this process may run on (its affinity mask, as a container's cpuset limits it),
+    not the host's count."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
 def _fork_context(settings):
     """Workers forked from this process start at once with every module and rule already
     imported (spawn or forkserver would import them again in each worker); None (the
@@ -65,7 +74,7 @@ def run_paths(paths, settings: Settings, stdin_filename: Optional[str] = None, j
         else:
             ctx_dir = os.path.dirname(os.path.abspath(stdin_filename)) if stdin_filename else os.getcwd()
             results.append(lint_bytes(data, name, settings, context_dir=ctx_dir, real_path=stdin_filename))
-    workers = jobs if jobs > 0 else (os.cpu_count() or 1)
+    workers = jobs if jobs > 0 else _cpus()
     if workers > 1 and len(todo) >= PARALLEL_THRESHOLD:
         from concurrent.futures import ProcessPoolExecutor
         chunk = max(1, len(todo) // (workers * 8))

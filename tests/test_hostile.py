@@ -159,11 +159,21 @@ def test_100mb_file_is_refused_unread(tmp_path):
     assert reads == []
 
 
+HWM = r"""
+import sys
+from layerlint.cli import main
+try:
+    main(sys.argv[1:])
+finally:
+    # VmHWM: this process's peak RSS since exec (ru_maxrss would include the parent's size)
+    hwm = next(l for l in open("/proc/self/status") if l.startswith("VmHWM:"))
+    sys.stderr.write("HWM " + hwm.split()[1] + "\n")
+"""
+
+
 def _child_maxrss_kb(args, cwd) -> int:
-    p = subprocess.Popen([sys.executable, "-m", "layerlint", *args], cwd=cwd, stdout=subprocess.DEVNULL,
-                         stderr=subprocess.DEVNULL)
-    _, _, ru = os.wait4(p.pid, 0)
-    return ru.ru_maxrss
+    p = subprocess.run([sys.executable, "-c", HWM, *args], cwd=cwd, capture_output=True, timeout=300)
+    return int(p.stderr.decode().rsplit("HWM ", 1)[1].split()[0])
 
 
 def test_oversized_stdin_is_refused(tmp_path):

@@ -63,14 +63,25 @@ def check(ctx):
     model = ctx.cache_model
     extra = {n.upper() for n in ctx.options.get("names", []) or []}
     escape = ctx.graph.escape
+    # the RUN layers of each stage, and the stages built on each stage (itself included), once:
+    # scanning every step for every ARG/ENV made a 50,000-line file quadratic
+    order = {id(s): i for i, s in enumerate(model.steps)}
+    runs: dict[int, list] = {}
+    for s in model.steps:
+        if s.kind == "layer" and s.keyword == "RUN":
+            runs.setdefault(id(s.stage), []).append(s)
+    built_on: dict[int, list] = {}
+    for st in ctx.graph.stages:
+        for b in [st] + _bases(st):
+            built_on.setdefault(id(b), []).append(st)
     for instr in ctx.df.instructions:
         if instr.keyword not in ("ARG", "ENV"):
             continue
         declared = model.step_of(instr)
         if declared is None:  # a global ARG: only FROM lines see it
             continue
-        later = [s for s in model.steps if s.kind == "layer" and s.keyword == "RUN" and s.line > instr.start_line
-                 and (s.stage is declared.stage or declared.stage in _bases(s.stage))]
+        later = sorted((s for st in built_on.get(id(declared.stage), []) for s in runs.get(id(st), [])
+                        if s.line > instr.start_line), key=lambda s: order[id(s)])
         for pair in instr.pairs:
             name = pair.key
             if not (is_volatile_name(name) or name.upper() in extra):
