@@ -25,6 +25,7 @@ class RunScript:
     parsed: Any  # layerlint.shell.Script
     heredoc: Optional[Heredoc] = None
     _base: int = 0  # offset of ``text`` in instr.line (line scripts)
+    interpreter: str = ""  # heredoc body: the shell that runs it ("": the RUN's SHELL)
 
     def span(self, start: int, end: int) -> Span:
         if self.heredoc is None:
@@ -64,6 +65,11 @@ def _shebang_shell(line: str) -> str:
     if name == "env" and len(parts) > 1:
         name = _shell_name(parts[1])
     return name
+
+
+def lone_heredoc(instr: Instruction) -> bool:
+    """``RUN <<EOF``: the RUN's only words are heredocs, so their bodies are the script."""
+    return all(w.text.lstrip("0123456789").startswith("<<") for w in instr.words)
 
 
 class Context:
@@ -108,8 +114,9 @@ class Context:
             parsed = shell.parse(text)
             out.append(RunScript(instr, owner, text, parsed, None, instr.args_offset))
             for h in instr.heredocs:
-                if self._heredoc_is_shell(instr, h, parsed):
-                    out.append(RunScript(instr, owner, h.body, shell.parse(h.body), h))
+                interpreter = self._heredoc_shell(instr, h, parsed)
+                if interpreter is not None:
+                    out.append(RunScript(instr, owner, h.body, shell.parse(h.body), h, 0, interpreter))
         self._scripts[key] = out
         return out
 
@@ -125,18 +132,20 @@ class Context:
             return False
         return _shell_name(step.state.shell[0]).lower().removesuffix(".exe") not in POSIX_SHELLS
 
-    def _heredoc_is_shell(self, instr: Instruction, h: Heredoc, parsed) -> bool:
+    def _heredoc_shell(self, instr: Instruction, h: Heredoc, parsed) -> Optional[str]:
+        """The POSIX shell that runs heredoc ``h`` ("" for the RUN's SHELL); None when no shell does."""
         first = h.body.lstrip("\t").split("\n", 1)[0]
         if first.startswith("#!"):
-            return _shebang_shell(first) in POSIX_SHELLS
-        words = [w.text for w in instr.words]
-        if all(w.startswith("<<") or w.lstrip("0123456789").startswith("<<") for w in words):
-            return True  # a lone heredoc is the script itself
+            name = _shebang_shell(first)
+            return name if name in POSIX_SHELLS else None
+        if lone_heredoc(instr):
+            return ""  # a lone heredoc is the script itself
         for cmd in parsed.commands:
             for op, target in cmd.redirects:
                 if "<<" in op and target is not None and target.value == h.name:
-                    return bool(cmd.words) and _shell_name(cmd.words[0].value) in POSIX_SHELLS
-        return False
+                    name = _shell_name(cmd.words[0].value) if cmd.words else ""
+                    return name if name in POSIX_SHELLS else None
+        return None
 
     # -- build context -------------------------------------------------------------------
     def context_path(self, rel: str) -> Optional[str]:

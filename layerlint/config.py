@@ -133,7 +133,7 @@ def validate(data: dict, path: str) -> None:
                 raise ConfigError(path, f"unknown rule '{code}' in '{key}'", _key_line(path, [key]))
     for table in ("severity", "rules"):
         for code in data.get(table, {}):
-            if find_rule(code) is None:
+            if find_rule(code) is None and not (table == "severity" and _shellcheck_selector(code)):
                 raise ConfigError(path, f"unknown rule '{code}' in '{table}'", _key_line(path, [table]))
 
 
@@ -154,9 +154,15 @@ def _key_line(path: str, keys) -> int:
     return 1
 
 
+def _shellcheck_selector(code: str) -> bool:
+    """``SC``, ``SC2``, ``SC2086`` or ``shellcheck``: ShellCheck's findings (layerlint/shellcheck.py)."""
+    import re
+    return bool(re.fullmatch(r"SC\d{0,4}", code.strip().upper())) or code.strip().lower() == "shellcheck"
+
+
 def _known_selector(code: str) -> bool:
     from .rules import all_rules, find_rule
-    if code.upper() == "ALL" or find_rule(code) is not None:
+    if code.upper() == "ALL" or find_rule(code) is not None or _shellcheck_selector(code):
         return True
     return any(r.code.startswith(code.upper()) for r in all_rules().values())
 

@@ -26,7 +26,8 @@ def read_source(path: str) -> bytes:
     return data
 
 
-def lint_path(path: str, settings: Settings, display: Optional[str] = None) -> FileResult:
+def lint_path(path: str, settings: Settings, display: Optional[str] = None,
+              shellcheck_batch=None) -> FileResult:
     display = display or path
     try:
         data = read_source(path)
@@ -34,11 +35,13 @@ def lint_path(path: str, settings: Settings, display: Optional[str] = None) -> F
         msg = exc.strerror or str(exc)
         return FileResult(display, errors=[FileError(display, 0, 0, msg)])
     return lint_bytes(data, display, settings, context_dir=os.path.dirname(os.path.abspath(path)),
-                      real_path=path)
+                      real_path=path, shellcheck_batch=shellcheck_batch)
 
 
 def lint_bytes(data: bytes, path: str, settings: Settings, context_dir: Optional[str] = None,
-               real_path: Optional[str] = None, rules=None) -> FileResult:
+               real_path: Optional[str] = None, rules=None, shellcheck_batch=None) -> FileResult:
+    """Lint one file.  With ``shellcheck_batch`` (shellcheck.Batch) and ``settings.shellcheck`` the
+    SC findings and the after-suppressions rules are added when that batch is closed."""
     settings = settings.for_path(real_path or path)
     df = parse_bytes(data, path)
     result = FileResult(path, lines=df.lines)
@@ -59,14 +62,20 @@ def lint_bytes(data: bytes, path: str, settings: Settings, context_dir: Optional
     run = list(rules if rules is not None else selected_rules(settings))
     # rules tagged "after-suppressions" (unused-pragma) run last and see which pragmas were used
     ctx.suppressions, ctx.rules_run = supp, run
-    for rule in sorted(run, key=lambda r: "after-suppressions" in r.tags):
+    sc_job = None
+    if settings.shellcheck:  # ShellCheck checks the RUN scripts while the rules run
+        from . import shellcheck
+        sc_job = shellcheck.submit(ctx, result, supp, settings, shellcheck_batch)
+    late = [r for r in run if "after-suppressions" in r.tags]
+
+    def apply(rule) -> None:
         ctx.options = rule_options(settings, rule)
         severity = rule_severity(settings, rule)
         try:
             problems = list(rule.check(ctx))
         except RecursionError:
             result.errors.append(FileError(path, 0, 0, f"rule {rule.code} gave up: input nested too deeply"))
-            continue
+            return
         for item in problems:
             span, message = item[0], item[1]
             fix: Optional[Fix] = item[2] if len(item) > 2 else None
@@ -76,7 +85,19 @@ def lint_bytes(data: bytes, path: str, settings: Settings, context_dir: Optional
                 continue
             result.findings.append(Finding(rule.code, severity, path, span, message, instr_line, fix,
                                            codes, rule.buildkit, rule.name))
-    result.findings.sort(key=lambda f: (f.span.line, f.span.column, f.rule))
+
+    def finish() -> None:
+        for rule in late:
+            apply(rule)
+        result.findings.sort(key=lambda f: (f.span.line, f.span.column, f.rule))
+
+    for rule in run:
+        if "after-suppressions" not in rule.tags:
+            apply(rule)
+    if sc_job is not None:
+        sc_job.then(finish)  # at once for a lone file; when the batch answers otherwise
+    else:
+        finish()
     return result
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import sys
+from dataclasses import replace
 from typing import Optional
 
 from .config import Settings
@@ -37,6 +38,17 @@ def _lint_one(args) -> FileResult:
     return lint_path(path, settings)
 
 
+def _lint_chunk(args) -> list[FileResult]:
+    """A worker's share of the files with ShellCheck on: one ShellCheck batch for all of them."""
+    paths, settings = args
+    from .shellcheck import Batch
+    batch = Batch()
+    try:
+        return [lint_path(p, settings, shellcheck_batch=batch) for p in paths]
+    finally:
+        batch.close()
+
+
 def _cpus() -> int:
     """CPUs this process may run on (its affinity mask, as a container's cpuset limits it),
     not the host's count."""
@@ -63,6 +75,22 @@ def run_paths(paths, settings: Settings, stdin_filename: Optional[str] = None, j
     results: list[FileResult] = []
     files = collect(paths, results)
     todo = [f for f in files if f != "-"]
+    batch = None
+    if settings.shellcheck:
+        from . import shellcheck
+        if shellcheck.available():  # warns here once when it is not, instead of in every worker
+            batch = shellcheck.Batch(max_procs=_cpus())
+        else:
+            settings = replace(settings, shellcheck=False)
+    try:
+        _run(files, todo, settings, stdin_filename, jobs, batch, results)
+    finally:
+        if batch is not None:
+            batch.close()
+    return results
+
+
+def _run(files, todo, settings, stdin_filename, jobs, batch, results) -> None:
     if "-" in files:
         name = stdin_filename or "-"
         try:
@@ -73,13 +101,18 @@ def run_paths(paths, settings: Settings, stdin_filename: Optional[str] = None, j
             results.append(FileResult(name, errors=[FileError(name, 0, 0, f"cannot read stdin: {exc}")]))
         else:
             ctx_dir = os.path.dirname(os.path.abspath(stdin_filename)) if stdin_filename else os.getcwd()
-            results.append(lint_bytes(data, name, settings, context_dir=ctx_dir, real_path=stdin_filename))
+            results.append(lint_bytes(data, name, settings, context_dir=ctx_dir, real_path=stdin_filename,
+                                      shellcheck_batch=batch))
     workers = jobs if jobs > 0 else _cpus()
     if workers > 1 and len(todo) >= PARALLEL_THRESHOLD:
         from concurrent.futures import ProcessPoolExecutor
         chunk = max(1, len(todo) // (workers * 8))
         with ProcessPoolExecutor(max_workers=workers, mp_context=_fork_context(settings)) as pool:
-            results += list(pool.map(_lint_one, [(f, settings) for f in todo], chunksize=chunk))
+            if batch is not None:  # a ShellCheck batch per chunk of files, in each worker
+                size = -(-len(todo) // (workers * 4))
+                parts = [(todo[i:i + size], settings) for i in range(0, len(todo), size)]
+                results += [r for part in pool.map(_lint_chunk, parts) for r in part]
+            else:
+                results += list(pool.map(_lint_one, [(f, settings) for f in todo], chunksize=chunk))
     else:
-        results += [lint_path(f, settings) for f in todo]
-    return results
+        results += [lint_path(f, settings, shellcheck_batch=batch) for f in todo]
