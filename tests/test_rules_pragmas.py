@@ -68,3 +68,9 @@ def test_inline_pragma_policy_rule():
     assert positions(f) == [("LL519", 1, 1), ("LL519", 2, 1), ("LL519", 4, 3)]
     assert f[1].hadolint == ("DL1001",) and "hadolint" in f[1].message
     assert lint("# a comment\nFROM debian:12\n", "LL519") == []
+
+
+def test_layerlint_pragma_with_shellcheck_code_is_not_unknown():
+    text = "FROM alpine:3.20\n# layerlint: ignore=SC2006\nRUN echo hi\n"
+    f = [x for x in lint(text, report_unused_pragmas=True) if x.rule == "LL518"]
+    assert all("not a layerlint rule" not in x.message for x in f)

@@ -86,6 +86,8 @@ def check(ctx):
                 rule = find_rule(code)
                 if up == "ALL":
                     targets = ran_ids
+                elif up.startswith("SC") and up[2:].isdigit():
+                    targets = ran_ids if shellcheck else set()  # a ShellCheck code, as for hadolint
                 elif rule is None:
                     problem = f"`{code}` is not a layerlint rule (see `layerlint rules`)"
                     targets = set()
