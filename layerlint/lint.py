@@ -76,6 +76,11 @@ def lint_bytes(data: bytes, path: str, settings: Settings, context_dir: Optional
         except RecursionError:
             result.errors.append(FileError(path, 0, 0, f"rule {rule.code} gave up: input nested too deeply"))
             return
+        except Exception as exc:  # noqa: BLE001 - one rule's bug must not cost the other rules and files
+            detail = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
+            result.errors.append(FileError(path, 0, 0, f"rule {rule.code} failed ({detail}); this is a layerlint "
+                                                       "bug, please report it"))
+            return
         for item in problems:
             span, message = item[0], item[1]
             fix: Optional[Fix] = item[2] if len(item) > 2 else None

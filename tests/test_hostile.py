@@ -535,3 +535,23 @@ def test_kill_mid_write_leaves_old_file_then_new_file_keeps_mode(tmp_path, what)
         json.loads(after)
     assert stat.S_IMODE(os.stat(target).st_mode) == 0o640
     assert [n for n in os.listdir(tmp_path) if n.endswith(".tmp")] == []
+
+
+def test_a_rule_that_crashes_costs_only_itself(tmp_path, monkeypatch):
+    """A bug in one rule is one error line (exit 2); the other rules and files still report."""
+    from layerlint.rules import all_rules
+
+    def boom(ctx):
+        raise ValueError("boom\nsecond line")
+        yield  # pragma: no cover
+    rule = all_rules()["LL101"]
+    monkeypatch.setitem(all_rules(), "LL101", type(rule)(**{**{f: getattr(rule, f) for f in rule.__dataclass_fields__},
+                                                            "check": boom}))
+    (tmp_path / "a.Dockerfile").write_text(GOOD)
+    (tmp_path / "b.Dockerfile").write_text(GOOD)
+    code, out, _ = cli("a.Dockerfile", "b.Dockerfile", cwd=tmp_path)
+    assert code == 2
+    assert tty_errors(out) == [
+        f"  {n}: error: rule LL101 failed (ValueError: boom second line); this is a layerlint bug, please report it"
+        for n in ("a.Dockerfile", "b.Dockerfile")]
+    assert out.count("warning LL201") == 2
