@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Mapping, Optional
 
 from .syntax.expand import ExpandError, expand_with_unmatched
-from .syntax.model import Dockerfile, Instruction, Span, SyntaxProblem, Word
+from .syntax.model import Dockerfile, Instruction, SyntaxProblem, Word
 
 PLATFORM_ARGS = {
     "BUILDPLATFORM": "linux/amd64", "BUILDOS": "linux", "BUILDARCH": "amd64", "BUILDVARIANT": "",
@@ -152,10 +152,6 @@ class Graph:
     def step_for(self, instr: Instruction) -> Optional[Step]:
         """The step of ``instr`` (None for FROM and global ARGs)."""
         return self.step_index.get(id(instr))
-
-    @property
-    def final(self) -> Optional[Stage]:
-        return self.target
 
     def steps(self):
         for st in self.stages:
@@ -322,13 +318,11 @@ def _lookup(g: Graph, stage: Stage, ref: str, allow_index: bool) -> Optional[Sta
 
 def _later_stage(g: Graph, stage: Stage, ref: str) -> bool:
     """Whether ``ref`` names a stage after this one (known once the whole file is read)."""
-    low = ref.lower()
-    later = [i for i in g.dockerfile.instructions
-             if i.keyword == "FROM" and i.start_line > stage.from_instr.start_line and len(i.words) >= 3
-             and i.words[2].text.lower() == low]
     if ref.isdigit():
         return int(ref) >= stage.index
-    return bool(later)
+    low = ref.lower()
+    return any(i.keyword == "FROM" and i.start_line > stage.from_instr.start_line and len(i.words) >= 3
+               and i.words[2].text.lower() == low for i in g.dockerfile.instructions)
 
 
 def _resolve_target(g: Graph, target: Optional[str]) -> Optional[Stage]:

@@ -16,7 +16,7 @@ from .syntax import MAX_BYTES, parse_bytes
 def read_source(path: str) -> bytes:
     """Read a Dockerfile, refusing what cannot be one (raises OSError with a clear message)."""
     if os.path.isdir(path):
-        raise IsADirectoryError(f"is a directory, not a Dockerfile")
+        raise IsADirectoryError("is a directory, not a Dockerfile")
     with open(path, "rb") as f:
         size = os.fstat(f.fileno()).st_size
         if size > MAX_BYTES:  # refused unread; a pipe or device is read up to the limit

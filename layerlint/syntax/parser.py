@@ -12,7 +12,7 @@ import re
 from typing import Optional
 
 from .model import (
-    Comment, Directive, Dockerfile, Flag, Heredoc, Instruction, KeyValue, SourceMap, Span,
+    Comment, Directive, Dockerfile, Flag, Heredoc, Instruction, KeyValue, SourceMap,
     SyntaxProblem, Word,
 )
 
@@ -483,9 +483,3 @@ def _unquote_delimiter(rest: str) -> tuple[str, bool]:
         i += 1
     return "".join(out), quoted
 
-
-def span_for(df: Dockerfile, line: int) -> Span:
-    """Span covering a whole physical line (for findings with no finer position)."""
-    text = df.lines[line - 1] if 0 < line <= len(df.lines) else ""
-    lead = len(text) - len(text.lstrip())
-    return Span(line, lead + 1, line, max(len(text.rstrip()), lead) + 1)
