@@ -69,7 +69,7 @@ class Env:
 
 _LAUNCHER = """#!{python}
 import sys
-from layerlint.cli import main
+from layerlint.entry import main
 if __name__ == "__main__":
     sys.exit(main())
 """

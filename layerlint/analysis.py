@@ -7,25 +7,47 @@ cache model.  Nothing here knows about reports or front ends.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
-from typing import Any, Iterator, Optional
 
 from .graph import Graph, Stage, Step
+from .record import Record
 from .syntax.model import Dockerfile, Heredoc, Instruction, Span
+
+TYPE_CHECKING = False  # typing costs 2 ms at start-up; annotations are strings
+if TYPE_CHECKING:
+    from typing import Any, Iterator, Optional
 
 POSIX_SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "ksh", "mksh", "busybox"})
 
 
-@dataclass(slots=True)
-class RunScript:
+class RunScript(Record):
     """A shell script that a RUN executes, with a way back to file positions."""
     instr: Instruction  # the RUN (the trigger, for ONBUILD RUN)
     owner: Instruction  # the instruction in the file (ONBUILD or the RUN itself)
     text: str
     parsed: Any  # layerlint.shell.Script
-    heredoc: Optional[Heredoc] = None
-    _base: int = 0  # offset of ``text`` in instr.line (line scripts)
-    interpreter: str = ""  # heredoc body: the shell that runs it ("": the RUN's SHELL)
+    heredoc: Optional[Heredoc]
+    _base: int  # offset of ``text`` in instr.line (line scripts)
+    interpreter: str  # heredoc body: the shell that runs it ("": the RUN's SHELL)
+
+    __slots__ = ("instr", "owner", "text", "parsed", "heredoc", "_base", "interpreter")
+
+    def __init__(
+        self,
+        instr: Instruction,
+        owner: Instruction,
+        text: str,
+        parsed: Any,
+        heredoc: Optional[Heredoc] = None,
+        _base: int = 0,
+        interpreter: str = "",
+    ) -> None:
+        self.instr = instr
+        self.owner = owner
+        self.text = text
+        self.parsed = parsed
+        self.heredoc = heredoc
+        self._base = _base
+        self.interpreter = interpreter
 
     def span(self, start: int, end: int) -> Span:
         if self.heredoc is None:

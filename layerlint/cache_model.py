@@ -43,12 +43,15 @@ import json
 import os
 import posixpath
 import re
-from dataclasses import dataclass, field
-from typing import Iterable, Optional, Sequence, Union
 
 from .graph import PROXY_ARGS, Graph, Stage, Step, build_graph
+from .record import Record
 from .syntax.expand import referenced_vars
 from .syntax.model import Dockerfile, Instruction
+
+TYPE_CHECKING = False  # typing costs 2 ms at start-up; annotations are strings
+if TYPE_CHECKING:
+    from typing import Iterable, Optional, Sequence, Union
 
 LAYER_KEYWORDS = frozenset({"RUN", "COPY", "ADD", "WORKDIR"})
 METADATA_KEYWORDS = frozenset({"ENV", "ARG", "LABEL", "EXPOSE", "USER", "CMD", "ENTRYPOINT",
@@ -86,15 +89,32 @@ def is_volatile_name(name: str) -> bool:
 # data
 # --------------------------------------------------------------------------------------
 
-@dataclass
-class Source:
+class Source(Record):
     """A content-keyed input of a COPY/ADD or of a RUN bind mount."""
     kind: str  # "context" | "stage" | "image" | "url" | "git" | "heredoc"
     path: str  # context: cleaned context-relative pattern ("." = everything); stage/image: path
-    text: str = ""  # as written, after expansion
-    stage: Optional[Stage] = None
-    image: Optional[str] = None
-    checksum: Optional[str] = None  # ADD --checksum
+    text: str  # as written, after expansion
+    stage: Optional[Stage]
+    image: Optional[str]
+    checksum: Optional[str]  # ADD --checksum
+
+    _fields = ("kind", "path", "text", "stage", "image", "checksum")
+
+    def __init__(
+        self,
+        kind: str,
+        path: str,
+        text: str = "",
+        stage: Optional[Stage] = None,
+        image: Optional[str] = None,
+        checksum: Optional[str] = None,
+    ) -> None:
+        self.kind = kind
+        self.path = path
+        self.text = text
+        self.stage = stage
+        self.image = image
+        self.checksum = checksum
 
     @property
     def whole_context(self) -> bool:
@@ -114,12 +134,25 @@ class Source:
         return self.text or self.path
 
 
-@dataclass
-class Mount:
+class Mount(Record):
     type: str  # bind | cache | tmpfs | secret | ssh
     target: str
     options: dict[str, str]
-    source: Optional[Source] = None  # content-keyed input (bind; cache with from=)
+    source: Optional[Source]  # content-keyed input (bind; cache with from=)
+
+    _fields = ("type", "target", "options", "source")
+
+    def __init__(
+        self,
+        type: str,
+        target: str,
+        options: dict[str, str],
+        source: Optional[Source] = None,
+    ) -> None:
+        self.type = type
+        self.target = target
+        self.options = options
+        self.source = source
 
     def key(self) -> dict:
         """What of the mount enters the RUN's cache key (cache id/sharing do not)."""
@@ -128,29 +161,80 @@ class Mount:
                                       if k not in drop and k != "type"}}
 
 
-@dataclass(eq=False)
-class StepModel:
+class StepModel(Record):
     instr: Instruction  # as in the file (the ONBUILD instruction for triggers)
     stage: Stage
     index: int  # position in the stage, FROM = 0
     kind: str  # "from" | "layer" | "metadata"
-    step: Optional[Step] = None  # graph step (None for FROM)
-    definition: dict = field(default_factory=dict)  # op definition that enters the key
-    parent: Optional["StepModel"] = None  # op this one runs on (state parent)
-    parent_in_key: bool = True  # False for COPY --link without --chmod
-    sources: list[Source] = field(default_factory=list)
-    mounts: list[Mount] = field(default_factory=list)
-    dest: Optional[str] = None  # absolute destination (COPY/ADD/WORKDIR); None: unknown
-    args: list[str] = field(default_factory=list)  # valued build args it sees (RUN env) or expands
-    env: list[str] = field(default_factory=list)  # ENV names in its environment (RUN) or expanded
-    used_vars: list[str] = field(default_factory=list)  # variables expanded in its text
-    cost: Optional[str] = None  # "compile" | "install" | "download"
-    cost_detail: str = ""
-    unknown: list[str] = field(default_factory=list)
-    risks: list[str] = field(default_factory=list)
-    base: Optional[str] = None  # FROM: image reference, or stage label
-    base_stage: Optional[Stage] = None
-    triggers: list["StepModel"] = field(default_factory=list)  # FROM <stage>: ONBUILD triggers run here
+    step: Optional[Step]  # graph step (None for FROM)
+    definition: dict  # op definition that enters the key
+    parent: Optional["StepModel"]  # op this one runs on (state parent)
+    parent_in_key: bool  # False for COPY --link without --chmod
+    sources: list[Source]
+    mounts: list[Mount]
+    dest: Optional[str]  # absolute destination (COPY/ADD/WORKDIR); None: unknown
+    args: list[str]  # valued build args it sees (RUN env) or expands
+    env: list[str]  # ENV names in its environment (RUN) or expanded
+    used_vars: list[str]  # variables expanded in its text
+    cost: Optional[str]  # "compile" | "install" | "download"
+    cost_detail: str
+    unknown: list[str]
+    risks: list[str]
+    base: Optional[str]  # FROM: image reference, or stage label
+    base_stage: Optional[Stage]
+    triggers: list["StepModel"]  # FROM <stage>: ONBUILD triggers run here
+
+    _fields = ("instr", "stage", "index", "kind", "step", "definition", "parent", "parent_in_key",
+               "sources", "mounts", "dest", "args", "env", "used_vars", "cost", "cost_detail", "unknown",
+               "risks", "base", "base_stage", "triggers")
+    __eq__ = object.__eq__  # compared by identity
+    __hash__ = object.__hash__
+
+    def __init__(
+        self,
+        instr: Instruction,
+        stage: Stage,
+        index: int,
+        kind: str,
+        step: Optional[Step] = None,
+        definition: dict | None = None,
+        parent: Optional["StepModel"] = None,
+        parent_in_key: bool = True,
+        sources: list[Source] | None = None,
+        mounts: list[Mount] | None = None,
+        dest: Optional[str] = None,
+        args: list[str] | None = None,
+        env: list[str] | None = None,
+        used_vars: list[str] | None = None,
+        cost: Optional[str] = None,
+        cost_detail: str = "",
+        unknown: list[str] | None = None,
+        risks: list[str] | None = None,
+        base: Optional[str] = None,
+        base_stage: Optional[Stage] = None,
+        triggers: list["StepModel"] | None = None,
+    ) -> None:
+        self.instr = instr
+        self.stage = stage
+        self.index = index
+        self.kind = kind
+        self.step = step
+        self.definition = {} if definition is None else definition
+        self.parent = parent
+        self.parent_in_key = parent_in_key
+        self.sources = [] if sources is None else sources
+        self.mounts = [] if mounts is None else mounts
+        self.dest = dest
+        self.args = [] if args is None else args
+        self.env = [] if env is None else env
+        self.used_vars = [] if used_vars is None else used_vars
+        self.cost = cost
+        self.cost_detail = cost_detail
+        self.unknown = [] if unknown is None else unknown
+        self.risks = [] if risks is None else risks
+        self.base = base
+        self.base_stage = base_stage
+        self.triggers = [] if triggers is None else triggers
 
     @property
     def line(self) -> int:
@@ -182,24 +266,56 @@ class StepModel:
             yield p
             p = p.parent
 
-@dataclass
-class StepResult:
+class StepResult(Record):
     """The what-if verdict for one instruction."""
     step: StepModel
     rebuilt: Optional[bool]  # None: no build step (config only, skipped stage, global ARG)
     reason: str  # shown beside the step
-    root: Optional[StepModel] = None  # the step where the first cause lies
-    certain: bool = True  # False: rebuilt because something *may* have changed
-    cause: str = ""  # the first cause, in words (the root's own reason)
+    root: Optional[StepModel]  # the step where the first cause lies
+    certain: bool  # False: rebuilt because something *may* have changed
+    cause: str  # the first cause, in words (the root's own reason)
+
+    _fields = ("step", "rebuilt", "reason", "root", "certain", "cause")
+
+    def __init__(
+        self,
+        step: StepModel,
+        rebuilt: Optional[bool],
+        reason: str,
+        root: Optional[StepModel] = None,
+        certain: bool = True,
+        cause: str = "",
+    ) -> None:
+        self.step = step
+        self.rebuilt = rebuilt
+        self.reason = reason
+        self.root = root
+        self.certain = certain
+        self.cause = cause
 
 
-@dataclass
-class Simulation:
+class Simulation(Record):
     results: list[StepResult]
     notes: list[str]
     changed_paths: list[str]
     ignored_paths: list[str]
     changed_args: list[str]
+
+    _fields = ("results", "notes", "changed_paths", "ignored_paths", "changed_args")
+
+    def __init__(
+        self,
+        results: list[StepResult],
+        notes: list[str],
+        changed_paths: list[str],
+        ignored_paths: list[str],
+        changed_args: list[str],
+    ) -> None:
+        self.results = results
+        self.notes = notes
+        self.changed_paths = changed_paths
+        self.ignored_paths = ignored_paths
+        self.changed_args = changed_args
 
     def by_line(self) -> dict[int, StepResult]:
         return {r.step.line: r for r in self.results}

@@ -1,19 +1,16 @@
 """Command line: ``layerlint [OPTIONS] PATH...`` plus ``rules``, ``rule CODE`` and ``explain``.
 
-A thin front end: it gathers settings, finds files, calls ``lint`` and hands the results to a
-report.  Heavy modules are imported inside the commands that need them.
+A thin front end: the click definitions of every command and option.  What ``check`` does lives
+in ``check.py``; a plain lint run skips this module entirely (see ``entry.py``).  Heavy modules are
+imported inside the commands that need them.
 """
 from __future__ import annotations
 
-import os
-import sys
 
 import click
 
 from . import __version__
-
-FAIL_LEVELS = ("error", "warning", "info", "style", "none")
-EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+from .check import FAIL_LEVELS, _build_args, _fail, _use_color, _write_stdout, run_check
 
 
 class _DefaultToCheck(click.Group):
@@ -38,51 +35,6 @@ def main() -> None:
     layerlint rule LL101            explain one rule
     layerlint explain Dockerfile    show layers and what invalidates each step's cache
     """
-
-
-def _split_list(values) -> list[str]:
-    out: list[str] = []
-    for v in values:
-        out += [x.strip() for x in v.split(",") if x.strip()]
-    return out
-
-
-def _build_args(values) -> dict[str, str]:
-    out = {}
-    for v in values:
-        if "=" not in v:
-            # docker build --build-arg NAME takes the value from the environment
-            if v in os.environ:
-                out[v] = os.environ[v]
-            continue
-        k, val = v.split("=", 1)
-        out[k] = val
-    return out
-
-
-def _use_color(no_color: bool) -> bool:
-    if no_color or os.environ.get("NO_COLOR"):
-        return False
-    try:
-        return sys.stdout.isatty()
-    except (AttributeError, ValueError):
-        return False
-
-
-def _write_stdout(text: str) -> None:
-    try:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-    except BrokenPipeError:
-        # `layerlint ... | head -1`: the reader left; exit quietly
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        sys.exit(EXIT_OK)
-
-
-def _fail(message: str) -> None:
-    click.echo(f"layerlint: error: {message}", err=True)
-    sys.exit(EXIT_ERROR)
 
 
 @main.command("check")
@@ -111,81 +63,8 @@ def _fail(message: str) -> None:
 def check_command(paths, formats, outputs, select, extend_select, ignore, fail_on, build_args, target,
                   config_path, stdin_filename, no_color, quiet, shellcheck, jobs, fix=False, diff=False):
     """Lint Dockerfiles (files, directories, or - for stdin)."""
-    from .config import ConfigError, Settings, find_config, load_config
-    formats = list(formats) or ["tty"]
-    if len(outputs) not in (len(formats), len(formats) - 1) and (outputs or len(formats) > 1):
-        _fail(f"{len(outputs)} output file(s) for {len(formats)} format(s): give one file per format, "
-              "or one fewer to print the first format")
-    if not paths:
-        if sys.stdin is not None and not sys.stdin.isatty():
-            paths = ("-",)
-        else:
-            _fail("no paths given (try: layerlint Dockerfile)")
-    # settings: defaults < config file < command line
-    try:
-        cfg_file = config_path or find_config(next((p for p in paths if p != "-"), os.getcwd()))
-        settings = load_config(cfg_file) if cfg_file else Settings()
-    except ConfigError as exc:
-        _fail(str(exc))
-    if select:
-        settings.select = _split_list(select)
-    settings.extend_select += _split_list(extend_select)
-    settings.ignore += _split_list(ignore)
-    if fail_on:
-        settings.fail_on = fail_on
-    settings.build_args.update(_build_args(build_args))
-    if target:
-        settings.target = target
-    if shellcheck is not None:
-        settings.shellcheck = shellcheck
-    from .config import _known_selector
-    for sel in settings.ignore + (settings.select or []) + settings.extend_select:
-        if not _known_selector(sel) and not sel.upper().startswith(("DL", "SC")):
-            from .rules import by_buildkit_name
-            if sel.lower() not in by_buildkit_name():
-                _fail(f"unknown rule selector '{sel}' (see `layerlint rules`)")
-
-    from .runner import run_paths
-    results = run_paths(paths, settings, stdin_filename=stdin_filename, jobs=jobs)
-    if fix or diff:
-        from .fix import run_fixes
-        results, diff_text = run_fixes(results, settings, write=not diff,
-                                       stdin_name=(stdin_filename or "-") if "-" in paths else None,
-                                       echo=lambda m: click.echo(m, err=True))
-
-    from .report import ReportOptions, render
-    opts = ReportOptions(color=False, quiet=quiet, fail_on=settings.fail_on, tool_version=__version__,
-                         build_args=settings.build_args, target=settings.target)
-    to_stdout = formats[0] if len(outputs) < len(formats) else None
-    pairs = list(zip(formats[1:] if to_stdout else formats, outputs))
-    if diff:
-        to_stdout = None  # --diff: stdout carries the diff only (reports still go to -o files)
-    for fmt, path in pairs:
-        from .fsutil import write_atomic
-        try:
-            write_atomic(path, render(fmt, results, opts))
-        except OSError as exc:
-            click.echo(f"layerlint: error: cannot write {path}: {exc.strerror or exc}", err=True)
-            sys.exit(EXIT_ERROR)
-    if to_stdout:
-        opts.color = to_stdout == "tty" and _use_color(no_color)
-        text = render(to_stdout, results, opts)
-        _write_stdout(text)
-    if diff:
-        _write_stdout(diff_text)
-    sys.exit(exit_code(results, settings.fail_on))
-
-
-def exit_code(results, fail_on: str) -> int:
-    from .findings import SEVERITY_RANK
-    if any(r.errors for r in results):
-        return EXIT_ERROR
-    if fail_on == "none":
-        return EXIT_OK
-    threshold = SEVERITY_RANK[fail_on]
-    if any(SEVERITY_RANK[f.severity] >= threshold for r in results for f in r.findings):
-        return EXIT_FINDINGS
-    return EXIT_OK
+    run_check(paths, formats, outputs, select, extend_select, ignore, fail_on, build_args, target,
+              config_path, stdin_filename, no_color, quiet, shellcheck, jobs, fix, diff)
 
 
 @main.command("rules")

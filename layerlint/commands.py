@@ -6,8 +6,12 @@ reads).  Works on ``layerlint.shell.SimpleCommand`` objects.
 from __future__ import annotations
 
 import posixpath
-from dataclasses import dataclass
-from typing import Optional
+
+from .record import FrozenRecord
+
+TYPE_CHECKING = False  # typing costs 2 ms at start-up; annotations are strings
+if TYPE_CHECKING:
+    from typing import Optional
 
 # (program, first subcommand or None) -> manifests the command reads from the working dir
 _INSTALLS: dict[tuple[str, Optional[str]], tuple[str, ...]] = {
@@ -44,11 +48,17 @@ DOWNLOADERS = frozenset({"curl", "wget", "git"})
 SYSTEM_PM = frozenset({"apt-get", "apt", "apk", "yum", "dnf", "microdnf", "zypper", "tdnf"})
 
 
-@dataclass(frozen=True, slots=True)
-class Install:
+class Install(FrozenRecord):
     tool: str  # e.g. "pip", "npm"
     manifests: tuple[str, ...]  # files (relative to the command's directory) it reads
     command: object  # the SimpleCommand
+
+    __slots__ = ("tool", "manifests", "command")
+
+    def __init__(self, tool: str, manifests: tuple[str, ...], command: object) -> None:
+        self.tool = tool
+        self.manifests = manifests
+        self.command = command
 
 
 def _argv(cmd) -> list[str]:

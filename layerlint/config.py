@@ -9,9 +9,12 @@ from __future__ import annotations
 import fnmatch
 import json
 import os
-from dataclasses import dataclass, field, replace
-from typing import Any, Optional
 
+from .record import Record
+
+TYPE_CHECKING = False  # typing costs 2 ms at start-up; annotations are strings
+if TYPE_CHECKING:
+    from typing import Any, Optional
 
 
 def _toml():
@@ -32,21 +35,53 @@ class ConfigError(Exception):
         self.path, self.line, self.message = path, line, message
 
 
-@dataclass
-class Settings:
-    select: Optional[list[str]] = None  # None: the default set
-    extend_select: list[str] = field(default_factory=list)
-    ignore: list[str] = field(default_factory=list)
-    severity: dict[str, str] = field(default_factory=dict)
-    fail_on: str = "info"
-    shellcheck: bool = False
-    report_unused_pragmas: bool = False
-    build_args: dict[str, str] = field(default_factory=dict)
-    target: Optional[str] = None
-    rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
-    per_path: list[dict[str, Any]] = field(default_factory=list)
-    source: Optional[str] = None  # the config file these came from
-    root: Optional[str] = None  # its directory (per-path globs are relative to it)
+class Settings(Record):
+    select: Optional[list[str]]  # None: the default set
+    extend_select: list[str]
+    ignore: list[str]
+    severity: dict[str, str]
+    fail_on: str
+    shellcheck: bool
+    report_unused_pragmas: bool
+    build_args: dict[str, str]
+    target: Optional[str]
+    rule_options: dict[str, dict[str, Any]]
+    per_path: list[dict[str, Any]]
+    source: Optional[str]  # the config file these came from
+    root: Optional[str]  # its directory (per-path globs are relative to it)
+
+    _fields = ("select", "extend_select", "ignore", "severity", "fail_on", "shellcheck",
+               "report_unused_pragmas", "build_args", "target", "rule_options", "per_path", "source", "root")
+
+    def __init__(
+        self,
+        select: Optional[list[str]] = None,
+        extend_select: list[str] | None = None,
+        ignore: list[str] | None = None,
+        severity: dict[str, str] | None = None,
+        fail_on: str = "info",
+        shellcheck: bool = False,
+        report_unused_pragmas: bool = False,
+        build_args: dict[str, str] | None = None,
+        target: Optional[str] = None,
+        rule_options: dict[str, dict[str, Any]] | None = None,
+        per_path: list[dict[str, Any]] | None = None,
+        source: Optional[str] = None,
+        root: Optional[str] = None,
+    ) -> None:
+        self.select = select
+        self.extend_select = [] if extend_select is None else extend_select
+        self.ignore = [] if ignore is None else ignore
+        self.severity = {} if severity is None else severity
+        self.fail_on = fail_on
+        self.shellcheck = shellcheck
+        self.report_unused_pragmas = report_unused_pragmas
+        self.build_args = {} if build_args is None else build_args
+        self.target = target
+        self.rule_options = {} if rule_options is None else rule_options
+        self.per_path = [] if per_path is None else per_path
+        self.source = source
+        self.root = root
 
     def for_path(self, path: str) -> "Settings":
         """These settings with the matching ``per-path`` overrides applied."""
@@ -57,8 +92,7 @@ class Settings:
         for entry in self.per_path:
             pat = entry["path"]
             if fnmatch.fnmatch(rel, pat) or fnmatch.fnmatch(os.path.basename(path), pat):
-                out = replace(
-                    out,
+                out = out.replace(
                     select=entry.get("select", out.select),
                     extend_select=out.extend_select + entry.get("extend-select", []),
                     ignore=out.ignore + entry.get("ignore", []),

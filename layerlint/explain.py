@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass, field
-from typing import Optional, Sequence
 
 from .cache_model import CacheModel, Simulation, StepModel, build_model, explain_reason
 from .graph import Graph, build_graph
+from .record import Record
 from .syntax import MAX_BYTES, parse_bytes
 from .syntax.model import Dockerfile, Instruction
+
+TYPE_CHECKING = False  # typing costs 2 ms at start-up; annotations are strings
+if TYPE_CHECKING:
+    from typing import Optional, Sequence
 
 FORMATS = ("tty", "json", "mermaid", "dot")
 SCHEMA_VERSION = "1.0"
@@ -26,13 +29,28 @@ class ExplainError(Exception):
     """Input that cannot be read or parsed (the command exits 2 with this one-line message)."""
 
 
-@dataclass
-class Explanation:
+class Explanation(Record):
     df: Dockerfile
     graph: Graph
     model: CacheModel
     simulation: Optional[Simulation]
-    data: dict = field(default_factory=dict)
+    data: dict
+
+    _fields = ("df", "graph", "model", "simulation", "data")
+
+    def __init__(
+        self,
+        df: Dockerfile,
+        graph: Graph,
+        model: CacheModel,
+        simulation: Optional[Simulation],
+        data: dict | None = None,
+    ) -> None:
+        self.df = df
+        self.graph = graph
+        self.model = model
+        self.simulation = simulation
+        self.data = {} if data is None else data
 
 
 def _read(path: str, what: str) -> bytes:

@@ -1,40 +1,79 @@
 """What rules produce and reports consume."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Optional
 
+from .record import Record
 from .syntax.model import Span
+
+TYPE_CHECKING = False  # typing costs 2 ms at start-up; annotations are strings
+if TYPE_CHECKING:
+    from typing import Optional
 
 SEVERITIES = ("error", "warning", "info", "style")
 SEVERITY_RANK = {"error": 3, "warning": 2, "info": 1, "style": 0}
 
 
-@dataclass(slots=True)
-class Edit:
+class Edit(Record):
     """Replace the text of ``span`` (on the file's physical lines) with ``text``."""
     span: Span
     text: str
 
+    __slots__ = ("span", "text")
 
-@dataclass(slots=True)
-class Fix:
+    def __init__(self, span: Span, text: str) -> None:
+        self.span = span
+        self.text = text
+
+
+class Fix(Record):
     description: str
     edits: list[Edit]
 
+    __slots__ = ("description", "edits")
 
-@dataclass(slots=True)
-class Finding:
+    def __init__(self, description: str, edits: list[Edit]) -> None:
+        self.description = description
+        self.edits = edits
+
+
+class Finding(Record):
     rule: str  # layerlint code, e.g. LL101
     severity: str
     path: str
     span: Span
     message: str
-    instr_line: int = 0  # first line of the instruction (pragmas attach here)
-    fix: Optional[Fix] = None
-    hadolint: tuple[str, ...] = ()
-    buildkit: tuple[str, ...] = ()
-    title: str = ""  # the rule's short name
+    instr_line: int  # first line of the instruction (pragmas attach here)
+    fix: Optional[Fix]
+    hadolint: tuple[str, ...]
+    buildkit: tuple[str, ...]
+    title: str  # the rule's short name
+
+    __slots__ = ("rule", "severity", "path", "span", "message", "instr_line", "fix", "hadolint", "buildkit",
+                 "title")
+
+    def __init__(
+        self,
+        rule: str,
+        severity: str,
+        path: str,
+        span: Span,
+        message: str,
+        instr_line: int = 0,
+        fix: Optional[Fix] = None,
+        hadolint: tuple[str, ...] = (),
+        buildkit: tuple[str, ...] = (),
+        title: str = "",
+    ) -> None:
+        self.rule = rule
+        self.severity = severity
+        self.path = path
+        self.span = span
+        self.message = message
+        self.instr_line = instr_line
+        self.fix = fix
+        self.hadolint = hadolint
+        self.buildkit = buildkit
+        self.title = title
 
     @property
     def line(self) -> int:
@@ -45,17 +84,38 @@ class Finding:
         return self.span.column
 
 
-@dataclass(slots=True)
-class FileError:
+class FileError(Record):
     path: str
     line: int
     column: int
     message: str
 
+    __slots__ = ("path", "line", "column", "message")
 
-@dataclass(slots=True)
-class FileResult:
+    def __init__(self, path: str, line: int, column: int, message: str) -> None:
+        self.path = path
+        self.line = line
+        self.column = column
+        self.message = message
+
+
+class FileResult(Record):
     path: str
-    findings: list[Finding] = field(default_factory=list)
-    errors: list[FileError] = field(default_factory=list)
-    lines: list[str] = field(default_factory=list, repr=False)  # for code frames
+    findings: list[Finding]
+    errors: list[FileError]
+    lines: list[str]  # for code frames
+
+    __slots__ = ("path", "findings", "errors", "lines")
+    _hidden = ("lines",)
+
+    def __init__(
+        self,
+        path: str,
+        findings: list[Finding] | None = None,
+        errors: list[FileError] | None = None,
+        lines: list[str] | None = None,
+    ) -> None:
+        self.path = path
+        self.findings = [] if findings is None else findings
+        self.errors = [] if errors is None else errors
+        self.lines = [] if lines is None else lines

@@ -22,42 +22,79 @@ from __future__ import annotations
 
 import difflib
 import os
-from dataclasses import dataclass, field
-from typing import Optional
 
 from .findings import FileResult
+from .record import Record
 from .syntax import parse
 from .syntax.parser import decode
+
+TYPE_CHECKING = False  # typing costs 2 ms at start-up; annotations are strings
+if TYPE_CHECKING:
+    from typing import Optional
 
 MAX_PASSES = 10
 BOM = b"\xef\xbb\xbf"
 
 
-@dataclass
-class Applied:
+class Applied(Record):
     rule: str
     description: str
     line: int  # in the text the fix was applied to
 
+    _fields = ("rule", "description", "line")
 
-@dataclass
-class Refused:
+    def __init__(self, rule: str, description: str, line: int) -> None:
+        self.rule = rule
+        self.description = description
+        self.line = line
+
+
+class Refused(Record):
     rule: str
     description: str
     line: int
     reason: str
 
+    _fields = ("rule", "description", "line", "reason")
 
-@dataclass
-class FixOutcome:
+    def __init__(self, rule: str, description: str, line: int, reason: str) -> None:
+        self.rule = rule
+        self.description = description
+        self.line = line
+        self.reason = reason
+
+
+class FixOutcome(Record):
     path: str
     original: bytes
     fixed: bytes
     result: FileResult  # the findings that remain, on the fixed text
-    applied: list[Applied] = field(default_factory=list)
-    refused: list[Refused] = field(default_factory=list)
-    passes: int = 0
-    note: str = ""  # why nothing was attempted, when that is the case
+    applied: list[Applied]
+    refused: list[Refused]
+    passes: int
+    note: str  # why nothing was attempted, when that is the case
+
+    _fields = ("path", "original", "fixed", "result", "applied", "refused", "passes", "note")
+
+    def __init__(
+        self,
+        path: str,
+        original: bytes,
+        fixed: bytes,
+        result: FileResult,
+        applied: list[Applied] | None = None,
+        refused: list[Refused] | None = None,
+        passes: int = 0,
+        note: str = "",
+    ) -> None:
+        self.path = path
+        self.original = original
+        self.fixed = fixed
+        self.result = result
+        self.applied = [] if applied is None else applied
+        self.refused = [] if refused is None else refused
+        self.passes = passes
+        self.note = note
 
     @property
     def changed(self) -> bool:

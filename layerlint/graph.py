@@ -8,11 +8,14 @@ target are built.
 from __future__ import annotations
 
 import posixpath
-from dataclasses import dataclass, field
-from typing import Mapping, Optional
 
+from .record import Record
 from .syntax.expand import ExpandError, expand_with_unmatched
 from .syntax.model import Dockerfile, Instruction, SyntaxProblem, Word
+
+TYPE_CHECKING = False  # typing costs 2 ms at start-up; annotations are strings
+if TYPE_CHECKING:
+    from typing import Mapping, Optional
 
 PLATFORM_ARGS = {
     "BUILDPLATFORM": "linux/amd64", "BUILDOS": "linux", "BUILDARCH": "amd64", "BUILDVARIANT": "",
@@ -26,14 +29,29 @@ PROXY_ARGS = frozenset("HTTP_PROXY http_proxy HTTPS_PROXY https_proxy FTP_PROXY 
 DEFAULT_SHELL = ["/bin/sh", "-c"]
 
 
-@dataclass(slots=True)
-class State:
+class State(Record):
     """Build state that instructions change and later steps see."""
-    args: dict[str, Optional[str]] = field(default_factory=dict)  # None: declared, no value
-    env: dict[str, str] = field(default_factory=dict)  # this file's ENVs (the base image's are unknown)
-    user: Optional[str] = None
-    workdir: Optional[str] = None  # None: unknown (set by the base image)
-    shell: list[str] = field(default_factory=lambda: list(DEFAULT_SHELL))
+    args: dict[str, Optional[str]]  # None: declared, no value
+    env: dict[str, str]  # this file's ENVs (the base image's are unknown)
+    user: Optional[str]
+    workdir: Optional[str]  # None: unknown (set by the base image)
+    shell: list[str]
+
+    __slots__ = ("args", "env", "user", "workdir", "shell")
+
+    def __init__(
+        self,
+        args: dict[str, Optional[str]] | None = None,
+        env: dict[str, str] | None = None,
+        user: Optional[str] = None,
+        workdir: Optional[str] = None,
+        shell: list[str] | None = None,
+    ) -> None:
+        self.args = {} if args is None else args
+        self.env = {} if env is None else env
+        self.user = user
+        self.workdir = workdir
+        self.shell = list(DEFAULT_SHELL) if shell is None else shell
 
     def copy(self) -> "State":
         return State(dict(self.args), dict(self.env), self.user, self.workdir, list(self.shell))
@@ -46,29 +64,49 @@ class State:
         return out
 
 
-@dataclass(slots=True)
-class Step:
+class Step(Record):
     """One instruction of a stage with the state the builder has just before it."""
     instr: Instruction
     stage: "Stage"
     state: State
 
+    __slots__ = ("instr", "stage", "state")
+
+    def __init__(self, instr: Instruction, stage: "Stage", state: State) -> None:
+        self.instr = instr
+        self.stage = stage
+        self.state = state
+
     def expand(self, text: str) -> tuple[str, set[str]]:
         return expand(text, self.state.vars, self.stage.graph.escape)
 
 
-@dataclass(slots=True)
-class Edge:
+class Edge(Record):
     kind: str  # "from" | "copy" | "mount" | "onbuild"
     ref: str  # as written (after expansion for FROM)
     instr: Instruction
     stage: Optional["Stage"]  # None: an external image / named context
-    word: Optional[Word] = None
+    word: Optional[Word]
+
+    __slots__ = ("kind", "ref", "instr", "stage", "word")
+
+    def __init__(
+        self,
+        kind: str,
+        ref: str,
+        instr: Instruction,
+        stage: Optional["Stage"],
+        word: Optional[Word] = None,
+    ) -> None:
+        self.kind = kind
+        self.ref = ref
+        self.instr = instr
+        self.stage = stage
+        self.word = word
 
 
-@dataclass(slots=True, eq=False)  # a stage is itself: compared and hashed by identity
-class Stage:
-    graph: "Graph" = field(repr=False)
+class Stage(Record):
+    graph: "Graph"
     index: int
     from_instr: Instruction
     name: Optional[str]  # lower-cased
@@ -77,11 +115,49 @@ class Stage:
     base_word: Optional[Word]
     base_stage: Optional["Stage"]
     platform: Optional[str]
-    steps: list[Step] = field(default_factory=list)
-    edges: list[Edge] = field(default_factory=list)
-    needed: bool = True
-    base_unresolved: set[str] = field(default_factory=set)  # vars in FROM with no value
-    end_state: State = field(default_factory=State)  # state after the stage's last instruction
+    steps: list[Step]
+    edges: list[Edge]
+    needed: bool
+    base_unresolved: set[str]  # vars in FROM with no value
+    end_state: State  # state after the stage's last instruction
+
+    __slots__ = ("graph", "index", "from_instr", "name", "name_word", "base", "base_word", "base_stage",
+                 "platform", "steps", "edges", "needed", "base_unresolved", "end_state")
+    _hidden = ("graph",)
+    __eq__ = object.__eq__  # compared by identity
+    __hash__ = object.__hash__
+
+    def __init__(
+        self,
+        graph: "Graph",
+        index: int,
+        from_instr: Instruction,
+        name: Optional[str],
+        name_word: Optional[Word],
+        base: str,
+        base_word: Optional[Word],
+        base_stage: Optional["Stage"],
+        platform: Optional[str],
+        steps: list[Step] | None = None,
+        edges: list[Edge] | None = None,
+        needed: bool = True,
+        base_unresolved: set[str] | None = None,
+        end_state: State | None = None,
+    ) -> None:
+        self.graph = graph
+        self.index = index
+        self.from_instr = from_instr
+        self.name = name
+        self.name_word = name_word
+        self.base = base
+        self.base_word = base_word
+        self.base_stage = base_stage
+        self.platform = platform
+        self.steps = [] if steps is None else steps
+        self.edges = [] if edges is None else edges
+        self.needed = needed
+        self.base_unresolved = set() if base_unresolved is None else base_unresolved
+        self.end_state = State() if end_state is None else end_state
 
     @property
     def label(self) -> str:
@@ -116,8 +192,7 @@ class Stage:
         return [self.from_instr] + [s.instr for s in self.steps]
 
 
-@dataclass
-class Graph:
+class Graph(Record):
     dockerfile: Dockerfile
     build_args: dict[str, str]
     global_args: dict[str, Optional[str]]  # declared before the first FROM
@@ -126,8 +201,36 @@ class Graph:
     target: Optional[Stage]
     errors: list[SyntaxProblem]
     before_first_from: list[Instruction]  # non-ARG instructions before FROM (an error)
-    step_index: dict[int, Step] = field(default_factory=dict, repr=False)
-    stages_by_name: dict[str, list[Stage]] = field(default_factory=dict, repr=False)  # in file order
+    step_index: dict[int, Step]
+    stages_by_name: dict[str, list[Stage]]  # in file order
+
+    _fields = ("dockerfile", "build_args", "global_args", "global_arg_instrs", "stages", "target", "errors",
+               "before_first_from", "step_index", "stages_by_name")
+    _hidden = ("step_index", "stages_by_name")
+
+    def __init__(
+        self,
+        dockerfile: Dockerfile,
+        build_args: dict[str, str],
+        global_args: dict[str, Optional[str]],
+        global_arg_instrs: list[Instruction],
+        stages: list[Stage],
+        target: Optional[Stage],
+        errors: list[SyntaxProblem],
+        before_first_from: list[Instruction],
+        step_index: dict[int, Step] | None = None,
+        stages_by_name: dict[str, list[Stage]] | None = None,
+    ) -> None:
+        self.dockerfile = dockerfile
+        self.build_args = build_args
+        self.global_args = global_args
+        self.global_arg_instrs = global_arg_instrs
+        self.stages = stages
+        self.target = target
+        self.errors = errors
+        self.before_first_from = before_first_from
+        self.step_index = {} if step_index is None else step_index
+        self.stages_by_name = {} if stages_by_name is None else stages_by_name
 
     @property
     def escape(self) -> str:

@@ -1,18 +1,41 @@
 """Image references (``registry/ns/name:tag@digest``) and the official image size table."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Optional
+import os
+
+from .record import FrozenRecord
 
 
-@dataclass(frozen=True, slots=True)
-class ImageRef:
+TYPE_CHECKING = False  # typing costs 2 ms at start-up; annotations are strings
+if TYPE_CHECKING:
+    from typing import Optional
+
+
+class ImageRef(FrozenRecord):
     text: str
     registry: Optional[str]  # None: Docker Hub
     path: str  # e.g. "library/python", "bitnami/redis"
     tag: Optional[str]
     digest: Optional[str]
-    tag_offset: int = -1  # offset of the tag in ``text`` (-1: none)
+    tag_offset: int  # offset of the tag in ``text`` (-1: none)
+
+    __slots__ = ("text", "registry", "path", "tag", "digest", "tag_offset")
+
+    def __init__(
+        self,
+        text: str,
+        registry: Optional[str],
+        path: str,
+        tag: Optional[str],
+        digest: Optional[str],
+        tag_offset: int = -1,
+    ) -> None:
+        self.text = text
+        self.registry = registry
+        self.path = path
+        self.tag = tag
+        self.digest = digest
+        self.tag_offset = tag_offset
 
     @property
     def name(self) -> str:
@@ -60,8 +83,9 @@ def sizes() -> dict[tuple[str, str, str], int]:
     global _SIZES
     if _SIZES is None:
         table: dict[tuple[str, str, str], int] = {}
-        import pkgutil  # zip-safe like importlib.resources, without its ~8 ms of imports
-        text = (pkgutil.get_data("layerlint", "data/image_sizes.tsv") or b"").decode("utf-8")
+        # what pkgutil.get_data does (zip-safe), without importing pkgutil, inspect and typing
+        path = os.path.join(os.path.dirname(__file__), "data", "image_sizes.tsv")
+        text = __spec__.loader.get_data(path).decode("utf-8")
         for line in text.splitlines():
             if not line or line.startswith("#"):
                 continue
@@ -100,12 +124,25 @@ def _version(tag: str) -> str:
     return "-".join(out)
 
 
-@dataclass(frozen=True, slots=True)
-class Suggestion:
+class Suggestion(FrozenRecord):
     tag: str
     size: int
     saving: int  # bytes
-    estimated_from: Optional[tuple[str, str]] = None  # (full tag, slim tag) used for the estimate
+    estimated_from: Optional[tuple[str, str]]  # (full tag, slim tag) used for the estimate
+
+    __slots__ = ("tag", "size", "saving", "estimated_from")
+
+    def __init__(
+        self,
+        tag: str,
+        size: int,
+        saving: int,
+        estimated_from: Optional[tuple[str, str]] = None,
+    ) -> None:
+        self.tag = tag
+        self.size = size
+        self.saving = saving
+        self.estimated_from = estimated_from
 
 
 def smaller_variants(image: str, tag: str, platform: str = "linux/amd64") -> list[Suggestion]:

@@ -12,23 +12,41 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from typing import Optional
 
+from .record import Record
 from .syntax.model import Comment, Dockerfile
+
+TYPE_CHECKING = False  # typing costs 2 ms at start-up; annotations are strings
+if TYPE_CHECKING:
+    from typing import Optional
 
 _LAYERLINT = re.compile(r"^layerlint\s*:\s*(ignore|ignore-stage|ignore-file)\s*=\s*(\S+)")
 _HADOLINT = re.compile(r"^hadolint\s+(global\s+)?ignore\s*=\s*(\S+(?:\s*,\s*\S+)*)")
 _CHECK = re.compile(r"^check\s*=\s*(\S+)")
 
 
-@dataclass(slots=True)
-class Pragma:
+class Pragma(Record):
     line: int
     scope: str  # "instruction" | "stage" | "file"
     tool: str  # "layerlint" | "hadolint" | "buildkit"
     codes: list[str]
-    used: set[str] = field(default_factory=set)
+    used: set[str]
+
+    __slots__ = ("line", "scope", "tool", "codes", "used")
+
+    def __init__(
+        self,
+        line: int,
+        scope: str,
+        tool: str,
+        codes: list[str],
+        used: set[str] | None = None,
+    ) -> None:
+        self.line = line
+        self.scope = scope
+        self.tool = tool
+        self.codes = codes
+        self.used = set() if used is None else used
 
 
 def parse_comment(c: Comment) -> Optional[Pragma]:

@@ -32,8 +32,12 @@ interpreted; ``((`` at command position is arithmetic unless it is closed by a s
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from typing import Iterator, Optional, Union
+
+from .record import Record
+
+TYPE_CHECKING = False  # typing costs 2 ms at start-up; annotations are strings
+if TYPE_CHECKING:
+    from typing import Iterator, Optional, Union
 
 __all__ = ["Word", "SimpleCommand", "Script", "parse", "iter_commands"]
 
@@ -43,8 +47,7 @@ __all__ = ["Word", "SimpleCommand", "Script", "parse", "iter_commands"]
 # --------------------------------------------------------------------------------------
 
 
-@dataclass(slots=True)
-class Word:
+class Word(Record):
     """One shell word.
 
     ``value`` is the word after quote removal (quotes dropped, backslash escapes and
@@ -57,28 +60,81 @@ class Word:
     raw: str
     start: int
     end: int
-    quoted: bool = False
-    has_expansion: bool = False
+    quoted: bool
+    has_expansion: bool
+
+    __slots__ = ("value", "raw", "start", "end", "quoted", "has_expansion")
+
+    def __init__(
+        self,
+        value: str,
+        raw: str,
+        start: int,
+        end: int,
+        quoted: bool = False,
+        has_expansion: bool = False,
+    ) -> None:
+        self.value = value
+        self.raw = raw
+        self.start = start
+        self.end = end
+        self.quoted = quoted
+        self.has_expansion = has_expansion
 
 
-@dataclass(slots=True)
-class SimpleCommand:
+class SimpleCommand(Record):
     """A simple command: leading assignments, words and redirections."""
 
-    words: list[Word] = field(default_factory=list)
-    assignments: list[Word] = field(default_factory=list)
-    redirects: list[tuple[str, Optional[Word]]] = field(default_factory=list)
-    start: int = 0
-    end: int = 0
-    pipeline: int = 0
-    pipe_position: int = 0
-    pipe_length: int = 1
-    negated: bool = False
-    connector_before: Optional[str] = None
-    depth: int = 0
-    in_substitution: bool = False
-    in_subshell: bool = False
-    in_condition: bool = False
+    words: list[Word]
+    assignments: list[Word]
+    redirects: list[tuple[str, Optional[Word]]]
+    start: int
+    end: int
+    pipeline: int
+    pipe_position: int
+    pipe_length: int
+    negated: bool
+    connector_before: Optional[str]
+    depth: int
+    in_substitution: bool
+    in_subshell: bool
+    in_condition: bool
+
+    __slots__ = ("words", "assignments", "redirects", "start", "end", "pipeline", "pipe_position",
+                 "pipe_length", "negated", "connector_before", "depth", "in_substitution", "in_subshell",
+                 "in_condition")
+
+    def __init__(
+        self,
+        words: list[Word] | None = None,
+        assignments: list[Word] | None = None,
+        redirects: list[tuple[str, Optional[Word]]] | None = None,
+        start: int = 0,
+        end: int = 0,
+        pipeline: int = 0,
+        pipe_position: int = 0,
+        pipe_length: int = 1,
+        negated: bool = False,
+        connector_before: Optional[str] = None,
+        depth: int = 0,
+        in_substitution: bool = False,
+        in_subshell: bool = False,
+        in_condition: bool = False,
+    ) -> None:
+        self.words = [] if words is None else words
+        self.assignments = [] if assignments is None else assignments
+        self.redirects = [] if redirects is None else redirects
+        self.start = start
+        self.end = end
+        self.pipeline = pipeline
+        self.pipe_position = pipe_position
+        self.pipe_length = pipe_length
+        self.negated = negated
+        self.connector_before = connector_before
+        self.depth = depth
+        self.in_substitution = in_substitution
+        self.in_subshell = in_subshell
+        self.in_condition = in_condition
 
     @property
     def name(self) -> Optional[str]:
@@ -95,10 +151,15 @@ class SimpleCommand:
         return [w.value for w in self.words]
 
 
-@dataclass(slots=True)
-class Script:
-    commands: list[SimpleCommand] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
+class Script(Record):
+    commands: list[SimpleCommand]
+    errors: list[str]
+
+    __slots__ = ("commands", "errors")
+
+    def __init__(self, commands: list[SimpleCommand] | None = None, errors: list[str] | None = None) -> None:
+        self.commands = [] if commands is None else commands
+        self.errors = [] if errors is None else errors
 
 
 def parse(script: str) -> Script:

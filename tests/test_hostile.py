@@ -545,8 +545,7 @@ def test_a_rule_that_crashes_costs_only_itself(tmp_path, monkeypatch):
         raise ValueError("boom\nsecond line")
         yield  # pragma: no cover
     rule = all_rules()["LL101"]
-    monkeypatch.setitem(all_rules(), "LL101", type(rule)(**{**{f: getattr(rule, f) for f in rule.__dataclass_fields__},
-                                                            "check": boom}))
+    monkeypatch.setitem(all_rules(), "LL101", rule.replace(check=boom))
     (tmp_path / "a.Dockerfile").write_text(GOOD)
     (tmp_path / "b.Dockerfile").write_text(GOOD)
     code, out, _ = cli("a.Dockerfile", "b.Dockerfile", cwd=tmp_path)

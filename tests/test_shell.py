@@ -717,7 +717,7 @@ def test_iter_commands():
     assert [c.name for c in iter_commands(parsed)] == ["x", "y"]
 
 
-def test_dataclasses_use_slots():
+def test_records_use_slots():
     w = Word("a", "a", 0, 1)
     with pytest.raises(AttributeError):
         w.extra = 1  # type: ignore[attr-defined]

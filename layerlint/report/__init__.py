@@ -6,8 +6,12 @@
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
-from typing import Optional
+
+from ..record import Record
+
+TYPE_CHECKING = False  # typing costs 2 ms at start-up; annotations are strings
+if TYPE_CHECKING:
+    from typing import Optional
 
 FORMATS = {
     "tty": "tty",
@@ -21,14 +25,31 @@ FORMATS = {
 }
 
 
-@dataclass
-class ReportOptions:
-    color: bool = False
-    quiet: bool = False
-    fail_on: str = "info"
-    tool_version: str = ""
-    build_args: Optional[dict] = None  # for formats that redraw the stage graph (summary)
-    target: Optional[str] = None
+class ReportOptions(Record):
+    color: bool
+    quiet: bool
+    fail_on: str
+    tool_version: str
+    build_args: Optional[dict]  # for formats that redraw the stage graph (summary)
+    target: Optional[str]
+
+    _fields = ("color", "quiet", "fail_on", "tool_version", "build_args", "target")
+
+    def __init__(
+        self,
+        color: bool = False,
+        quiet: bool = False,
+        fail_on: str = "info",
+        tool_version: str = "",
+        build_args: Optional[dict] = None,
+        target: Optional[str] = None,
+    ) -> None:
+        self.color = color
+        self.quiet = quiet
+        self.fail_on = fail_on
+        self.tool_version = tool_version
+        self.build_args = build_args
+        self.target = target
 
 
 def render(fmt: str, results, options: ReportOptions) -> str:

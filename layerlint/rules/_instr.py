@@ -2,19 +2,29 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Optional
 
+from ..record import Record
 from ..syntax.model import Instruction, Span
 
+TYPE_CHECKING = False  # typing costs 2 ms at start-up; annotations are strings
+if TYPE_CHECKING:
+    from typing import Optional
 
-@dataclass(slots=True)
-class Arg:
+
+class Arg(Record):
     """One COPY/ADD argument: raw text and where it is (the whole argument list for JSON form)."""
     text: str
     span: Span
     exact: bool  # False: JSON form, ``span`` covers all arguments
-    heredoc: bool = False
+    heredoc: bool
+
+    __slots__ = ("text", "span", "exact", "heredoc")
+
+    def __init__(self, text: str, span: Span, exact: bool, heredoc: bool = False) -> None:
+        self.text = text
+        self.span = span
+        self.exact = exact
+        self.heredoc = heredoc
 
 
 def offset_at(instr: Instruction, line: int, column: int) -> int:

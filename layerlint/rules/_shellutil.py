@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass, field
-from typing import Iterable, Iterator, Optional
 
 from ..findings import Edit, Fix
+from ..record import Record
 from ..syntax.model import Span
+
+TYPE_CHECKING = False  # typing costs 2 ms at start-up; annotations are strings
+if TYPE_CHECKING:
+    from typing import Iterable, Iterator, Optional
 
 # -- commands and wrappers ---------------------------------------------------------------
 
@@ -41,14 +44,21 @@ _WRAPPERS: dict[str, tuple[str, frozenset, int]] = {
 _ASSIGN_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 
 
-@dataclass(slots=True)
-class Call:
+class Call(Record):
     """A simple command seen through wrappers: ``sudo -E env X=1 python3 -m pip install x``
     is ``pip`` with words ``[pip, install, x]`` (``words[0]`` is the program word)."""
     script: object  # analysis.RunScript
     cmd: object  # shell.SimpleCommand
     prog: str  # basename of the program ("pip" for ``python -m pip``)
     words: list  # shell Words, the program word first
+
+    __slots__ = ("script", "cmd", "prog", "words")
+
+    def __init__(self, script: object, cmd: object, prog: str, words: list) -> None:
+        self.script = script
+        self.cmd = cmd
+        self.prog = prog
+        self.words = words
 
     @property
     def prog_word(self):
@@ -127,22 +137,34 @@ def calls(ctx, instr) -> Iterator[Call]:
 
 # -- option parsing ----------------------------------------------------------------------
 
-@dataclass(slots=True)
-class Opt:
+class Opt(Record):
     name: str  # as written without the value: "-y", "--yes", "-q"
     value: Optional[str]
     word: object  # the shell Word it came from
-    value_word: object = None  # the Word holding the value (the next word for ``-o value``)
+    value_word: object  # the Word holding the value (the next word for ``-o value``)
+
+    __slots__ = ("name", "value", "word", "value_word")
+
+    def __init__(self, name: str, value: Optional[str], word: object, value_word: object = None) -> None:
+        self.name = name
+        self.value = value
+        self.word = word
+        self.value_word = value_word
 
     @property
     def where(self):
         return self.value_word if self.value_word is not None else self.word
 
 
-@dataclass(slots=True)
-class Parsed:
-    opts: list[Opt] = field(default_factory=list)
-    operands: list = field(default_factory=list)  # shell Words that are not options
+class Parsed(Record):
+    opts: list[Opt]
+    operands: list  # shell Words that are not options
+
+    __slots__ = ("opts", "operands")
+
+    def __init__(self, opts: list[Opt] | None = None, operands: list | None = None) -> None:
+        self.opts = [] if opts is None else opts
+        self.operands = [] if operands is None else operands
 
     def has(self, *names: str) -> bool:
         return any(o.name in names for o in self.opts)
@@ -278,15 +300,30 @@ def pm_family(prog: str) -> Optional[str]:
     return None
 
 
-@dataclass(slots=True)
-class Expanded:
+class Expanded(Record):
     """A word produced by expanding a variable (``$PKGS`` -> ``curl``): ``origin`` is the
     shell word it came from, for positions."""
     value: str
     origin: object
-    quoted: bool = True
-    has_expansion: bool = False
-    raw: str = ""
+    quoted: bool
+    has_expansion: bool
+    raw: str
+
+    __slots__ = ("value", "origin", "quoted", "has_expansion", "raw")
+
+    def __init__(
+        self,
+        value: str,
+        origin: object,
+        quoted: bool = True,
+        has_expansion: bool = False,
+        raw: str = "",
+    ) -> None:
+        self.value = value
+        self.origin = origin
+        self.quoted = quoted
+        self.has_expansion = has_expansion
+        self.raw = raw
 
 
 def origin(word):
@@ -329,15 +366,32 @@ def expand_words(words, env: Optional[dict]) -> tuple[list, bool]:
     return out, unknown
 
 
-@dataclass(slots=True)
-class PMCall:
+class PMCall(Record):
     """A package-manager command: ``apt-get install -y curl`` -> family apt, sub install."""
     call: Call
     family: str  # apt | apk | rpm | zypper | pip | npm | gem | go
     sub: Optional[str]  # the subcommand ("install"), normalised aliases kept as written
     sub_word: object  # the subcommand's shell Word (None when absent)
     parsed: Parsed  # options and operands (operands exclude the subcommand)
-    unknown: bool = False  # some argument is a variable that may hold options
+    unknown: bool  # some argument is a variable that may hold options
+
+    __slots__ = ("call", "family", "sub", "sub_word", "parsed", "unknown")
+
+    def __init__(
+        self,
+        call: Call,
+        family: str,
+        sub: Optional[str],
+        sub_word: object,
+        parsed: Parsed,
+        unknown: bool = False,
+    ) -> None:
+        self.call = call
+        self.family = family
+        self.sub = sub
+        self.sub_word = sub_word
+        self.parsed = parsed
+        self.unknown = unknown
 
     @property
     def prog(self) -> str:
@@ -453,11 +507,17 @@ def word_values(word, env: dict[str, str]) -> Optional[list[str]]:
 
 # -- mounts, stages, paths ---------------------------------------------------------------
 
-@dataclass(slots=True)
-class Mount:
+class Mount(Record):
     type: str
     target: str  # absolute; "" when the mount has none (ssh, secret)
     flag: object  # the syntax Flag
+
+    __slots__ = ("type", "target", "flag")
+
+    def __init__(self, type: str, target: str, flag: object) -> None:
+        self.type = type
+        self.target = target
+        self.flag = flag
 
 
 def mounts(ctx, instr) -> list[Mount]:
@@ -557,11 +617,16 @@ def stage_chain_steps(stage) -> list:
     return steps
 
 
-@dataclass(slots=True)
-class Located:
+class Located(Record):
     """A call with the working directory it runs in (None: unknown)."""
     call: Call
     cwd: Optional[str]
+
+    __slots__ = ("call", "cwd")
+
+    def __init__(self, call: Call, cwd: Optional[str]) -> None:
+        self.call = call
+        self.cwd = cwd
 
 
 def located_calls(ctx, instr) -> Iterator[Located]:
@@ -867,13 +932,21 @@ def _uv(r: "RunCaches", i: int, lc, mts):
 
 # -- what commands do to files -------------------------------------------------------------
 
-@dataclass(slots=True)
-class Effect:
+class Effect(Record):
     kind: str  # "create" (content), "delete", "modify" (metadata, empty dirs, in-place edits)
     path: str  # absolute; may hold globs for "delete"
     word: object  # shell word the path comes from (for positions)
     what: str  # how, for messages: "wget", "git clone", "> redirect"...
-    subtree: bool = False  # a directory whose contents were created
+    subtree: bool  # a directory whose contents were created
+
+    __slots__ = ("kind", "path", "word", "what", "subtree")
+
+    def __init__(self, kind: str, path: str, word: object, what: str, subtree: bool = False) -> None:
+        self.kind = kind
+        self.path = path
+        self.word = word
+        self.what = what
+        self.subtree = subtree
 
 
 def _url_name(url: str) -> Optional[str]:

@@ -44,13 +44,16 @@ from __future__ import annotations
 
 import os
 import posixpath
-from dataclasses import dataclass
-from typing import Optional
 
 from ..commands import cost_kind
+from ..record import Record
 from ..safepath import clean, context_glob
 from ._shellutil import (INSTALL_SUBS, REMOVE_SUBS, SYSTEM_DIRS, RunCaches, abspath, cache_trigger, clean_kind,
                          deletes, effects, mounts, origin, stage_chain_steps, under)
+
+TYPE_CHECKING = False  # typing costs 2 ms at start-up; annotations are strings
+if TYPE_CHECKING:
+    from typing import Optional
 
 CODE = "LL320"
 NAME = "delete-in-later-layer"
@@ -62,15 +65,34 @@ BUILDKIT = ()
 _ARCHIVES = (".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz", ".tar.zst")
 
 
-@dataclass
-class Made:
+class Made(Record):
     path: str
     subtree: bool
     line: int
     how: str  # for messages: "`ADD` on line 3"
     origin: str  # "copy" | "context" | "stage" | "run" | "cache"
-    context_src: Optional[str] = None  # context-relative source of a directory copy
-    cache_kind: Optional[str] = None
+    context_src: Optional[str]  # context-relative source of a directory copy
+    cache_kind: Optional[str]
+
+    _fields = ("path", "subtree", "line", "how", "origin", "context_src", "cache_kind")
+
+    def __init__(
+        self,
+        path: str,
+        subtree: bool,
+        line: int,
+        how: str,
+        origin: str,
+        context_src: Optional[str] = None,
+        cache_kind: Optional[str] = None,
+    ) -> None:
+        self.path = path
+        self.subtree = subtree
+        self.line = line
+        self.how = how
+        self.origin = origin
+        self.context_src = context_src
+        self.cache_kind = cache_kind
 
 
 def _copy_records(ctx, step) -> list[Made]:

@@ -46,7 +46,6 @@ LABEL org.opencontainers.image.source="https://github.com/example/app" \
 ```
 """
 import re
-from datetime import datetime
 
 from ._instr import chain_instructions, expand
 
@@ -80,6 +79,7 @@ def _rfc3339(v: str) -> bool:
     if not _RFC3339.match(v):
         return False
     try:
+        from datetime import datetime  # only for a date label; costs 2 ms to import
         datetime.fromisoformat(v.replace("z", "Z").replace("Z", "+00:00").replace("t", "T"))
     except ValueError:
         return False

@@ -6,23 +6,39 @@ exclusive (the column just after the last character), as in SARIF regions.
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass, field
-from typing import Optional
+
+from ..record import FrozenRecord, Record
+
+TYPE_CHECKING = False  # typing costs 2 ms at start-up; annotations are strings
+if TYPE_CHECKING:
+    from typing import Optional
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
+class Span(FrozenRecord):
     line: int
     column: int
     end_line: int
     end_column: int
 
+    __slots__ = ("line", "column", "end_line", "end_column")
 
-@dataclass(slots=True)
-class Word:
+    def __init__(self, line: int, column: int, end_line: int, end_column: int) -> None:
+        self.line = line
+        self.column = column
+        self.end_line = end_line
+        self.end_column = end_column
+
+
+class Word(Record):
     """A piece of an instruction's text with its place in the file."""
     text: str
     span: Span
+
+    __slots__ = ("text", "span")
+
+    def __init__(self, text: str, span: Span) -> None:
+        self.text = text
+        self.span = span
 
     @property
     def line(self) -> int:
@@ -73,31 +89,57 @@ class SourceMap:
         return Span(line, col, end_line, end_col + 1)
 
 
-@dataclass(slots=True)
-class Comment:
+class Comment(Record):
     line: int
     column: int
     text: str  # without the leading '#', stripped
 
+    __slots__ = ("line", "column", "text")
 
-@dataclass(slots=True)
-class Directive:
+    def __init__(self, line: int, column: int, text: str) -> None:
+        self.line = line
+        self.column = column
+        self.text = text
+
+
+class Directive(Record):
     name: str  # lower-case: syntax, escape, check
     value: str
     line: int
 
+    __slots__ = ("name", "value", "line")
 
-@dataclass(slots=True)
-class Flag:
+    def __init__(self, name: str, value: str, line: int) -> None:
+        self.name = name
+        self.value = value
+        self.line = line
+
+
+class Flag(Record):
     name: str  # without leading dashes
     value: Optional[str]  # None for a bare boolean flag (``--link``)
     raw: str
     span: Span
-    value_span: Optional[Span] = None
+    value_span: Optional[Span]
+
+    __slots__ = ("name", "value", "raw", "span", "value_span")
+
+    def __init__(
+        self,
+        name: str,
+        value: Optional[str],
+        raw: str,
+        span: Span,
+        value_span: Optional[Span] = None,
+    ) -> None:
+        self.name = name
+        self.value = value
+        self.raw = raw
+        self.span = span
+        self.value_span = value_span
 
 
-@dataclass(slots=True)
-class KeyValue:
+class KeyValue(Record):
     """ENV / LABEL / ARG entry; ``value`` is raw (quotes kept) as the parser stores it."""
     key: str
     value: Optional[str]  # None: ``ARG NAME`` without a default
@@ -106,9 +148,26 @@ class KeyValue:
     value_span: Optional[Span]
     span: Span
 
+    __slots__ = ("key", "value", "sep", "key_span", "value_span", "span")
 
-@dataclass(slots=True)
-class Heredoc:
+    def __init__(
+        self,
+        key: str,
+        value: Optional[str],
+        sep: str,
+        key_span: Span,
+        value_span: Optional[Span],
+        span: Span,
+    ) -> None:
+        self.key = key
+        self.value = value
+        self.sep = sep
+        self.key_span = key_span
+        self.value_span = value_span
+        self.span = span
+
+
+class Heredoc(Record):
     name: str
     fd: int
     chomp: bool  # ``<<-``: leading tabs stripped
@@ -118,6 +177,28 @@ class Heredoc:
     body_line: int  # line of the first body line
     end_line: int  # line of the terminator
 
+    __slots__ = ("name", "fd", "chomp", "expand", "body", "word", "body_line", "end_line")
+
+    def __init__(
+        self,
+        name: str,
+        fd: int,
+        chomp: bool,
+        expand: bool,
+        body: str,
+        word: Word,
+        body_line: int,
+        end_line: int,
+    ) -> None:
+        self.name = name
+        self.fd = fd
+        self.chomp = chomp
+        self.expand = expand
+        self.body = body
+        self.word = word
+        self.body_line = body_line
+        self.end_line = end_line
+
     @property
     def content(self) -> str:
         """The body as the builder uses it (tabs stripped for ``<<-``)."""
@@ -126,28 +207,76 @@ class Heredoc:
         return "".join(l.lstrip("\t") for l in self.body.splitlines(keepends=True))
 
 
-@dataclass(slots=True)
-class Instruction:
+class Instruction(Record):
     keyword: str  # upper-case
     keyword_raw: str  # as written (casing checks)
     keyword_span: Span
     start_line: int
     end_line: int
     line: str  # joined logical line, continuation removed, heredoc bodies excluded
-    smap: SourceMap = field(repr=False)
-    flags: list[Flag] = field(default_factory=list)
-    args_text: str = ""  # text after keyword and flags
-    args_offset: int = 0  # offset of args_text within ``line``
-    words: list[Word] = field(default_factory=list)  # whitespace-split arguments
-    exec_form: Optional[list[str]] = None  # JSON array form, when used
-    pairs: list[KeyValue] = field(default_factory=list)  # ENV / LABEL / ARG
-    heredocs: list[Heredoc] = field(default_factory=list)
-    comments: list[Comment] = field(default_factory=list)  # comment block right above
-    inner: Optional["Instruction"] = None  # ONBUILD trigger
-    empty_continuation_lines: list[int] = field(default_factory=list)
-    comment_lines_inside: list[int] = field(default_factory=list)
-    index: int = 0  # position among the file's instructions
-    parent: Optional["Instruction"] = field(default=None, repr=False)  # ONBUILD owner
+    smap: SourceMap
+    flags: list[Flag]
+    args_text: str  # text after keyword and flags
+    args_offset: int  # offset of args_text within ``line``
+    words: list[Word]  # whitespace-split arguments
+    exec_form: Optional[list[str]]  # JSON array form, when used
+    pairs: list[KeyValue]  # ENV / LABEL / ARG
+    heredocs: list[Heredoc]
+    comments: list[Comment]  # comment block right above
+    inner: Optional["Instruction"]  # ONBUILD trigger
+    empty_continuation_lines: list[int]
+    comment_lines_inside: list[int]
+    index: int  # position among the file's instructions
+    parent: Optional["Instruction"]  # ONBUILD owner
+
+    __slots__ = ("keyword", "keyword_raw", "keyword_span", "start_line", "end_line", "line", "smap",
+                 "flags", "args_text", "args_offset", "words", "exec_form", "pairs", "heredocs", "comments",
+                 "inner", "empty_continuation_lines", "comment_lines_inside", "index", "parent")
+    _hidden = ("smap", "parent")
+
+    def __init__(
+        self,
+        keyword: str,
+        keyword_raw: str,
+        keyword_span: Span,
+        start_line: int,
+        end_line: int,
+        line: str,
+        smap: SourceMap,
+        flags: list[Flag] | None = None,
+        args_text: str = "",
+        args_offset: int = 0,
+        words: list[Word] | None = None,
+        exec_form: Optional[list[str]] = None,
+        pairs: list[KeyValue] | None = None,
+        heredocs: list[Heredoc] | None = None,
+        comments: list[Comment] | None = None,
+        inner: Optional["Instruction"] = None,
+        empty_continuation_lines: list[int] | None = None,
+        comment_lines_inside: list[int] | None = None,
+        index: int = 0,
+        parent: Optional["Instruction"] = None,
+    ) -> None:
+        self.keyword = keyword
+        self.keyword_raw = keyword_raw
+        self.keyword_span = keyword_span
+        self.start_line = start_line
+        self.end_line = end_line
+        self.line = line
+        self.smap = smap
+        self.flags = [] if flags is None else flags
+        self.args_text = args_text
+        self.args_offset = args_offset
+        self.words = [] if words is None else words
+        self.exec_form = exec_form
+        self.pairs = [] if pairs is None else pairs
+        self.heredocs = [] if heredocs is None else heredocs
+        self.comments = [] if comments is None else comments
+        self.inner = inner
+        self.empty_continuation_lines = [] if empty_continuation_lines is None else empty_continuation_lines
+        self.comment_lines_inside = [] if comment_lines_inside is None else comment_lines_inside
+        self.index = index
+        self.parent = parent
 
     # -- conveniences used across rules -------------------------------------------------
     @property
@@ -181,16 +310,22 @@ class Instruction:
         return self.inner if self.inner is not None else self
 
 
-@dataclass(slots=True)
-class SyntaxProblem:
+class SyntaxProblem(Record):
     line: int
     column: int
     message: str
-    fatal: bool = True
+    fatal: bool
+
+    __slots__ = ("line", "column", "message", "fatal")
+
+    def __init__(self, line: int, column: int, message: str, fatal: bool = True) -> None:
+        self.line = line
+        self.column = column
+        self.message = message
+        self.fatal = fatal
 
 
-@dataclass(slots=True)
-class Dockerfile:
+class Dockerfile(Record):
     path: str
     text: str
     lines: list[str]  # physical lines, line endings removed
@@ -199,8 +334,35 @@ class Dockerfile:
     escape: str
     comments: list[Comment]
     errors: list[SyntaxProblem]
-    crlf: bool = False
-    bom: bool = False
+    crlf: bool
+    bom: bool
+
+    __slots__ = ("path", "text", "lines", "instructions", "directives", "escape", "comments", "errors",
+                 "crlf", "bom")
+
+    def __init__(
+        self,
+        path: str,
+        text: str,
+        lines: list[str],
+        instructions: list[Instruction],
+        directives: dict[str, Directive],
+        escape: str,
+        comments: list[Comment],
+        errors: list[SyntaxProblem],
+        crlf: bool = False,
+        bom: bool = False,
+    ) -> None:
+        self.path = path
+        self.text = text
+        self.lines = lines
+        self.instructions = instructions
+        self.directives = directives
+        self.escape = escape
+        self.comments = comments
+        self.errors = errors
+        self.crlf = crlf
+        self.bom = bom
 
     @property
     def ok(self) -> bool:
