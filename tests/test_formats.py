@@ -427,6 +427,22 @@ def test_write_atomic_keeps_mode_and_uses_same_directory(tmp_path, monkeypatch):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.sarif"]
 
 
+def test_write_atomic_syncs_the_file_then_its_directory(tmp_path, monkeypatch):
+    from layerlint import fsutil
+    synced = []
+    real_fsync = os.fsync
+
+    def spy(fd):
+        st = os.fstat(fd)
+        synced.append(("dir" if stat.S_ISDIR(st.st_mode) else "file", st.st_ino))
+        return real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", spy)
+    fsutil.write_atomic(str(tmp_path / "out.json"), "{}")
+    assert [kind for kind, _ in synced] == ["file", "dir"]
+    assert synced[1][1] == os.stat(tmp_path).st_ino
+
+
 @pytest.mark.parametrize("stage", ["write", "fsync", "replace"])
 def test_write_atomic_killed_midway_leaves_old_file(tmp_path, monkeypatch, stage):
     from layerlint import fsutil
