@@ -122,8 +122,8 @@ class Stage(Record):
     end_state: State  # state after the stage's last instruction
 
     __slots__ = ("graph", "index", "from_instr", "name", "name_word", "base", "base_word", "base_stage",
-                 "platform", "steps", "edges", "needed", "base_unresolved", "end_state")
-    _hidden = ("graph",)
+                 "platform", "steps", "edges", "needed", "base_unresolved", "end_state", "_root")
+    _hidden = ("graph", "_root")
     __eq__ = object.__eq__  # compared by identity
     __hash__ = object.__hash__
 
@@ -158,6 +158,7 @@ class Stage(Record):
         self.needed = needed
         self.base_unresolved = set() if base_unresolved is None else base_unresolved
         self.end_state = State() if end_state is None else end_state
+        self._root: Optional[Stage] = None  # the root stage, once asked for
 
     @property
     def label(self) -> str:
@@ -170,12 +171,21 @@ class Stage(Record):
     @property
     def root(self) -> "Stage":
         """The first stage of the FROM chain (the one built from an image)."""
-        s = self
-        seen = set()
-        while s.base_stage is not None and id(s) not in seen:
-            seen.add(id(s))
-            s = s.base_stage
-        return s
+        if self._root is None:
+            # remembered along the way: asked for every stage of a long FROM <stage> chain,
+            # walking it each time was quadratic
+            path = []
+            s = self
+            seen = set()
+            while s._root is None and s.base_stage is not None and id(s) not in seen:
+                seen.add(id(s))
+                path.append(s)
+                s = s.base_stage
+            root = s._root or s
+            for p in path:
+                p._root = root
+            self._root = root
+        return self._root
 
     @property
     def image(self) -> str:
@@ -237,11 +247,9 @@ class Graph(Record):
         return self.dockerfile.escape
 
     def stage_by_name(self, name: str) -> Optional[Stage]:
-        name = name.lower()
-        for s in self.stages:
-            if s.name == name:
-                return s
-        return None
+        """The first stage of that name (case-insensitive)."""
+        found = self.stages_by_name.get(name.lower())
+        return found[0] if found else None
 
     def stage_of(self, instr: Instruction) -> Optional[Stage]:
         step = self.step_for(instr)

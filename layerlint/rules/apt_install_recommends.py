@@ -29,7 +29,7 @@ RUN apt-get update && apt-get install -y --no-install-recommends python3 \
 """
 import re
 
-from ._shellutil import pm_calls, stage_chain_steps
+from ._shellutil import pm_calls
 
 CODE = "LL312"
 NAME = "apt-install-recommends"
@@ -43,22 +43,45 @@ _CONF = re.compile(r"APT::Install-Recommends\s+[\"']?(?:0|false|no)\b", re.I)
 _FALSE = ("0", "false", "no", "off")
 
 
-def _configured_off(ctx, instr) -> bool:
+def _turns_off(instr) -> bool:
+    return any(_CONF.search(t) for t in [instr.args_text] + [h.body for h in instr.heredocs])
+
+
+def _configured_off(ctx, instr, off_before: dict) -> bool:
     """An earlier RUN of the stage chain (or this one) turns recommendations off in apt.conf."""
-    texts = [instr.args_text] + [h.body for h in instr.heredocs]
+    if _turns_off(instr):
+        return True
     stage = ctx.stage_of(instr)
-    if stage is not None and instr.parent is None:
-        for step in stage_chain_steps(stage):
-            i = step.instr.effective
-            if step.instr is instr:
-                break
-            if i.keyword == "RUN" and step.instr.parent is None and step.instr.inner is None:
-                texts.append(i.args_text)
-                texts.extend(h.body for h in i.heredocs)
-    return any(_CONF.search(t) for t in texts)
+    if stage is None or instr.parent is not None:
+        return False
+    if _stage_off(stage.base_stage, off_before):
+        return True
+    for step in stage.steps:
+        if step.instr is instr:
+            break
+        i = step.instr.effective
+        if i.keyword == "RUN" and step.instr.parent is None and step.instr.inner is None and _turns_off(i):
+            return True
+    return False
+
+
+def _stage_off(stage, memo: dict) -> bool:
+    """Whether some RUN of ``stage`` or the stages it is built FROM turns them off, remembered per
+    stage: walking the whole chain for every install was quadratic in a long chain."""
+    path = []
+    while stage is not None and id(stage) not in memo:
+        path.append(stage)
+        stage = stage.base_stage
+    off = memo.get(id(stage), False) if stage is not None else False
+    for st in reversed(path):
+        off = off or any(s.instr.effective.keyword == "RUN" and s.instr.parent is None and s.instr.inner is None
+                         and _turns_off(s.instr.effective) for s in st.steps)
+        memo[id(st)] = off
+    return off
 
 
 def check(ctx):
+    memo: dict = {}
     for instr in ctx.instructions("RUN"):
         configured = None
         for pc in pm_calls(ctx, instr):
@@ -71,7 +94,7 @@ def check(ctx):
                    and v.partition("=")[2].strip().strip("\"'").lower() in _FALSE for v in p.values("-o", "--option")):
                 continue
             if configured is None:
-                configured = _configured_off(ctx, instr)
+                configured = _configured_off(ctx, instr, memo)
             if configured:
                 continue
             yield (pc.span(pc.sub_word),

@@ -74,17 +74,18 @@ def check(ctx):
                              f"(stages are numbered from 0; this is stage {stage.index})")
             continue
         low = ref.lower()
-        earlier = [s for s in graph.stages[:stage.index] if s.name is not None]
-        if any(s.name == low for s in earlier) or low == stage.name:
+        named = [s.index for s in graph.stages_by_name.get(low, ())]  # a dict: 10,000 stages stay linear
+        if any(i < stage.index for i in named) or low == stage.name:
             continue  # fine, or copy-from-own-stage (LL508)
-        if any(s.name == low for s in graph.stages[stage.index + 1:]):
+        if named:
             yield span, (f"COPY --from={ref} names a stage defined later in the file; "
                          "a stage can only copy from stages above it")
             continue
         if looks_like_image(ref) or low in contexts:
             continue
         import difflib  # only for a did-you-mean; costs 1.4 ms to import
-        close = difflib.get_close_matches(low, [s.name for s in earlier], n=1, cutoff=0.6)
+        earlier = [s.name for s in graph.stages[:stage.index] if s.name is not None]
+        close = difflib.get_close_matches(low, earlier, n=1, cutoff=0.6)
         hint = f"did you mean `{close[0]}`? " if close else ""
         yield span, (f"COPY --from={ref} is not an earlier stage: {hint}BuildKit will pull the image "
                      f"`{ref}:latest` instead (write the image with its tag, e.g. `{ref}:<version>`, "

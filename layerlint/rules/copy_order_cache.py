@@ -97,18 +97,41 @@ def _copies_alone(src, target):
     return fnmatch.fnmatchcase(posixpath.basename(target), posixpath.basename(src.path))
 
 
-def _context_copies(model, run_sm):
-    """(copy step, its context sources, absolute dest) of the COPY/ADDs the RUN is built on, in order."""
-    chain = [a for a in run_sm.ancestors() if a.kind == "layer" and a.keyword in ("COPY", "ADD")]
-    chain.reverse()
+def _context_copy(sm):
+    """(copy step, its context sources, absolute dest) for a COPY/ADD from the context, else None."""
+    if sm.kind != "layer" or sm.keyword not in ("COPY", "ADD"):
+        return None
+    eff = sm.instr.effective
+    if eff.flag("from") is not None or eff.heredocs:
+        return None
+    srcs = sm.context_sources
+    return (sm, srcs, _copy_dest(sm)) if srcs else None
+
+
+def _context_copies(run_sm, memo: dict):
+    """The context copies the RUN is built on, oldest first.
+
+    ``memo`` maps a step to the copies up to it as a linked list ``(copy, rest)``, so each step's
+    chain is followed once per file: walking every install's ancestors again was quadratic in a
+    long FROM <stage> chain."""
+    path = []
+    seen = set()
+    p = run_sm.parent
+    while p is not None and id(p) not in memo and id(p) not in seen:
+        seen.add(id(p))
+        path.append(p)
+        p = p.parent
+    link = memo.get(id(p)) if p is not None else None
+    for step in reversed(path):
+        copy = _context_copy(step)
+        if copy is not None:
+            link = (copy, link)
+        memo[id(step)] = link
     out = []
-    for sm in chain:
-        eff = sm.instr.effective
-        if eff.flag("from") is not None or eff.heredocs:
-            continue
-        srcs = sm.context_sources
-        if srcs:
-            out.append((sm, srcs, _copy_dest(sm)))
+    while link is not None:
+        out.append(link[0])
+        link = link[1]
+    out.reverse()
     return out
 
 
@@ -128,6 +151,7 @@ def _first_broad_copy(copies, inst, workdir):
 
 def check(ctx):
     model = ctx.cache_model
+    memo: dict = {}
     for stage in ctx.graph.stages:
         if not stage.needed:
             continue
@@ -138,13 +162,13 @@ def check(ctx):
             sm = model.step_of(step.instr)
             if sm is None:
                 continue
-            copies = _context_copies(model, sm)
-            if not copies:
-                continue
+            copies = None  # walked only for an install: a chain of 10,000 stages made it quadratic
             for script, cmd in ctx.commands(instr):
                 inst = dependency_install(cmd)
                 if inst is None:
                     continue
+                if copies is None:
+                    copies = _context_copies(sm, memo)
                 hit = _first_broad_copy(copies, inst, step.state.workdir)
                 if hit is None:
                     continue

@@ -30,7 +30,7 @@ ADD vendor.tar.gz /opt/
 """
 import posixpath
 
-from ._instr import chain, copy_args, expand
+from ._instr import copy_args, expand
 
 CODE = "LL505"
 NAME = "copy-then-extract"
@@ -64,11 +64,14 @@ def _extracts(cmd) -> bool:
 
 
 def check(ctx):
+    # the archives each stage ends with, so a stage starts from its base's (stages only build on
+    # earlier ones); walking every stage's whole FROM chain was quadratic in the chain's length
+    after: dict[int, dict] = {}
     for stage in ctx.graph.stages:
-        archives = {}  # basename in the image -> the COPY source (Arg)
-        own = {id(s) for s in stage.steps}
-        steps = [st for s in chain(stage) for st in s.steps]
-        for step in steps:
+        base = stage.base_stage
+        archives = dict(after.get(id(base), {})) if base is not None else {}  # basename -> COPY source
+        after[id(stage)] = archives
+        for step in stage.steps:
             instr = step.instr
             if instr.inner is not None:
                 continue
@@ -85,7 +88,7 @@ def check(ctx):
                     into_dir = dest_v.endswith("/") or len(sources) > 1 or dest_v in ("", ".")
                     name = posixpath.basename(value) if into_dir else posixpath.basename(dest_v)
                     archives[name] = src
-            elif instr.keyword == "RUN" and archives and id(step) in own:
+            elif instr.keyword == "RUN" and archives:
                 for script, cmd in ctx.commands(instr):
                     if not _extracts(cmd):
                         continue

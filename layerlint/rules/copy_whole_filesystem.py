@@ -33,7 +33,7 @@ FROM debian:bookworm-slim
 COPY --from=build /out/app /usr/local/bin/app
 ```
 """
-from ._instr import chain, copy_args
+from ._instr import copy_args
 
 CODE = "LL510"
 NAME = "copy-whole-filesystem"
@@ -46,8 +46,18 @@ TAGS = ("multi-stage", "size")
 ROOTS = ("/", "/.", "/./")
 
 
+def _stages_with_steps(graph) -> set[int]:
+    """Stages whose FROM chain has at least one step (bases come before the stages built on them)."""
+    out: set[int] = set()
+    for st in graph.stages:
+        if st.steps or (st.base_stage is not None and id(st.base_stage) in out):
+            out.add(id(st))
+    return out
+
+
 def check(ctx):
     graph = ctx.graph
+    with_steps = None
     for instr in ctx.instructions("COPY"):
         flag = instr.flag("from")
         parts = copy_args(instr)
@@ -58,8 +68,9 @@ def check(ctx):
             src = graph.stages[int(ref)] if int(ref) < len(graph.stages) else None
         else:
             src = graph.stage_by_name(ref)
-        if instr.parent is None and (src is None or src.root.is_scratch
-                                     or not any(s.steps for s in chain(src))):
+        if with_steps is None and src is not None:
+            with_steps = _stages_with_steps(graph)
+        if instr.parent is None and (src is None or src.root.is_scratch or id(src) not in with_steps):
             continue  # an image (or a stage that only names one), or a scratch payload stage
         sources, dest = parts
         if len(sources) == 1 and sources[0].text in ROOTS and dest.text in ROOTS:

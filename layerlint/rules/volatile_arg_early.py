@@ -40,6 +40,8 @@ ARG GIT_SHA
 LABEL org.opencontainers.image.revision=$GIT_SHA
 ```
 """
+from bisect import bisect_right
+
 from ..cache_model import is_volatile_name
 from ..syntax.expand import referenced_vars
 
@@ -70,17 +72,23 @@ def check(ctx):
     for s in model.steps:
         if s.kind == "layer" and s.keyword == "RUN":
             runs.setdefault(id(s.stage), []).append(s)
-    built_on: dict[int, list] = {}
-    for st in ctx.graph.stages:
-        for b in [st] + _bases(st):
-            built_on.setdefault(id(b), []).append(st)
+    # where each name is declared (ARG/ENV), by instruction index, to find a later re-declaration
+    declared_at: dict[str, list[int]] = {}
+    for i in ctx.df.instructions:
+        if i.keyword in ("ARG", "ENV"):
+            for p in i.pairs:
+                declared_at.setdefault(p.key, []).append(i.index)
     for instr in ctx.df.instructions:
         if instr.keyword not in ("ARG", "ENV"):
+            continue
+        if not any(is_volatile_name(p.key) or p.key.upper() in extra for p in instr.pairs):
             continue
         declared = model.step_of(instr)
         if declared is None:  # a global ARG: only FROM lines see it
             continue
-        later = sorted((s for st in built_on.get(id(declared.stage), []) for s in runs.get(id(st), [])
+        built_on = _built_on(ctx.graph, declared.stage)
+        scope = {id(st) for st in built_on}
+        later = sorted((s for st in built_on for s in runs.get(id(st), [])
                         if s.line > instr.start_line), key=lambda s: order[id(s)])
         for pair in instr.pairs:
             name = pair.key
@@ -93,7 +101,7 @@ def check(ctx):
                 st = s.step.state
                 if name not in st.args and name not in st.env:
                     continue  # out of scope (e.g. another stage)
-                if _declared_again(ctx, s, name, instr):
+                if _declared_again(declared_at.get(name, ()), instr.index, s.instr.index):
                     break
                 # a compile may read it through the environment (make, ldflags scripts): only
                 # installs and downloads, which never need a build's identity, count
@@ -102,7 +110,7 @@ def check(ctx):
             if not victims:
                 continue
             first = victims[0]
-            users = [i for i in ctx.df.instructions[instr.index + 1:] if _in_scope(ctx, i, declared.stage)
+            users = [i for i in ctx.df.instructions[instr.index + 1:] if _in_scope(ctx, i, scope)
                      and _uses_instr(i, name, escape)]
             last = victims[-1].line
             if not users:
@@ -128,23 +136,24 @@ def _uses_instr(instr, name, escape):
     return any(n == name for t in texts for n, _, _ in referenced_vars(t, escape))
 
 
-def _in_scope(ctx, instr, stage):
+def _in_scope(ctx, instr, stage_ids):
+    """Whether ``instr`` is in one of the stages (ids) built on the declaring stage, itself included."""
     st = ctx.stage_of(instr)
-    return st is not None and (st is stage or stage in _bases(st)) and instr.keyword != "FROM"
+    return st is not None and id(st) in stage_ids and instr.keyword != "FROM"
 
 
-def _bases(stage):
-    out = []
-    s = stage.base_stage
-    while s is not None and s not in out:
-        out.append(s)
-        s = s.base_stage
+def _built_on(graph, stage):
+    """``stage`` and the stages built FROM it, directly or not, in file order (bases come first)."""
+    ids = {id(stage)}
+    out = [stage]
+    for st in graph.stages[stage.index + 1:]:
+        if st.base_stage is not None and id(st.base_stage) in ids:
+            ids.add(id(st))
+            out.append(st)
     return out
 
 
-def _declared_again(ctx, sm, name, instr):
-    """Whether ``name`` is declared again between ``instr`` and ``sm`` (the later one counts)."""
-    for i in ctx.df.instructions[instr.index + 1:sm.instr.index]:
-        if i.keyword in ("ARG", "ENV") and any(p.key == name for p in i.pairs):
-            return True
-    return False
+def _declared_again(indices, start, end):
+    """Whether one of the (sorted) declaration ``indices`` lies strictly between two instructions."""
+    k = bisect_right(indices, start)
+    return k < len(indices) and indices[k] < end

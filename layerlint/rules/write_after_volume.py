@@ -31,7 +31,7 @@ VOLUME /data
 """
 import json
 
-from ._shellutil import effects, home_dir, located_calls, origin, run_env, stage_chain_steps, under
+from ._shellutil import effects, home_dir, located_calls, origin, run_env, under
 
 CODE = "LL322"
 NAME = "write-after-volume"
@@ -63,16 +63,19 @@ def _volumes(step) -> list[str]:
 
 
 def check(ctx):
+    # the volumes each stage ends with: a stage starts from its base's (bases come earlier), so a
+    # long FROM <stage> chain is not walked again for every stage
+    after: dict[int, list[tuple[str, int]]] = {}
     for stage in ctx.graph.stages:
-        volumes: list[tuple[str, int]] = []
-        for step in stage_chain_steps(stage):
+        base = stage.base_stage
+        volumes = list(after.get(id(base), ())) if base is not None else []
+        after[id(stage)] = volumes
+        for step in stage.steps:
             instr = step.instr
-            if step.stage is not stage and instr.keyword == "RUN":
-                continue  # reported in its own stage
             if instr.keyword == "VOLUME":
                 volumes.extend((p, instr.start_line) for p in _volumes(step))
                 continue
-            if instr.keyword != "RUN" or not volumes or step.stage is not stage:
+            if instr.keyword != "RUN" or not volumes:
                 continue
             env = run_env(ctx, instr)
             home = home_dir(ctx, instr)
