@@ -141,8 +141,13 @@ def _tree_rss_kb(root: int) -> int:
 
 
 def run(cmd: list[str], env: Optional[dict] = None, cwd: Optional[str] = None, capture: bool = False,
-        sample_tree: bool = False, stdin=subprocess.DEVNULL) -> Sample:
+        sample_tree: bool = False, stdin=subprocess.DEVNULL, terminal: bool = False) -> Sample:
+    """Run ``cmd`` and time it; ``terminal``: its stdout is a pseudo-terminal (colour on)."""
     out = subprocess.PIPE if capture else subprocess.DEVNULL
+    leader = None
+    if terminal:
+        import pty
+        leader, out = pty.openpty()
     peak = [0]
     t0 = time.perf_counter()
     p = subprocess.Popen(cmd, stdout=out, stderr=subprocess.DEVNULL, stdin=stdin, env=env, cwd=cwd)
@@ -159,7 +164,22 @@ def run(cmd: list[str], env: Optional[dict] = None, cwd: Optional[str] = None, c
     thread = threading.Thread(target=poll, daemon=True) if sample_tree else None
     if thread:
         thread.start()
-    data = p.stdout.read() if capture else b""
+    data = b""
+    if terminal:
+        os.close(out)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # EIO once the child has closed the terminal
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        os.close(leader)
+        data = b"".join(chunks) if capture else b""
+    elif capture:
+        data = p.stdout.read()
     _, status, ru = os.wait4(p.pid, 0)
     wall = time.perf_counter() - t0
     if thread:

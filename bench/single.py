@@ -2,7 +2,8 @@
 
     .venv/bin/python bench/single.py [--runs N] [--file Dockerfile] [--as-is] [--json]
 
-Runs, interleaved N times each (default 40): hadolint FILE, layerlint FILE, and two floors
+Runs, interleaved N times each (default 40): hadolint FILE, layerlint FILE (output to a pipe, and
+again with stdout on a pseudo-terminal, where both colour their output), and two floors
 (``python -c pass`` and ``python -c "import click"`` in the same environment), and prints the
 median and minimum wall time and CPU time of each and the layerlint/hadolint ratio.  Then it
 breaks a layerlint run into phases (importing the entry point and ``check``, loading the rules,
@@ -89,18 +90,21 @@ def main() -> int:
     env = layerlint_env(args.as_is)
     target = os.path.abspath(args.file)
     cwd = os.path.dirname(target)
-    cmds = {
-        "hadolint": ([hadolint, target], None),
-        "layerlint": (env.layerlint + [target], env.env),
-        "python -c pass": ([env.python, "-c", "pass"], env.env),
-        "python -c 'import click'": ([env.python, "-c", "import click"], env.env),
+    colour_env = {k: v for k, v in env.env.items() if k != "NO_COLOR"}
+    cmds = {  # name: (argv, environment, stdout on a terminal)
+        "hadolint": ([hadolint, target], None, False),
+        "layerlint": (env.layerlint + [target], env.env, False),
+        "hadolint, on a terminal": ([hadolint, target], None, True),
+        "layerlint, on a terminal": (env.layerlint + [target], colour_env, True),
+        "python -c pass": ([env.python, "-c", "pass"], env.env, False),
+        "python -c 'import click'": ([env.python, "-c", "import click"], env.env, False),
     }
-    for name, (cmd, e) in cmds.items():  # warm the page cache and the byte-code
-        run(cmd, env=e, cwd=cwd)
+    for name, (cmd, e, tty) in cmds.items():  # warm the page cache and the byte-code
+        run(cmd, env=e, cwd=cwd, terminal=tty)
     series = {k: Series() for k in cmds}
     for _ in range(args.runs):
-        for name, (cmd, e) in cmds.items():
-            series[name].samples.append(run(cmd, env=e, cwd=cwd))
+        for name, (cmd, e, tty) in cmds.items():
+            series[name].samples.append(run(cmd, env=e, cwd=cwd, terminal=tty))
 
     phases = []
     for _ in range(max(5, args.runs // 4)):
@@ -123,6 +127,8 @@ def main() -> int:
         "ratio_wall_median": round(ll.med("wall") / hl.med("wall"), 2),
         "ratio_wall_min": round(ll.min("wall") / hl.min("wall"), 2),
         "ratio_cpu_median": round(ll.med("cpu") / hl.med("cpu"), 2),
+        "ratio_terminal_wall_median": round(series["layerlint, on a terminal"].med("wall")
+                                            / series["hadolint, on a terminal"].med("wall"), 2),
         "phases_ms_min": {name % nrules if "%d" in name else name: round(v * 1000, 1)
                           for name, v in zip(PHASE_NAMES, phase_min)},
         "importtime_top_self_ms": sorted(((round(v[0], 2), k) for k, v in imp.items()), reverse=True)[:args.top],
@@ -138,7 +144,8 @@ def main() -> int:
         w, c = fig["wall_ms"][k], fig["cpu_ms"][k]
         print(f"{k:28} {w['median']:10.1f}ms {w['min']:7.1f}ms {c['median']:9.1f}ms {c['min']:6.1f}ms")
     print(f"\nlayerlint / hadolint: {fig['ratio_wall_median']:.2f}x (wall, medians), "
-          f"{fig['ratio_wall_min']:.2f}x (wall, minima), {fig['ratio_cpu_median']:.2f}x (CPU, medians)")
+          f"{fig['ratio_wall_min']:.2f}x (wall, minima), {fig['ratio_cpu_median']:.2f}x (CPU, medians); "
+          f"on a terminal (colour): {fig['ratio_terminal_wall_median']:.2f}x (wall, medians)")
     floor = series["python -c 'import click'"]
     print(f"for scale: python + click alone is {floor.med('wall') / hl.med('wall'):.2f}x hadolint (wall, medians); "
           "a plain lint run does not import click (layerlint/entry.py)")

@@ -129,6 +129,45 @@ def test_tty_plain_when_piped_with_code_frame(tmp_path):
     assert "|" not in out
 
 
+def run_on_terminal(*args, cwd=None):
+    """layerlint with its stdout on a pseudo-terminal, as in an interactive shell."""
+    import pty
+    leader, follower = pty.openpty()
+    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    p = subprocess.Popen([sys.executable, "-X", "importtime", "-m", "layerlint", *args], stdout=follower,
+                         stderr=subprocess.PIPE, cwd=cwd, env=env)
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            data = os.read(leader, 65536)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not data:
+            break
+        chunks.append(data)
+    err = p.stderr.read().decode()
+    p.wait(timeout=120)
+    os.close(leader)
+    mods = {line.rsplit("|", 1)[1].strip() for line in err.splitlines() if line.startswith("import time:")}
+    return p.returncode, b"".join(chunks).decode().replace("\r\n", "\n"), mods
+
+
+def test_tty_coloured_on_a_terminal_reads_the_same_without_rich(tmp_path):
+    import re
+    p = tmp_path / "Dockerfile"
+    p.write_text(BAD + "FROM evil\x1b[2J\n")  # framed and quoted in LL101's message
+    code, out, mods = run_on_terminal(str(p))
+    assert code == 1
+    assert "\x1b[33mwarning\x1b[0m \x1b[1mLL101\x1b[0m" in out and "\x1b[1;31m     ^^^^^^^^\x1b[0m" in out
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", out)
+    assert "\x1b" not in plain and "evil\u241b[2J" in plain  # shown, not sent to the terminal
+    assert plain == run(str(p))[1]
+    assert "rich" not in mods and "rich.console" not in mods
+    code, out, _ = run_on_terminal("--no-color", str(p))
+    assert "\x1b[" not in out
+
+
 def test_version_rules_and_rule_doc():
     rc, out, _ = run("--version")
     assert rc == 0 and out.startswith("layerlint ")
