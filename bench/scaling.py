@@ -1,7 +1,9 @@
-"""Scaling: a synthetic tree of up to 20,000 Dockerfiles and a single Dockerfile of up to
-50,000 lines, each at 4 sizes, with wall time, CPU time and peak memory.
+"""Scaling: a synthetic tree of up to 20,000 Dockerfiles, a single Dockerfile of up to 50,000
+lines, and a chain of up to 10,000 stages each built FROM the previous one, each at 4 sizes,
+with wall time, CPU time and peak memory.
 
-    .venv/bin/python bench/scaling.py [--repeat N] [--max-files 20000] [--max-lines 50000] [--as-is] [--json]
+    .venv/bin/python bench/scaling.py [--repeat N] [--max-files 20000] [--max-lines 50000]
+                                      [--max-chain 10000] [--as-is] [--json]
 
 Time and memory should grow linearly: the "per unit" columns stay flat and each doubling of
 the input about doubles the time ("x prev").  Peak memory is the sum over the process tree
@@ -100,6 +102,16 @@ CMD ["sh", "-c", "exec /srv/s{i}/run --port {port}"]
 """
 STAGE_LINES = STAGE.count("\n")
 
+# a stage built FROM the previous one: rules that follow FROM chains (the user, the volumes,
+# the archives and the context copies a stage inherits) must not walk the chain for every stage
+CHAIN_LINK = """FROM s{prev} AS s{i}
+ARG BUILD_DATE
+RUN apt-get update && apt-get install -y --no-install-recommends curl && echo {i} > /f{i}
+COPY --from=s{prev} /f{prev} /g{i}
+COPY . .
+RUN pip install --no-cache-dir -r requirements.txt
+"""
+
 
 def make_tree(root: str, n: int) -> None:
     """``n`` Dockerfiles, 100 per directory, beside a README and a source file each, plus a
@@ -131,6 +143,12 @@ def make_big(path: str, lines: int) -> None:
         i += 1
     with open(path, "w") as f:
         f.write("".join(parts))
+
+
+def make_chain(path: str, stages: int) -> None:
+    with open(path, "w") as f:
+        f.write("FROM debian:bookworm-slim AS s0\nVOLUME /data\nRUN echo 0 > /f0\n")
+        f.write("".join(CHAIN_LINK.format(i=i, prev=i - 1) for i in range(1, stages)))
 
 
 def measure(cmd, env, cwd, repeat):
@@ -166,12 +184,13 @@ def main() -> int:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--max-files", type=int, default=20_000)
     ap.add_argument("--max-lines", type=int, default=50_000)
+    ap.add_argument("--max-chain", type=int, default=10_000)
     ap.add_argument("--as-is", action="store_true")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
     env = layerlint_env(args.as_is)
     work = tempfile.mkdtemp(prefix="layerlint-scaling-")
-    fig = {"machine": machine(), "layerlint_env": env.description, "repeat": args.repeat, "tree": [], "big_file": []}
+    fig = {"machine": machine(), "layerlint_env": env.description, "repeat": args.repeat, "tree": [], "big_file": [], "chain": []}
     try:
         one = os.path.join(work, "one.Dockerfile")
         with open(one, "w") as f:
@@ -193,6 +212,12 @@ def main() -> int:
             r = measure(env.layerlint + ["--format", "json", path], env, work, args.repeat)
             fig["big_file"].append((real_lines, r))
             print(f"file of {real_lines} lines: {r['wall_s']:.2f} s", file=sys.stderr)
+        for stages in [args.max_chain // 8, args.max_chain // 4, args.max_chain // 2, args.max_chain]:
+            path = os.path.join(work, f"chain{stages}.Dockerfile")
+            make_chain(path, stages)
+            r = measure(env.layerlint + ["--format", "json", path], env, work, args.repeat)
+            fig["chain"].append((stages, r))
+            print(f"chain of {stages} stages: {r['wall_s']:.2f} s", file=sys.stderr)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     if args.json:
@@ -202,6 +227,8 @@ def main() -> int:
     table("Directory tree (discovery + lint, worker pool), per Dockerfile:", "files", fig["tree"], fig["start_up"])
     table(f"One Dockerfile of {STAGE_LINES}-line stages (each copies from the previous), per line:", "lines",
           fig["big_file"], fig["start_up"])
+    table(f"One Dockerfile of stages each built FROM the previous one ({CHAIN_LINK.count(chr(10))} lines each), "
+          "per stage:", "stages", fig["chain"], fig["start_up"])
     return 0
 
 

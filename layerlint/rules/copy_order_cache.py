@@ -109,11 +109,12 @@ def _context_copy(sm):
 
 
 def _context_copies(run_sm, memo: dict):
-    """The context copies the RUN is built on, oldest first.
+    """The context copies the RUN is built on, oldest first, as a sequence.
 
-    ``memo`` maps a step to the copies up to it as a linked list ``(copy, rest)``, so each step's
-    chain is followed once per file: walking every install's ancestors again was quadratic in a
-    long FROM <stage> chain."""
+    ``memo`` maps a step to the copies up to it as ``(shared list, length)``: a step that adds a
+    copy at the end of a shared list appends to it in place, a branch copies its prefix.  Each
+    step is visited once per file, so a FROM <stage> chain of thousands of stages, each copying
+    the context and installing, stays linear (re-walking every install's ancestors was quadratic)."""
     path = []
     seen = set()
     p = run_sm.parent
@@ -121,18 +122,32 @@ def _context_copies(run_sm, memo: dict):
         seen.add(id(p))
         path.append(p)
         p = p.parent
-    link = memo.get(id(p)) if p is not None else None
+    items, n = memo[id(p)] if p is not None else ([], 0)
     for step in reversed(path):
         copy = _context_copy(step)
         if copy is not None:
-            link = (copy, link)
-        memo[id(step)] = link
-    out = []
-    while link is not None:
-        out.append(link[0])
-        link = link[1]
-    out.reverse()
-    return out
+            if len(items) != n:  # another branch already extended this list
+                items = items[:n]
+            items.append(copy)
+            n += 1
+        memo[id(step)] = (items, n)
+    return _Prefix(items, n)
+
+
+class _Prefix:
+    """The first ``n`` items of a shared list, without copying them."""
+    __slots__ = ("items", "n")
+
+    def __init__(self, items: list, n: int) -> None:
+        self.items, self.n = items, n
+
+    def __len__(self) -> int:
+        return self.n
+
+    def __iter__(self):
+        items = self.items
+        for k in range(self.n):
+            yield items[k]
 
 
 def _first_broad_copy(copies, inst, workdir):

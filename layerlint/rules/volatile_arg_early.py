@@ -65,9 +65,9 @@ def check(ctx):
     model = ctx.cache_model
     extra = {n.upper() for n in ctx.options.get("names", []) or []}
     escape = ctx.graph.escape
-    # the RUN layers of each stage, and the stages built on each stage (itself included), once:
-    # scanning every step for every ARG/ENV made a 50,000-line file quadratic
-    order = {id(s): i for i, s in enumerate(model.steps)}
+    # the RUN layers of each stage once (scanning every step for every ARG/ENV made a 50,000-line
+    # file quadratic), and the steps after a declaration walked lazily, stopping where the name is
+    # declared again (a chain of thousands of stages, each re-declaring BUILD_DATE, stays linear)
     runs: dict[int, list] = {}
     for s in model.steps:
         if s.kind == "layer" and s.keyword == "RUN":
@@ -78,6 +78,7 @@ def check(ctx):
         if i.keyword in ("ARG", "ENV"):
             for p in i.pairs:
                 declared_at.setdefault(p.key, []).append(i.index)
+    uses_at: dict[str, list[int]] = {}  # name -> indices of the instructions that expand it
     for instr in ctx.df.instructions:
         if instr.keyword not in ("ARG", "ENV"):
             continue
@@ -86,10 +87,6 @@ def check(ctx):
         declared = model.step_of(instr)
         if declared is None:  # a global ARG: only FROM lines see it
             continue
-        built_on = _built_on(ctx.graph, declared.stage)
-        scope = {id(st) for st in built_on}
-        later = sorted((s for st in built_on for s in runs.get(id(st), [])
-                        if s.line > instr.start_line), key=lambda s: order[id(s)])
         for pair in instr.pairs:
             name = pair.key
             if not (is_volatile_name(name) or name.upper() in extra):
@@ -97,7 +94,7 @@ def check(ctx):
             if instr.keyword == "ENV" and (pair.value is None or not referenced_vars(pair.value, escape)):
                 continue  # a literal ENV value only changes when this line is edited
             victims = []
-            for s in later:
+            for s in _later_runs(ctx.graph, declared.stage, runs, instr.start_line):
                 st = s.step.state
                 if name not in st.args and name not in st.env:
                     continue  # out of scope (e.g. another stage)
@@ -110,15 +107,16 @@ def check(ctx):
             if not victims:
                 continue
             first = victims[0]
-            users = [i for i in ctx.df.instructions[instr.index + 1:] if _in_scope(ctx, i, scope)
-                     and _uses_instr(i, name, escape)]
+            if name not in uses_at:
+                uses_at[name] = [i.index for i in ctx.df.instructions if _uses_instr(i, name, escape)]
+            user = _first_user(ctx, uses_at[name], instr.index, declared.stage)
             last = victims[-1].line
-            if not users:
+            if user is None:
                 where = "declare it after the expensive steps, right before the instruction that uses it"
-            elif users[0].start_line > last:
-                where = f"declare it right before line {users[0].start_line}, where it is first used"
+            elif user.start_line > last:
+                where = f"declare it right before line {user.start_line}, where it is first used"
             else:
-                where = (f"move it, and its use on line {users[0].start_line} if that can wait, below "
+                where = (f"move it, and its use on line {user.start_line} if that can wait, below "
                          f"line {last}")
             what = "ARG" if instr.keyword == "ARG" else "ENV"
             yield pair.key_span, (
@@ -136,21 +134,46 @@ def _uses_instr(instr, name, escape):
     return any(n == name for t in texts for n, _, _ in referenced_vars(t, escape))
 
 
-def _in_scope(ctx, instr, stage_ids):
-    """Whether ``instr`` is in one of the stages (ids) built on the declaring stage, itself included."""
-    st = ctx.stage_of(instr)
-    return st is not None and id(st) in stage_ids and instr.keyword != "FROM"
+def _first_user(ctx, indices, after, stage):
+    """The first instruction after index ``after`` that expands the name (``indices``) in
+    ``stage`` or a stage built on it."""
+    for k in range(bisect_right(indices, after), len(indices)):
+        i = ctx.df.instructions[indices[k]]
+        st = ctx.stage_of(i)
+        if st is not None and i.keyword != "FROM" and _built_from(st, stage):
+            return i
+    return None
+
+
+def _built_from(st, stage):
+    """Whether ``st`` is ``stage`` or built FROM it, directly or not."""
+    seen = set()
+    while st is not None and id(st) not in seen:
+        if st is stage:
+            return True
+        seen.add(id(st))
+        st = st.base_stage
+    return False
+
+
+def _later_runs(graph, stage, runs, after_line):
+    """RUN layers of ``stage`` (below ``after_line``) and of the stages built on it, in build order."""
+    for st in _built_on(graph, stage):
+        for s in runs.get(id(st), ()):
+            if s.line > after_line:
+                yield s
 
 
 def _built_on(graph, stage):
     """``stage`` and the stages built FROM it, directly or not, in file order (bases come first)."""
     ids = {id(stage)}
-    out = [stage]
-    for st in graph.stages[stage.index + 1:]:
+    yield stage
+    stages = graph.stages
+    for k in range(stage.index + 1, len(stages)):
+        st = stages[k]
         if st.base_stage is not None and id(st.base_stage) in ids:
             ids.add(id(st))
-            out.append(st)
-    return out
+            yield st
 
 
 def _declared_again(indices, start, end):
