@@ -17,6 +17,11 @@ if TYPE_CHECKING:
     from typing import Any, Iterator, Optional
 
 POSIX_SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "ksh", "mksh", "busybox"})
+# programs that run the command given in their arguments: `sudo -u app bash -c '...'`,
+# `find . -exec sh -c '...' \;`, `xargs sh -c '...'`
+_RUNS_ITS_ARGUMENTS = frozenset({"sudo", "env", "nice", "nohup", "time", "exec", "xargs", "gosu", "su-exec",
+                                 "runuser", "chroot", "stdbuf", "timeout", "busybox", "find", "command"})
+_NESTING = 4  # sh -c 'sh -c "..."': how deep inline scripts are followed
 
 
 class RunScript(Record):
@@ -26,10 +31,11 @@ class RunScript(Record):
     text: str
     parsed: Any  # layerlint.shell.Script
     heredoc: Optional[Heredoc]
-    _base: int  # offset of ``text`` in instr.line (line scripts)
-    interpreter: str  # heredoc body: the shell that runs it ("": the RUN's SHELL)
+    _base: int  # offset of ``text`` in instr.line (line scripts) or in the heredoc body
+    interpreter: str  # heredoc body or ``sh -c``: the shell that runs it ("": the RUN's SHELL)
+    outer: Optional[tuple]  # ``sh -c 'script'``: (the script, the command) it is an argument of
 
-    __slots__ = ("instr", "owner", "text", "parsed", "heredoc", "_base", "interpreter")
+    __slots__ = ("instr", "owner", "text", "parsed", "heredoc", "_base", "interpreter", "outer")
 
     def __init__(
         self,
@@ -40,6 +46,7 @@ class RunScript(Record):
         heredoc: Optional[Heredoc] = None,
         _base: int = 0,
         interpreter: str = "",
+        outer: Optional[tuple] = None,
     ) -> None:
         self.instr = instr
         self.owner = owner
@@ -48,11 +55,12 @@ class RunScript(Record):
         self.heredoc = heredoc
         self._base = _base
         self.interpreter = interpreter
+        self.outer = outer
 
     def span(self, start: int, end: int) -> Span:
         if self.heredoc is None:
             return self.instr.span_of(self._base + start, self._base + end)
-        return _body_span(self.text, self.heredoc.body_line, start, end)
+        return _body_span(self.heredoc.body, self.heredoc.body_line, self._base + start, self._base + end)
 
     def word_span(self, word) -> Span:
         return self.span(word.start, word.end)
@@ -60,6 +68,43 @@ class RunScript(Record):
     @property
     def commands(self):
         return self.parsed.commands
+
+
+def _inline_script_word(words) -> Optional[tuple]:
+    """(shell name, script word) of ``[wrappers...] sh [options] -c SCRIPT [args]``, else None."""
+    if not words:
+        return None
+    first = _shell_name(words[0].value)
+    i = 0
+    if first not in POSIX_SHELLS or first == "busybox":
+        if first not in _RUNS_ITS_ARGUMENTS:
+            return None
+        i = next((k for k in range(1, len(words)) if _shell_name(words[k].value) in POSIX_SHELLS
+                  and _shell_name(words[k].value) != "busybox"), None)
+        if i is None:
+            return None
+    name = _shell_name(words[i].value)
+    c_flag = False
+    j = i + 1
+    while j < len(words):
+        v = words[j].value
+        if v in ("-o", "+o", "-O", "+O", "--rcfile", "--init-file"):
+            j += 2
+            continue
+        if v == "--":
+            j += 1
+            break
+        if v.startswith("--"):
+            j += 1
+            continue
+        if len(v) > 1 and v[0] in "-+":
+            c_flag = c_flag or (v[0] == "-" and "c" in v[1:])
+            j += 1
+            continue
+        break
+    if not c_flag or j >= len(words):
+        return None
+    return name, words[j]
 
 
 def _body_span(text: str, first_line: int, start: int, end: int) -> Span:
@@ -103,6 +148,7 @@ class Context:
         self.options: dict[str, Any] = options or {}  # the current rule's options
         self.context_dir = context_dir
         self._scripts: dict[int, list[RunScript]] = {}
+        self._inline: dict[int, Optional[RunScript]] = {}  # id(command) -> its sh -c script
         self._dockerignore: Any = False
         self._cache_model: Any = None
 
@@ -143,10 +189,40 @@ class Context:
         return out
 
     def commands(self, instr: Instruction):
-        """(script, command) for every simple command a RUN executes."""
+        """(script, command) for every simple command a RUN executes, the commands of an inline
+        ``sh -c 'script'`` right after the command that runs them."""
         for sc in self.scripts(instr):
-            for cmd in sc.parsed.commands:
-                yield sc, cmd
+            yield from self._commands_of(sc, 0)
+
+    def _commands_of(self, sc: RunScript, depth: int):
+        for cmd in sc.parsed.commands:
+            yield sc, cmd
+            if depth < _NESTING:
+                inner = self._inline_script(sc, cmd)
+                if inner is not None:
+                    yield from self._commands_of(inner, depth + 1)
+
+    def _inline_script(self, sc: RunScript, cmd) -> Optional[RunScript]:
+        """The script of ``sh -c 'script'`` (remembered), when its text maps one to one onto the
+        file: unquoted, or in quotes with no escape inside, so that positions stay exact."""
+        key = id(cmd)
+        if key in self._inline:
+            return self._inline[key]
+        self._inline[key] = None
+        found = _inline_script_word(cmd.words)
+        if found is not None:
+            shell_name, w = found
+            raw, value = w.raw, w.value
+            if raw == value:
+                offset = w.start
+            elif len(raw) >= 2 and raw[0] == raw[-1] and raw[0] in "'\"" and raw[1:-1] == value:
+                offset = w.start + 1
+            else:
+                return None
+            from . import shell
+            self._inline[key] = RunScript(sc.instr, sc.owner, value, shell.parse(value), sc.heredoc,
+                                          sc._base + offset, shell_name, (sc, cmd))
+        return self._inline[key]
 
     def _non_posix_shell(self, instr: Instruction) -> bool:
         step = self.step(instr)

@@ -320,3 +320,60 @@ def test_curl_and_wget_heredoc_and_no_fire():
     text = "FROM debian:12\nRUN <<EOF\ncurl -fsS https://x\nwget -q https://y\nwget -q https://z\nEOF\n"
     assert positions(lint(text, "LL319")) == [("LL319", 3, 1)]
     assert lint("FROM a:1\nRUN apt-get install -y curl wget && curl -fsS https://x\n", "LL319") == []
+
+
+# -- inline scripts: sh -c '...' ----------------------------------------------------------------
+def test_rules_see_into_sh_c_scripts_at_exact_positions():
+    text = ("FROM debian:12\n"
+            "RUN bash -c \"apt-get update && apt-get install curl\"\n"
+            "RUN sudo -u app sh -ec 'pip install flask' && \\\n"
+            "    find . -name '*.url' -exec sh -c 'wget -i {}' \\;\n")
+    f = lint(text, "LL311", "LL316", "LL318")
+    assert positions(f) == [("LL311", 2, 40), ("LL316", 3, 37), ("LL318", 4, 39)]
+
+
+def test_sh_c_in_a_heredoc_and_nested_sh_c():
+    text = ("FROM debian:12\n"
+            "RUN <<EOF\n"
+            "set -e\n"
+            "sh -c 'bash -c \"apt-get install -y curl\"'\n"
+            "EOF\n")
+    assert positions(lint(text, "LL312")) == [("LL312", 4, 25)]
+
+
+def test_sh_c_fix_edits_inside_the_quotes():
+    text = "FROM debian:12\nRUN sh -c 'apt-get install -y curl'\n"
+    assert fixed(text, "LL312") == "FROM debian:12\nRUN sh -c 'apt-get install --no-install-recommends -y curl'\n"
+
+
+def test_sh_c_scripts_that_do_not_map_one_to_one_are_left_alone():
+    # escapes inside the quotes would shift every position, and `-c` may be missing
+    for run in ('bash -c "apt-get install \\"curl\\""', "bash script.sh 'apt-get install curl'",
+                "echo sh -c 'apt-get install curl'", "bash -c", "sh -o pipefail"):
+        assert lint(f"FROM debian:12\nRUN {run}\n", "LL311") == [], run
+
+
+def test_sh_c_inherits_the_directory_and_its_cd_stays_inside():
+    # LL320-style path effects follow cd: the inline script starts in /tmp, its cd does not leak
+    text = ("FROM debian:12\n"
+            "WORKDIR /app\n"
+            "RUN cd /tmp && sh -c 'cd /srv && echo' && rm -rf ./x\n")
+    from layerlint.analysis import Context
+    from layerlint.graph import build_graph
+    from layerlint.rules._shellutil import located_calls
+    from layerlint.syntax import parse_bytes
+    df = parse_bytes(text.encode())
+    ctx = Context(df, build_graph(df), "Dockerfile")
+    instr = df.instructions[-1]
+    cwds = [(lc.call.prog, lc.cwd) for lc in located_calls(ctx, instr)]
+    assert cwds == [("cd", "/app"), ("sh", "/tmp"), ("cd", "/tmp"), ("echo", "/srv"), ("rm", "/tmp")]
+
+
+def test_cd_in_sh_c_is_not_a_workdir_candidate():
+    text = "FROM debian:12\nRUN find /src -type d -exec sh -c 'cd {} && make' \\;\n"
+    assert lint(text, "LL302") == []
+
+
+def test_install_inside_sh_c_after_copy_all_busts_the_cache():
+    text = "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nRUN sh -c 'pip install -r requirements.txt'\n"
+    assert positions(lint(text, "LL201")) == [("LL201", 3, 6)]

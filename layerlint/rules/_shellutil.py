@@ -635,12 +635,19 @@ def located_calls(ctx, instr) -> Iterator[Located]:
     base = step.state.workdir if step is not None and instr.parent is None else None
     env = run_env(ctx, instr)
     home = home_dir(ctx, instr)
-    current_script = None
-    cwd_by_depth: dict[int, Optional[str]] = {}
+    # the working directory by subshell depth, per script: an inline `sh -c '...'` starts where
+    # the command that runs it is, and its own cd ends with it
+    states: dict[int, dict[int, Optional[str]]] = {}
     for call in calls(ctx, instr):
-        if call.script is not current_script:
-            current_script = call.script
-            cwd_by_depth = {0: base}
+        cwd_by_depth = states.get(id(call.script))
+        if cwd_by_depth is None:
+            start = base
+            if call.script.outer is not None:
+                outer_script, outer_cmd = call.script.outer
+                outer = states.get(id(outer_script))
+                if outer is not None:
+                    start = outer[max(d for d in outer if d <= outer_cmd.depth)]
+            cwd_by_depth = states[id(call.script)] = {0: start}
         depth = call.cmd.depth
         for d in [d for d in cwd_by_depth if d > depth]:
             del cwd_by_depth[d]  # a subshell ended: its cd is gone

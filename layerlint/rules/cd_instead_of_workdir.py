@@ -3,8 +3,9 @@
 ## What it does
 Reports the first `cd` of each `RUN` script (command line or heredoc) that changes the
 directory for the rest of the script. A `cd` inside a subshell `( cd x && make )` or a
-command substitution is scoped on purpose and is not reported. A `cd` that is the last
-command of the script is reported as having no effect at all.
+command substitution is scoped on purpose and is not reported, and so is one inside an inline
+`sh -c '...'` script (often run once per item by `find -exec` or `xargs`). A `cd` that is the
+last command of the script is reported as having no effect at all.
 
 ## Why is this bad
 The directory a `cd` sets is forgotten when the `RUN` ends, so the next instruction
@@ -43,6 +44,8 @@ def check(ctx):
             cmd = call.cmd
             if call.prog != "cd" or cmd.in_subshell or cmd.in_substitution or id(call.script) in done:
                 continue
+            if call.script.outer is not None:
+                continue  # `sh -c 'cd ...'` (often once per item of find or xargs): local by design
             done.add(id(call.script))
             target = next((w.value for w in call.args if not w.value.startswith("-")), "~")
             later = [c for c in all_calls[i + 1:] if c.script is call.script and not c.cmd.in_substitution]
