@@ -17,10 +17,6 @@ if TYPE_CHECKING:
     from typing import Any, Iterator, Optional
 
 POSIX_SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "ksh", "mksh", "busybox"})
-# programs that run the command given in their arguments: `sudo -u app bash -c '...'`,
-# `find . -exec sh -c '...' \;`, `xargs sh -c '...'`
-_RUNS_ITS_ARGUMENTS = frozenset({"sudo", "env", "nice", "nohup", "time", "exec", "xargs", "gosu", "su-exec",
-                                 "runuser", "chroot", "stdbuf", "timeout", "busybox", "find", "command"})
 _NESTING = 4  # sh -c 'sh -c "..."': how deep inline scripts are followed
 
 
@@ -68,43 +64,6 @@ class RunScript(Record):
     @property
     def commands(self):
         return self.parsed.commands
-
-
-def _inline_script_word(words) -> Optional[tuple]:
-    """(shell name, script word) of ``[wrappers...] sh [options] -c SCRIPT [args]``, else None."""
-    if not words:
-        return None
-    first = _shell_name(words[0].value)
-    i = 0
-    if first not in POSIX_SHELLS or first == "busybox":
-        if first not in _RUNS_ITS_ARGUMENTS:
-            return None
-        i = next((k for k in range(1, len(words)) if _shell_name(words[k].value) in POSIX_SHELLS
-                  and _shell_name(words[k].value) != "busybox"), None)
-        if i is None:
-            return None
-    name = _shell_name(words[i].value)
-    c_flag = False
-    j = i + 1
-    while j < len(words):
-        v = words[j].value
-        if v in ("-o", "+o", "-O", "+O", "--rcfile", "--init-file"):
-            j += 2
-            continue
-        if v == "--":
-            j += 1
-            break
-        if v.startswith("--"):
-            j += 1
-            continue
-        if len(v) > 1 and v[0] in "-+":
-            c_flag = c_flag or (v[0] == "-" and "c" in v[1:])
-            j += 1
-            continue
-        break
-    if not c_flag or j >= len(words):
-        return None
-    return name, words[j]
 
 
 def _body_span(text: str, first_line: int, start: int, end: int) -> Span:
@@ -203,24 +162,16 @@ class Context:
                     yield from self._commands_of(inner, depth + 1)
 
     def _inline_script(self, sc: RunScript, cmd) -> Optional[RunScript]:
-        """The script of ``sh -c 'script'`` (remembered), when its text maps one to one onto the
-        file: unquoted, or in quotes with no escape inside, so that positions stay exact."""
+        """The script of ``sh -c 'script'`` (remembered); see ``shell.inline_script``."""
         key = id(cmd)
         if key in self._inline:
             return self._inline[key]
         self._inline[key] = None
-        found = _inline_script_word(cmd.words)
+        from . import shell
+        found = shell.inline_script(cmd.words)
         if found is not None:
-            shell_name, w = found
-            raw, value = w.raw, w.value
-            if raw == value:
-                offset = w.start
-            elif len(raw) >= 2 and raw[0] == raw[-1] and raw[0] in "'\"" and raw[1:-1] == value:
-                offset = w.start + 1
-            else:
-                return None
-            from . import shell
-            self._inline[key] = RunScript(sc.instr, sc.owner, value, shell.parse(value), sc.heredoc,
+            shell_name, text, offset = found
+            self._inline[key] = RunScript(sc.instr, sc.owner, text, shell.parse(text), sc.heredoc,
                                           sc._base + offset, shell_name, (sc, cmd))
         return self._inline[key]
 

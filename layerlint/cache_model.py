@@ -778,9 +778,16 @@ def _run_cost(m: CacheModel, eff: Instruction, st: Step) -> tuple[Optional[str],
     return best, detail
 
 
-def _shell_commands(text: str):
+def _shell_commands(text: str, depth: int = 0):
+    """The simple commands of a script, those of its inline ``sh -c '...'`` scripts included."""
     from . import shell
-    return list(shell.parse(text).commands)
+    out = []
+    for cmd in shell.parse(text).commands:
+        out.append(cmd)
+        inline = shell.inline_script(cmd.words) if depth < 4 else None
+        if inline is not None:
+            out += _shell_commands(inline[1], depth + 1)
+    return out
 
 
 def _model_copy(m: CacheModel, sm: StepModel, eff: Instruction, st: Step) -> None:

@@ -88,6 +88,13 @@ def test_cost_and_risks():
     assert any("line 4" in r for r in pip.risks) and any("GIT_SHA" in r for r in pip.risks)
 
 
+def test_cost_looks_into_inline_sh_c_scripts():
+    m = model("FROM a:1\nRUN bash -c 'pip install -r requirements.txt'\nRUN sudo sh -ec \"echo x\"\n"
+              "RUN [\"sh\", \"-c\", \"sh -c 'npm ci'\"]\n")
+    costs = {s.line: s.cost for s in m.steps if s.kind == "layer"}
+    assert costs == {2: "install", 3: None, 4: "install"}
+
+
 def test_path_helpers():
     assert clean_context_path("./src/../app/") == "app" and clean_context_path("/") == "."
     assert path_selected(".", "a/b") and path_selected("src", "src/x.py") and not path_selected("src", "srcx")

@@ -725,3 +725,17 @@ def test_records_use_slots():
     with pytest.raises(AttributeError):
         c.extra = 1  # type: ignore[attr-defined]
     assert c.name is None and c.args == []
+
+
+def test_inline_script_of_sh_c():
+    from layerlint.shell import inline_script
+
+    def found(text):
+        cmd = parse(text).commands[0]
+        return inline_script(cmd.words)
+    assert found("sh -c 'apt-get install x'") == ("sh", "apt-get install x", 7)
+    assert found('/bin/bash -o pipefail -ec "a | b" name arg') == ("bash", "a | b", 27)
+    assert found("sudo -u app bash -lc ls") == ("bash", "ls", 21)
+    assert found("find . -exec sh -c 'echo {}' \\;") == ("sh", "echo {}", 20)
+    for text in ("sh script.sh", "sh -c", "bash -c \"echo \\\"x\\\"\"", "echo sh -c 'x'", "sh -o pipefail"):
+        assert found(text) is None, text
