@@ -2,7 +2,6 @@
 real fixable rules, byte preservation and idempotence on every fixture, the CLI."""
 import os
 import stat
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner

@@ -346,7 +346,7 @@ def test_summary_escapes_user_text(hostile):
 
 
 def test_summary_mermaid_labels_are_inert(tmp_path, monkeypatch):
-    from layerlint.report.step_summary import fallback_mermaid, mermaid_label
+    from layerlint.report.step_summary import mermaid_label
     assert mermaid_label('a"]; click A call alert(1) %%{init}%%') == \
         "a#34;#93;#59; click A call alert#40;1#41; #37;#37;#123;init#125;#37;#37;"
     monkeypatch.chdir(tmp_path)

@@ -24,7 +24,7 @@ def test_stages_bases_and_edges():
 def test_arg_env_scoping_and_old_value_in_same_env():
     g = graph("graph.Dockerfile")
     build = g.stages[0]
-    env1, env2, wd1, wd2 = build.steps[1], build.steps[2], build.steps[3], build.steps[4]
+    env1, wd2 = build.steps[1], build.steps[4]
     assert build.steps[0].instr.keyword == "ARG" and env1.state.args == {"TAG": "3.12-slim"}
     # ENV a=y c=$a sees the old a (x)
     assert build.end_state.env == {"a": "y", "b": "", "c": "x"}
