@@ -10,18 +10,19 @@ import sys
 
 from . import __version__
 
+FORMATS = ("tty", "json", "sarif", "github", "gitlab", "checkstyle", "junit", "summary")
 FAIL_LEVELS = ("error", "warning", "info", "style", "none")
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
-def _split_list(values) -> list[str]:
+def split_list(values) -> list[str]:
     out: list[str] = []
     for v in values:
         out += [x.strip() for x in v.split(",") if x.strip()]
     return out
 
 
-def _build_args(values) -> dict[str, str]:
+def parse_build_args(values) -> dict[str, str]:
     out = {}
     for v in values:
         if "=" not in v:
@@ -34,7 +35,7 @@ def _build_args(values) -> dict[str, str]:
     return out
 
 
-def _use_color(no_color: bool) -> bool:
+def use_color(no_color: bool) -> bool:
     if no_color or os.environ.get("NO_COLOR"):
         return False
     try:
@@ -43,7 +44,7 @@ def _use_color(no_color: bool) -> bool:
         return False
 
 
-def _write_stdout(text: str) -> None:
+def write_stdout(text: str) -> None:
     try:
         sys.stdout.write(text)
         sys.stdout.flush()
@@ -54,7 +55,7 @@ def _write_stdout(text: str) -> None:
         sys.exit(EXIT_OK)
 
 
-def _echo_err(message: str) -> None:
+def echo_err(message: str) -> None:
     try:
         sys.stderr.write(message + "\n")
         sys.stderr.flush()
@@ -62,8 +63,8 @@ def _echo_err(message: str) -> None:
         pass
 
 
-def _fail(message: str) -> None:
-    _echo_err(f"layerlint: error: {message}")
+def fail(message: str) -> None:
+    echo_err(f"layerlint: error: {message}")
     sys.exit(EXIT_ERROR)
 
 
@@ -74,26 +75,26 @@ def run_check(paths=(), formats=(), outputs=(), select=(), extend_select=(), ign
     from .config import ConfigError, Settings, find_config, load_config
     formats = list(formats) or ["tty"]
     if len(outputs) not in (len(formats), len(formats) - 1) and (outputs or len(formats) > 1):
-        _fail(f"{len(outputs)} output file(s) for {len(formats)} format(s): give one file per format, "
+        fail(f"{len(outputs)} output file(s) for {len(formats)} format(s): give one file per format, "
               "or one fewer to print the first format")
     if not paths:
         if sys.stdin is not None and not sys.stdin.isatty():
             paths = ("-",)
         else:
-            _fail("no paths given (try: layerlint Dockerfile)")
+            fail("no paths given (try: layerlint Dockerfile)")
     # settings: defaults < config file < command line
     try:
         cfg_file = config_path or find_config(next((p for p in paths if p != "-"), os.getcwd()))
         settings = load_config(cfg_file) if cfg_file else Settings()
     except ConfigError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     if select:
-        settings.select = _split_list(select)
-    settings.extend_select += _split_list(extend_select)
-    settings.ignore += _split_list(ignore)
+        settings.select = split_list(select)
+    settings.extend_select += split_list(extend_select)
+    settings.ignore += split_list(ignore)
     if fail_on:
         settings.fail_on = fail_on
-    settings.build_args.update(_build_args(build_args))
+    settings.build_args.update(parse_build_args(build_args))
     if target:
         settings.target = target
     if shellcheck is not None:
@@ -103,7 +104,7 @@ def run_check(paths=(), formats=(), outputs=(), select=(), extend_select=(), ign
         if not _known_selector(sel) and not sel.upper().startswith(("DL", "SC")):
             from .rules import by_buildkit_name
             if sel.lower() not in by_buildkit_name():
-                _fail(f"unknown rule selector '{sel}' (see `layerlint rules`)")
+                fail(f"unknown rule selector '{sel}' (see `layerlint rules`)")
 
     from .runner import run_paths
     results = run_paths(paths, settings, stdin_filename=stdin_filename, jobs=jobs)
@@ -111,7 +112,7 @@ def run_check(paths=(), formats=(), outputs=(), select=(), extend_select=(), ign
         from .fix import run_fixes
         results, diff_text = run_fixes(results, settings, write=not diff,
                                        stdin_name=(stdin_filename or "-") if "-" in paths else None,
-                                       echo=_echo_err)
+                                       echo=echo_err)
 
     from .report import ReportOptions, render
     opts = ReportOptions(color=False, quiet=quiet, fail_on=settings.fail_on, tool_version=__version__,
@@ -125,13 +126,13 @@ def run_check(paths=(), formats=(), outputs=(), select=(), extend_select=(), ign
         try:
             write_atomic(path, render(fmt, results, opts))
         except OSError as exc:
-            _fail(f"cannot write {path}: {exc.strerror or exc}")
+            fail(f"cannot write {path}: {exc.strerror or exc}")
     if to_stdout:
-        opts.color = to_stdout == "tty" and _use_color(no_color)
+        opts.color = to_stdout == "tty" and use_color(no_color)
         text = render(to_stdout, results, opts)
-        _write_stdout(text)
+        write_stdout(text)
     if diff:
-        _write_stdout(diff_text)
+        write_stdout(diff_text)
     sys.exit(exit_code(results, settings.fail_on))
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import click
 
 from . import __version__
-from .check import FAIL_LEVELS, _build_args, _fail, _use_color, _write_stdout, run_check
+from .check import FAIL_LEVELS, FORMATS, fail, parse_build_args, run_check, use_color, write_stdout
 
 
 class _DefaultToCheck(click.Group):
@@ -39,8 +39,7 @@ def main() -> None:
 
 @main.command("check")
 @click.argument("paths", nargs=-1, type=click.Path(allow_dash=True))
-@click.option("--format", "formats", multiple=True, type=click.Choice(
-    ["tty", "json", "sarif", "github", "gitlab", "checkstyle", "junit", "summary"]),
+@click.option("--format", "formats", multiple=True, type=click.Choice(FORMATS),
     help="Report format (repeatable; pairs with -o). Default: tty.")
 @click.option("-o", "--output", "outputs", multiple=True, type=click.Path(dir_okay=False),
               help="Write a report to FILE (atomically). With N formats give N files, or N-1 to print the first.")
@@ -76,18 +75,18 @@ def rules_command(fmt, show_all):
     rules = list(all_rules().values())
     if fmt == "json":
         import json
-        _write_stdout(json.dumps([{
+        write_stdout(json.dumps([{
             "code": r.code, "name": r.name, "severity": r.severity, "summary": r.summary,
             "hadolint": list(r.hadolint), "buildkit": list(r.buildkit),
             "enabled_by_default": r.enabled_by_default, "fixable": r.fixable} for r in rules], indent=2) + "\n")
         return
     if fmt == "markdown":
         from .docs import rules_table
-        _write_stdout(rules_table(rules))
+        write_stdout(rules_table(rules))
         return
     if fmt == "parity":
         from .docs import parity_markdown
-        _write_stdout(parity_markdown(rules))
+        write_stdout(parity_markdown(rules))
         return
     width = max(len(r.name) for r in rules)
     lines = []
@@ -97,7 +96,7 @@ def rules_command(fmt, show_all):
         fix = " [fix]" if r.fixable else ""
         lines.append(f"{r.code}  {r.name:<{width}}  {r.severity:<7}  {r.summary}{opt}{fix}"
                      + (f"  [{eq}]" if eq else ""))
-    _write_stdout("\n".join(lines) + "\n")
+    write_stdout("\n".join(lines) + "\n")
 
 
 @main.command("rule")
@@ -111,15 +110,15 @@ def rule_command(code):
         if matches:
             rule = matches[0]
     if rule is None:
-        _fail(f"unknown rule '{code}' (see `layerlint rules`)")
+        fail(f"unknown rule '{code}' (see `layerlint rules`)")
     from .docs import rule_markdown
     text = rule_markdown(rule)
-    if _use_color(False):
+    if use_color(False):
         from rich.console import Console
         from rich.markdown import Markdown
         Console().print(Markdown(text))
     else:
-        _write_stdout(text)
+        write_stdout(text)
 
 
 @main.command("explain")
@@ -141,11 +140,11 @@ def explain_command(dockerfile, context, target, build_args, changed, changed_ar
     or --previous, which steps a rebuild re-runs and why."""
     from .explain import ExplainError, explain, render
     try:
-        ex = explain(dockerfile, context=context, target=target, build_args=_build_args(build_args),
+        ex = explain(dockerfile, context=context, target=target, build_args=parse_build_args(build_args),
                      changed=list(changed), changed_args=list(changed_args), previous=previous)
     except ExplainError as exc:
-        _fail(str(exc).splitlines()[0] if str(exc) else "cannot explain this Dockerfile")
-    _write_stdout(render(ex, fmt, color=fmt == "tty" and _use_color(no_color)))
+        fail(str(exc).splitlines()[0] if str(exc) else "cannot explain this Dockerfile")
+    write_stdout(render(ex, fmt, color=fmt == "tty" and use_color(no_color)))
 
 
 if __name__ == "__main__":  # pragma: no cover

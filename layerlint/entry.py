@@ -14,8 +14,8 @@ import os
 import stat
 import sys
 
-FORMATS = ("tty", "json", "sarif", "github", "gitlab", "checkstyle", "junit", "summary")
-FAIL_LEVELS = ("error", "warning", "info", "style", "none")
+from .check import FAIL_LEVELS, FORMATS
+
 SUBCOMMANDS = ("check", "rules", "rule", "explain")
 
 # option spelling -> (parameter, kind); kinds: "flag" sets True, ("const", v) sets v,
