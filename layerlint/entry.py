@@ -18,8 +18,9 @@ from .check import FAIL_LEVELS, FORMATS
 
 SUBCOMMANDS = ("check", "rules", "rule", "explain")
 
-# option spelling -> (parameter, kind); kinds: "flag" sets True, ("const", v) sets v,
-# "multi" appends a string, "one" keeps the last string, a tuple of choices, or "int".
+# option spelling -> (parameter, (kind, extra)): ("const", v) is a flag that sets v; ("multi",
+# choices) appends each value; ("one", choices) keeps the last; ("int", None) an integer.
+# choices None: any non-empty string.
 _OPTIONS = {
     "--format": ("formats", ("multi", FORMATS)),
     "-o": ("outputs", ("multi", None)), "--output": ("outputs", ("multi", None)),
