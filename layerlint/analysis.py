@@ -17,7 +17,6 @@ if TYPE_CHECKING:
     from typing import Any, Iterator, Optional
 
 POSIX_SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "ksh", "mksh", "busybox"})
-_NESTING = 4  # sh -c 'sh -c "..."': how deep inline scripts are followed
 
 
 class RunScript(Record):
@@ -135,7 +134,7 @@ class Context:
             return self._scripts[key]
         out: list[RunScript] = []
         if instr.keyword == "RUN" and instr.exec_form is None and not self._non_posix_shell(instr):
-            from . import shell
+            from . import shell  # only a file with a shell-form RUN needs the shell parser
             owner = instr.parent or instr
             text = instr.args_text
             parsed = shell.parse(text)
@@ -154,9 +153,10 @@ class Context:
             yield from self._commands_of(sc, 0)
 
     def _commands_of(self, sc: RunScript, depth: int):
+        from .shell import INLINE_DEPTH
         for cmd in sc.parsed.commands:
             yield sc, cmd
-            if depth < _NESTING:
+            if depth < INLINE_DEPTH:
                 inner = self._inline_script(sc, cmd)
                 if inner is not None:
                     yield from self._commands_of(inner, depth + 1)

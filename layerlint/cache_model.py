@@ -245,10 +245,6 @@ class StepModel(Record):
         return self.instr.effective.keyword
 
     @property
-    def is_layer(self) -> bool:
-        return self.kind == "layer"
-
-    @property
     def context_sources(self) -> list[Source]:
         return [s for s in self.sources if s.kind == "context"]
 
@@ -784,7 +780,7 @@ def _shell_commands(text: str, depth: int = 0):
     out = []
     for cmd in shell.parse(text).commands:
         out.append(cmd)
-        inline = shell.inline_script(cmd.words) if depth < 4 else None
+        inline = shell.inline_script(cmd.words) if depth < shell.INLINE_DEPTH else None
         if inline is not None:
             out += _shell_commands(inline[1], depth + 1)
     return out

@@ -53,18 +53,12 @@ def _path_ok(path: str, dir_okay: bool = True) -> bool:
     return os.access(path, os.R_OK)
 
 
-def defaults() -> dict:
-    return {"paths": (), "formats": (), "outputs": (), "select": (), "extend_select": (), "ignore": (),
-            "fail_on": None, "build_args": (), "target": None, "config_path": None,
-            "stdin_filename": None, "no_color": False, "quiet": False, "shellcheck": None, "jobs": 0,
-            "fix": False, "diff": False}
-
-
 def fast_parse(args: list[str]) -> dict | None:
-    """``run_check`` keyword arguments for a plain lint invocation, or None to let click decide."""
+    """``run_check`` keyword arguments for a plain lint invocation (the options given, and the
+    paths; ``run_check``'s defaults fill in the rest), or None to let click decide."""
     if not args or args[0] in SUBCOMMANDS:
         return None
-    values = defaults()
+    values: dict = {}
     lists: dict[str, list[str]] = {}
     paths: list[str] = []
     i = 0

@@ -95,10 +95,6 @@ def sizes() -> dict[tuple[str, str, str], int]:
     return _SIZES
 
 
-def size_of(image: str, tag: str, platform: str = "linux/amd64") -> Optional[int]:
-    return sizes().get((image, tag, platform))
-
-
 def known_image(image: str) -> bool:
     return any(k[0] == image for k in sizes())
 

@@ -1396,22 +1396,8 @@ class _Parser:
             self.stack.pop()
             self._raw_close(fr.wb, i + 1)
             return i + 1
-        if c == "\\":
-            return min(i + 2, n)
-        if c == "'":
-            if fr.in_dq:
-                return i + 1
-            j = s.find("'", i + 1)
-            if j < 0:
-                self.error("unterminated single quote", i)
-                return n
-            return j + 1
-        if c == '"':
-            self.stack.append(_Frame(_DQ, fr.wb, i, True))
-            return i + 1
-        if c == "`":
-            return self._backtick_in_word(fr.wb, i)
-        return self._dollar(fr.wb, i, True)
+        # in "${x:-'a'}" the quotes are literal, as bash reads them
+        return self._inner_char(fr, i, c, quotes_literal=fr.in_dq)
 
     def _arith_step(self, fr: _Frame, i: int) -> int:
         """$(( )) and (( )) (``_ARITH``), and a=( ) / @( ) (``_PAREN``)."""
@@ -1444,10 +1430,18 @@ class _Parser:
                     self.error("arithmetic expression closed by a single ')'", i)
             self._arith_done(fr, end)
             return end
+        return self._inner_char(fr, i, c, quotes_literal=False)
+
+    def _inner_char(self, fr: _Frame, i: int, c: str, quotes_literal: bool) -> int:
+        """A backslash, quote, backquote or ``$`` at i inside ${...}, $((...)) or a=(...):
+        skipped over, or opened as a frame of its own."""
+        n = self.n
         if c == "\\":
             return min(i + 2, n)
         if c == "'":
-            j = s.find("'", i + 1)
+            if quotes_literal:
+                return i + 1
+            j = self.s.find("'", i + 1)
             if j < 0:
                 self.error("unterminated single quote", i)
                 return n
@@ -1486,6 +1480,7 @@ class _Parser:
 
 # -- inline scripts: sh -c 'script' -----------------------------------------------------
 
+INLINE_DEPTH = 4  # sh -c 'sh -c "..."': how deep callers follow inline scripts
 _POSIX_SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "ksh", "mksh"})
 # programs that run the command given in their arguments: `sudo -u app bash -c '...'`,
 # `find . -exec sh -c '...' \;`, `xargs sh -c '...'`

@@ -1,5 +1,6 @@
 """The console script's fast path: a plain lint run never imports click, and whatever the fast
 path accepts, click would have parsed to exactly the same values."""
+import inspect
 import os
 import subprocess
 import sys
@@ -9,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from layerlint.check import run_check
 from layerlint.cli import main as click_group
 from layerlint.entry import fast_parse
 
@@ -27,6 +29,20 @@ def click_params(argv):
         return dict(cmd.make_context(name, rest, parent=ctx).params)
     except (click.exceptions.ClickException, click.exceptions.Exit):
         return None
+
+
+def fast_values(argv):
+    """What ``run_check`` receives from the fast path: the parsed options over its defaults."""
+    fast = fast_parse(argv)
+    if fast is None:
+        return None
+    defaults = {k: p.default for k, p in inspect.signature(run_check).parameters.items()}
+    return {**defaults, **fast}
+
+
+def test_run_checks_defaults_are_clicks():
+    defaults = {k: p.default for k, p in inspect.signature(run_check).parameters.items()}
+    assert defaults == {**click_params(["Dockerfile"]), "paths": ()}
 
 
 def imports(*args):
@@ -66,7 +82,7 @@ COMMON = [
 @pytest.mark.parametrize("argv", COMMON)
 def test_common_invocations_take_the_fast_path_with_clicks_values(argv, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    fast = fast_parse(argv)
+    fast = fast_values(argv)
     assert fast is not None
     assert fast == click_params(argv)
 
@@ -99,7 +115,7 @@ def test_fast_path_never_disagrees_with_click(tmp_path, argv):
     old = os.getcwd()
     os.chdir(tmp_path)
     try:
-        fast = fast_parse(argv)
+        fast = fast_values(argv)
         if fast is not None:
             assert fast == click_params(argv), argv
     finally:

@@ -109,7 +109,7 @@ def _context_copy(sm):
 
 
 def _context_copies(run_sm, memo: dict):
-    """The context copies the RUN is built on, oldest first, as a sequence.
+    """The context copies the RUN is built on, oldest first: the first ``n`` of ``items``.
 
     ``memo`` maps a step to the copies up to it as ``(shared list, length)``: a step that adds a
     copy at the end of a shared list appends to it in place, a branch copies its prefix.  Each
@@ -131,31 +131,17 @@ def _context_copies(run_sm, memo: dict):
             items.append(copy)
             n += 1
         memo[id(step)] = (items, n)
-    return _Prefix(items, n)
-
-
-class _Prefix:
-    """The first ``n`` items of a shared list, without copying them."""
-    __slots__ = ("items", "n")
-
-    def __init__(self, items: list, n: int) -> None:
-        self.items, self.n = items, n
-
-    def __len__(self) -> int:
-        return self.n
-
-    def __iter__(self):
-        items = self.items
-        for k in range(self.n):
-            yield items[k]
+    return items, n
 
 
 def _first_broad_copy(copies, inst, workdir):
-    """The first broad copy that brings in one of the install's manifests, unless the
-    manifest was copied on its own before it."""
+    """The first broad copy (of ``copies``, as ``_context_copies`` gives them) that brings in
+    one of the install's manifests, unless the manifest was copied on its own before it."""
+    items, n = copies
     for manifest in inst.manifests:
         target = _abs(manifest, workdir)
-        for copy_sm, sources, dest_abs in copies:
+        for k in range(n):
+            copy_sm, sources, dest_abs = items[k]
             if any(_copies_alone(s, target) for s in sources):
                 break
             src = next((s for s in sources if _covers(s, dest_abs, target)), None)

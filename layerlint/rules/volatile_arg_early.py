@@ -82,15 +82,14 @@ def check(ctx):
     for instr in ctx.df.instructions:
         if instr.keyword not in ("ARG", "ENV"):
             continue
-        if not any(is_volatile_name(p.key) or p.key.upper() in extra for p in instr.pairs):
+        volatile = [p for p in instr.pairs if is_volatile_name(p.key) or p.key.upper() in extra]
+        if not volatile:
             continue
         declared = model.step_of(instr)
         if declared is None:  # a global ARG: only FROM lines see it
             continue
-        for pair in instr.pairs:
+        for pair in volatile:
             name = pair.key
-            if not (is_volatile_name(name) or name.upper() in extra):
-                continue
             if instr.keyword == "ENV" and (pair.value is None or not referenced_vars(pair.value, escape)):
                 continue  # a literal ENV value only changes when this line is edited
             victims = []
