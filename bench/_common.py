@@ -69,7 +69,7 @@ class Env:
 
 _LAUNCHER = """#!{python}
 import sys
-from layerlint.entry import main
+from layerlint.cli.fast_path import main
 if __name__ == "__main__":
     sys.exit(main())
 """

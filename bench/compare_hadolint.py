@@ -87,7 +87,7 @@ def _empty_config() -> str:
 
 def instruction_lines(path: str) -> list[int]:
     """For each physical line, the first line of the instruction it belongs to."""
-    from layerlint.lint import _line_owners
+    from layerlint.engine.lint_file import _line_owners
     from layerlint.syntax import parse_bytes
     with open(path, "rb") as f:
         return _line_owners(parse_bytes(f.read(), path))

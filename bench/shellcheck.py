@@ -53,7 +53,7 @@ def _timed_runs(args, files, hadolint, env):
 
 
 def _shellcheck_binary() -> str:
-    from layerlint import shellcheck
+    from layerlint.engine import shellcheck
     exe = shellcheck.find_binary()
     if exe is None:
         skip("shellcheck not found (pip install -e '.[shellcheck]')")
@@ -61,7 +61,7 @@ def _shellcheck_binary() -> str:
 
 
 def _owners(name: str):
-    from layerlint.lint import _line_owners
+    from layerlint.engine.lint_file import _line_owners
     from layerlint.syntax import parse_bytes
     with open(os.path.join(CORPUS, name), "rb") as f:
         df = parse_bytes(f.read(), name)
@@ -96,9 +96,9 @@ class _File:
     """One corpus file seen through layerlint: instruction owners, contexts, scripts."""
 
     def __init__(self, name: str) -> None:
-        from layerlint.analysis import Context
+        from layerlint.rules.context import Context
         from layerlint.graph import build_graph
-        from layerlint.lint import _line_owners
+        from layerlint.engine.lint_file import _line_owners
         from layerlint.syntax import parse_bytes
         with open(os.path.join(CORPUS, name), "rb") as f:
             self.df = parse_bytes(f.read(), name)
@@ -117,7 +117,7 @@ class _File:
 
 
 def _reason(side: str, code: str, f: _File, ins, others: set, spans: list) -> str:
-    from layerlint import shellcheck
+    from layerlint.engine import shellcheck
     if ins is None:
         return "other"
     eff = ins.effective
@@ -201,7 +201,7 @@ def compare(hl_out: bytes, ll_out: bytes, examples: int) -> dict:
     total_h = sum(len(c) for c in h_sc.values())
     matched = sum(1 for k, codes in h_sc.items() for c in codes if c in l_sc.get(k, ()))
     # RUNs layerlint does not give ShellCheck (PowerShell, cmd, zsh): hadolint's findings there are noise
-    from layerlint import shellcheck
+    from layerlint.engine import shellcheck
     not_shell = set()
     for k in h_sc:
         f = file(k[0])

@@ -26,12 +26,13 @@ from _common import REPO, Series, find_hadolint, hadolint_version, layerlint_env
 PHASES = r"""
 import sys, time
 t0 = time.perf_counter()
-import layerlint.entry as entry
+import layerlint.cli.fast_path as entry
 t1 = time.perf_counter()
-import layerlint.check
+import layerlint.cli.lint_command
 t2 = time.perf_counter()
 import layerlint.rules as rules_pkg
-from layerlint import lint as lint_mod, report as report_mod
+from layerlint.engine import lint_file as lint_mod
+from layerlint import report as report_mod
 acc = {"rules": 0.0, "lint": 0.0, "report": 0.0}
 def timed(key, fn):
     def inner(*a, **k):
@@ -55,7 +56,7 @@ t3 = time.perf_counter()
 lint = acc["lint"] - acc["rules"]  # rules are loaded during the first lint
 print(f"{t1 - t0} {t2 - t1} {acc['rules']} {lint} {acc['report']} {t3 - t2 - acc['lint'] - acc['report']}")
 """
-PHASE_NAMES = ["import layerlint.entry", "import layerlint.check", "load rules (%d modules)", "lint the file",
+PHASE_NAMES = ["import layerlint.cli.fast_path", "import layerlint.cli.lint_command", "load rules (%d modules)", "lint the file",
                "render the report", "rest of main()"]
 
 

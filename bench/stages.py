@@ -35,8 +35,8 @@ def main() -> int:
         files = files[:args.files]
 
     t0 = time.perf_counter()
-    from layerlint.analysis import Context
-    from layerlint.config import Settings, selected_rules
+    from layerlint.rules.context import Context
+    from layerlint.engine.settings import Settings, selected_rules
     from layerlint.graph import build_graph
     from layerlint.syntax import parse_bytes
     rules = selected_rules(Settings())

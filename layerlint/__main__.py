@@ -1,4 +1,4 @@
-from .entry import main
+from .cli.fast_path import main
 
 if __name__ == "__main__":
     main()

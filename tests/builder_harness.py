@@ -272,7 +272,7 @@ def predict(p: Prepared) -> dict:
     """``layerlint explain``'s JSON for the prepared (edited) state."""
     from click.testing import CliRunner
 
-    from layerlint.cli import main
+    from layerlint.cli.app import main
     res = CliRunner().invoke(main, p.explain_argv())
     if res.exit_code != 0:
         raise ScenarioError(f"{p.scenario.name}: layerlint explain exited {res.exit_code}: {res.output}"

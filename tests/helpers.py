@@ -1,6 +1,6 @@
 """Small helpers shared by rule tests."""
-from layerlint.config import Settings
-from layerlint.lint import lint_bytes
+from layerlint.engine.settings import Settings
+from layerlint.engine.lint_file import lint_bytes
 
 
 def lint(text: str, *codes: str, context_dir=None, **settings):

@@ -9,15 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from layerlint.dockerignore import (
-    COMMON_PATHS,
-    Dockerignore,
-    DockerignoreError,
-    Pattern,
-    find_dockerignore,
-    go_clean,
-    load_for,
-)
+from layerlint.buildctx.dockerignore import COMMON_PATHS, Dockerignore, DockerignoreError, Pattern, find_dockerignore, go_clean, load_for
 
 
 def di(*lines: str) -> Dockerignore:

@@ -6,8 +6,8 @@ import sys
 
 import pytest
 
-from layerlint import docs
-from layerlint.findings import SEVERITIES
+from layerlint.report import rule_docs as docs
+from layerlint.engine.results import SEVERITIES
 from layerlint.rules import all_rules
 
 from .conftest import REPO, shared_path

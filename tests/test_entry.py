@@ -10,9 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from layerlint.check import run_check
-from layerlint.cli import main as click_group
-from layerlint.entry import fast_parse
+from layerlint.cli.lint_command import run_check
+from layerlint.cli.app import main as click_group
+from layerlint.cli.fast_path import fast_parse
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 EXAMPLE = os.path.join(REPO, "examples", "Dockerfile")

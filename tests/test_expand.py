@@ -22,9 +22,7 @@ try:
 except ImportError:  # plain `.venv/bin/pytest` before the repo declares its pythonpath
     sys.path.insert(0, str(REPO))
 
-from layerlint.syntax.expand import (MAX_NESTING, ExpandError, _compile_glob,  # noqa: E402
-                                     _match_table, expand_with_unmatched, expand_word,
-                                     expand_words, referenced_vars)
+from layerlint.syntax.expand import MAX_NESTING, ExpandError, _compile_glob, _match_table, expand_with_unmatched, expand_word, expand_words, referenced_vars
 
 SHARED = Path(os.environ.get("LAYERLINT_SHARED", REPO.parent / "shared"))
 SHELL_TABLES = SHARED / "corpus" / "buildkit-parser" / "shell"

@@ -7,8 +7,8 @@ import jsonschema
 import pytest
 from click.testing import CliRunner
 
-from layerlint.cli import main
-from layerlint.explain import ExplainError, dot, explain, mermaid, render_tty
+from layerlint.cli.app import main
+from layerlint.cache.explain import ExplainError, dot, explain, mermaid, render_tty
 
 from .conftest import FIXTURES, REPO
 

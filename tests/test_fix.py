@@ -6,9 +6,9 @@ import stat
 import pytest
 from click.testing import CliRunner
 
-from layerlint.cli import main
-from layerlint.config import Settings
-from layerlint.fix import fix_bytes, unified_diff, write_fixed
+from layerlint.cli.app import main
+from layerlint.engine.settings import Settings
+from layerlint.engine.fixer import fix_bytes, unified_diff, write_fixed
 from layerlint.rules import all_rules
 from layerlint.syntax import parse_bytes
 
@@ -104,11 +104,11 @@ def test_invalid_utf8_and_unparsable_files_are_not_touched():
 
 
 def test_edits_outside_the_file_are_refused():
-    from layerlint.findings import Edit, Fix
+    from layerlint.rules.base import Edit, Fix, Violation
     from layerlint.syntax.model import Span
 
     def far(ctx):
-        yield Span(1, 1, 1, 5), "far", Fix("far away", [Edit(Span(40, 1, 40, 3), "x")])
+        yield Violation(Span(1, 1, 1, 5), "far", Fix("far away", [Edit(Span(40, 1, 40, 3), "x")]))
 
     out = fix(b"FROM alpine:3.19\n", [tr.make("LL999", "far", far, fixable=True)])
     assert out.fixed == b"FROM alpine:3.19\n" and "outside" in out.refused[0].reason

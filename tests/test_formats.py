@@ -12,8 +12,8 @@ import xml.etree.ElementTree as ET
 import jsonschema
 import pytest
 
-from layerlint.config import Settings
-from layerlint.lint import lint_path
+from layerlint.engine.settings import Settings
+from layerlint.engine.lint_file import lint_path
 from layerlint.report import ReportOptions, render
 from layerlint.report.github import escape_data, escape_property
 
@@ -215,7 +215,7 @@ def test_github_multiline_span_has_no_columns(tmp_path, monkeypatch):
     tr.register(monkeypatch, tr.ECHO)
     monkeypatch.chdir(tmp_path)
     (tmp_path / "Dockerfile").write_text('FROM a:1\nLABEL x="1" \\\n  y="2"\n')
-    from layerlint.findings import Finding
+    from layerlint.engine.results import Finding
     from layerlint.syntax.model import Span
     res = lint_path("Dockerfile", Settings(select=["LL991"]))
     res.findings.append(Finding("LL991", "info", "Dockerfile", Span(2, 7, 3, 9), "multi", 2, title="echo-text"))
@@ -407,7 +407,7 @@ def test_output_to_unwritable_place_is_a_clean_error(tmp_path):
 
 
 def test_write_atomic_keeps_mode_and_uses_same_directory(tmp_path, monkeypatch):
-    from layerlint import fsutil
+    from layerlint.engine import files as fsutil
     target = tmp_path / "report.sarif"
     target.write_text("old")
     os.chmod(target, 0o640)
@@ -428,7 +428,7 @@ def test_write_atomic_keeps_mode_and_uses_same_directory(tmp_path, monkeypatch):
 
 
 def test_write_atomic_syncs_the_file_then_its_directory(tmp_path, monkeypatch):
-    from layerlint import fsutil
+    from layerlint.engine import files as fsutil
     synced = []
     real_fsync = os.fsync
 
@@ -445,7 +445,7 @@ def test_write_atomic_syncs_the_file_then_its_directory(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("stage", ["write", "fsync", "replace"])
 def test_write_atomic_killed_midway_leaves_old_file(tmp_path, monkeypatch, stage):
-    from layerlint import fsutil
+    from layerlint.engine import files as fsutil
     target = tmp_path / "report.json"
     target.write_text("old content")
 
@@ -487,7 +487,7 @@ def test_write_atomic_sigkill_leaves_old_or_new(tmp_path):
     target = tmp_path / "out.txt"
     old, new = "O" * 200_000, "N" * 2_000_000
     target.write_text(old)
-    script = ("import sys; from layerlint.fsutil import write_atomic\n"
+    script = ("import sys; from layerlint.engine.files import write_atomic\n"
               "while True: write_atomic(sys.argv[1], sys.argv[2] * 2_000_000)\n")
     for delay in (0.05, 0.15, 0.3):
         p = subprocess.Popen([sys.executable, "-c", script, str(target), "N"])

@@ -36,8 +36,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from layerlint.config import Settings
-from layerlint.lint import lint_bytes
+from layerlint.engine.settings import Settings
+from layerlint.engine.lint_file import lint_bytes
 
 FUZZ_EXAMPLES = int(os.environ.get("LAYERLINT_FUZZ_EXAMPLES", "200"))
 HANG_SECONDS = 120  # per example: far above any real run, it only turns a hang into a failure
@@ -230,7 +230,7 @@ ALL = Settings(select=["ALL"], report_unused_pragmas=True)
 
 def pipeline(data: bytes, tmp: Path) -> None:
     """parse -> graph -> every rule -> every report format -> fixer; must not raise or hang."""
-    from layerlint.fix import fix_bytes
+    from layerlint.engine.fixer import fix_bytes
     from layerlint.report import FORMATS, ReportOptions, render
     from layerlint.syntax import parse_bytes
     old = signal.signal(signal.SIGALRM, _alarm)

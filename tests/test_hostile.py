@@ -22,7 +22,7 @@ import time
 import pytest
 from click.testing import CliRunner
 
-from layerlint.cli import main
+from layerlint.cli.app import main
 from layerlint.syntax import MAX_BYTES
 
 GOOD = "FROM python:3.12\nCOPY . .\nRUN pip install -r requirements.txt\n"
@@ -129,7 +129,7 @@ def test_100mb_file_is_refused_unread(tmp_path):
     assert after < before + 10 * 1024, (before, after)
 
     # and in the API: read_source never reads a byte of it
-    from layerlint import lint as lint_mod
+    from layerlint.engine import lint_file as lint_mod
     reads = []
     real_open = open
 
@@ -161,7 +161,7 @@ def test_100mb_file_is_refused_unread(tmp_path):
 
 HWM = r"""
 import sys
-from layerlint.cli import main
+from layerlint.cli.app import main
 try:
     main(sys.argv[1:])
 finally:
@@ -304,7 +304,7 @@ def test_unreadable_directory_and_file_during_discovery(tmp_path, monkeypatch):
     locked, secret = root / "locked", root / "secret" / "Dockerfile"
     if os.geteuid() == 0:
         # root reads through chmod 000, so make the kernel's answer what a user would get
-        from layerlint import discover, lint
+        from layerlint.engine import discover, lint_file as lint
         real_scandir, real_open = os.scandir, open
 
         def scandir(p):
@@ -346,8 +346,8 @@ def test_directory_where_a_file_is_expected(tmp_path):
     code, doc, _ = jcli("x.Dockerfile", cwd=tmp_path)
     assert code == 1 and [f["path"] for f in doc["files"]] == [os.path.join("x.Dockerfile", "Dockerfile")]
     # and the API says so in one line
-    from layerlint.config import Settings
-    from layerlint.lint import lint_path
+    from layerlint.engine.settings import Settings
+    from layerlint.engine.lint_file import lint_path
     res = lint_path(str(tmp_path / "adir"), Settings())
     assert [e.message for e in res.errors] == ["is a directory, not a Dockerfile"]
 
@@ -400,7 +400,7 @@ def lstat(p, *a, **k):
     if isinstance(p, (str, bytes, os.PathLike)):
         events.append(["os.lstat", os.fsdecode(p)])
     return real_lstat(p, *a, **k)
-from layerlint.cli import main
+from layerlint.cli.app import main
 sys.addaudithook(hook)
 os.stat, os.lstat = stat, lstat
 try:
@@ -480,7 +480,7 @@ def test_crafted_dockerfile_executes_nothing_and_reads_nothing_outside_the_conte
 
 def test_shellcheck_runs_only_shellcheck(tmp_path):
     """With --shellcheck the one program started is ShellCheck, on a copy of the script."""
-    shellcheck = pytest.importorskip("layerlint.shellcheck")
+    shellcheck = pytest.importorskip("layerlint.engine.shellcheck")
     if not shellcheck.available():
         pytest.skip("shellcheck is not installed")
     markers = tmp_path / "markers"
@@ -502,7 +502,7 @@ def fsync(fd):
     open(sys.argv[1], "w").close()  # tell the test we are mid-write, then wait to be killed
     time.sleep(60)
 os.fsync = fsync
-from layerlint.cli import main
+from layerlint.cli.app import main
 main(sys.argv[2:])
 """
 

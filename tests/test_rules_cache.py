@@ -5,8 +5,8 @@ tests/test_rules_core.py.
 """
 import pytest
 
-from layerlint.findings import Fix
-from layerlint.fix import _apply, _edit_ranges, _Text
+from layerlint.rules.base import Fix
+from layerlint.engine.fixer import _apply, _edit_ranges, _Text
 from layerlint.rules import all_rules
 
 from .helpers import lint, positions
@@ -124,9 +124,9 @@ def test_ll201_no_fix_without_a_context():
 
 
 def test_ll201_fix_through_the_fix_engine(tmp_path):
-    from layerlint.config import Settings
-    from layerlint.fix import run_fixes
-    from layerlint.lint import lint_path
+    from layerlint.engine.settings import Settings
+    from layerlint.engine.fixer import run_fixes
+    from layerlint.engine.lint_file import lint_path
     ctx_dir(tmp_path, {"requirements.txt": "flask\n"})
     path = tmp_path / "Dockerfile"
     path.write_text("FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\n")
@@ -208,8 +208,8 @@ def test_ll203_dockerfile_specific_ignore_wins(tmp_path):
     df = tmp_path / "build.Dockerfile"
     df.write_text("FROM alpine:3\nCOPY . /src\n")
     (tmp_path / "build.Dockerfile.dockerignore").write_text("*.tmp\n")
-    from layerlint.config import Settings
-    from layerlint.lint import lint_path
+    from layerlint.engine.settings import Settings
+    from layerlint.engine.lint_file import lint_path
     s = Settings()
     s.select = ["LL203"]
     res = lint_path(str(df), s)

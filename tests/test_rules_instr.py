@@ -57,7 +57,7 @@ def test_trusted_registries_onbuild_copy_from_image():
 
 
 def test_trusted_registries_config_key(tmp_path):
-    from layerlint.config import load_config, rule_options
+    from layerlint.engine.settings import load_config, rule_options
     from layerlint.rules import find_rule
     cfg = tmp_path / ".layerlint.toml"
     cfg.write_text('trusted-registries = ["docker.io"]\n')
@@ -470,7 +470,7 @@ def test_required_labels_strict_and_variables():
 
 
 def test_required_labels_config_key(tmp_path):
-    from layerlint.config import load_config, rule_options
+    from layerlint.engine.settings import load_config, rule_options
     from layerlint.rules import find_rule
     cfg = tmp_path / ".layerlint.toml"
     cfg.write_text('[required-labels]\n"org.opencontainers.image.version" = "semver"\n')
@@ -528,8 +528,8 @@ def test_documented_examples():
 
 def test_dl3043_is_a_parse_error():
     """docs.PARSER_COVERED: ONBUILD ONBUILD / FROM / MAINTAINER stop the file, as in BuildKit."""
-    from layerlint.config import Settings
-    from layerlint.lint import lint_bytes
+    from layerlint.engine.settings import Settings
+    from layerlint.engine.lint_file import lint_bytes
     for trigger in ("ONBUILD RUN x", "FROM alpine:3", "MAINTAINER me"):
         res = lint_bytes(f"FROM a:1\nONBUILD {trigger}\n".encode(), "Dockerfile", Settings())
         assert [(e.line, e.column) for e in res.errors] == [(2, 9)] and not res.findings, trigger

@@ -1,5 +1,5 @@
 """LL518 unused-pragma (computed by the engine after suppressions) and LL519 inline-pragma."""
-from layerlint.config import Settings, selected_rules
+from layerlint.engine.settings import Settings, selected_rules
 
 from .helpers import lint, positions
 

@@ -3,8 +3,8 @@
 Every rule: fires / does not fire, with exact line and column, in a continued RUN, a
 heredoc, an ONBUILD trigger and a multi-stage file.
 """
-from layerlint.config import Settings
-from layerlint.fix import fix_bytes
+from layerlint.engine.settings import Settings
+from layerlint.engine.fixer import fix_bytes
 
 from .helpers import lint, positions
 
@@ -358,9 +358,9 @@ def test_sh_c_inherits_the_directory_and_its_cd_stays_inside():
     text = ("FROM debian:12\n"
             "WORKDIR /app\n"
             "RUN cd /tmp && sh -c 'cd /srv && echo' && rm -rf ./x\n")
-    from layerlint.analysis import Context
+    from layerlint.rules.context import Context
     from layerlint.graph import build_graph
-    from layerlint.rules._shellutil import located_calls
+    from layerlint.rules.shell_commands import located_calls
     from layerlint.syntax import parse_bytes
     df = parse_bytes(text.encode())
     ctx = Context(df, build_graph(df), "Dockerfile")

@@ -1,7 +1,7 @@
 """Package-manager rules (LL310-LL317): apt/apk/yum/dnf/zypper flags, pins and caches,
 pip/npm/gem/go pins, with exact positions, fixes, heredocs, ONBUILD and multi-stage files."""
-from layerlint.config import Settings
-from layerlint.fix import fix_bytes
+from layerlint.engine.settings import Settings
+from layerlint.engine.fixer import fix_bytes
 
 from .helpers import lint, positions
 

@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from layerlint.shell import Script, SimpleCommand, Word, iter_commands, parse
+from layerlint.shell.parser import Script, SimpleCommand, Word, iter_commands, parse
 
 
 # -- helpers -------------------------------------------------------------------------------
@@ -728,7 +728,7 @@ def test_records_use_slots():
 
 
 def test_inline_script_of_sh_c():
-    from layerlint.shell import inline_script
+    from layerlint.shell.parser import inline_script
 
     def found(text):
         cmd = parse(text).commands[0]

@@ -5,10 +5,10 @@ import os
 
 import pytest
 
-from layerlint import runner
-from layerlint import shellcheck as sc
-from layerlint.config import Settings
-from layerlint.lint import lint_bytes
+from layerlint.engine import batch as runner
+from layerlint.engine import shellcheck as sc
+from layerlint.engine.settings import Settings
+from layerlint.engine.lint_file import lint_bytes
 
 from .conftest import FIXTURES
 
@@ -322,7 +322,7 @@ def test_finding_fields_and_json_schema():
     import jsonschema
     from importlib import resources
     from layerlint.report import ReportOptions, render
-    from layerlint.findings import FileResult
+    from layerlint.engine.results import FileResult
     f = [x for x in check("FROM alpine:3\nRUN echo $HOME\n", raw=True)][0]
     assert (f.rule, f.severity, f.hadolint, f.title, f.instr_line) == ("SC2086", "info", ("SC2086",), "shellcheck", 2)
     assert f.message == "Double quote to prevent globbing and word splitting."
@@ -333,7 +333,7 @@ def test_finding_fields_and_json_schema():
 
 @needs_shellcheck
 def test_config_accepts_shellcheck_codes(tmp_path):
-    from layerlint.config import load_config
+    from layerlint.engine.settings import load_config
     cfg = tmp_path / ".layerlint.toml"
     cfg.write_text('shellcheck = true\nignore = ["SC2086"]\n[severity]\nSC2006 = "warning"\n')
     s = load_config(str(cfg))
@@ -420,8 +420,8 @@ def test_cli_warning_and_exit_code(tmp_path):
     p = tmp_path / "Dockerfile"
     p.write_text("FROM alpine:3.20\nUSER 1000\nRUN echo $HOME\n")
     env = dict(os.environ, PATH=str(tmp_path))
-    code = ("import sys; from layerlint import shellcheck as s; s._bundled_dirs = lambda: []\n"
-            "from layerlint.cli import main; sys.exit(main())")
+    code = ("import sys; from layerlint.engine import shellcheck as s; s._bundled_dirs = lambda: []\n"
+            "from layerlint.cli.app import main; sys.exit(main())")
     r = subprocess.run([sys.executable, "-c", code, "--shellcheck", "--format", "json", str(p)],
                        env=env, capture_output=True, text=True)
     assert r.stderr.count("\n") == 1 and "shellcheck not found" in r.stderr

@@ -1,6 +1,6 @@
 """Rules that exist only in tests: they echo hostile text into messages and yield fixes of
 every shape the fix engine must handle, without depending on which real rules exist."""
-from layerlint.findings import Edit, Fix
+from layerlint.rules.base import Edit, Fix, Violation
 from layerlint.rules import Rule
 from layerlint.syntax.model import Span
 
@@ -16,9 +16,9 @@ def _echo(ctx):
     for instr in ctx.df.instructions:
         for p in instr.pairs:
             if instr.keyword == "LABEL":
-                yield p.span, f"label {p.key} = {p.value}"
+                yield Violation(p.span, f"label {p.key} = {p.value}")
         for h in instr.heredocs:
-            yield h.word.span, f"heredoc body: {h.body}"
+            yield Violation(h.word.span, f"heredoc body: {h.body}")
 
 
 ECHO = make("LL991", "echo-text", _echo)
@@ -29,8 +29,8 @@ def _upper(ctx):
     for instr in ctx.df.instructions:
         for i in (instr, instr.inner) if instr.inner is not None else (instr,):
             if i.keyword_raw != i.keyword:
-                yield i.keyword_span, f"{i.keyword_raw} in lower case", Fix("upper-case the keyword",
-                                                                           [Edit(i.keyword_span, i.keyword)])
+                yield Violation(i.keyword_span, f"{i.keyword_raw} in lower case", Fix("upper-case the keyword",
+                                                                           [Edit(i.keyword_span, i.keyword)]))
 
 
 UPPER = make("LL992", "keyword-case", _upper, severity="style", fixable=True)
@@ -44,7 +44,7 @@ def _apk_no_cache(ctx):
             if len(words) >= 2 and words[0] == "apk" and words[1] == "add" and "--no-cache" not in words:
                 sp = script.word_span(cmd.words[1])
                 at = Span(sp.end_line, sp.end_column, sp.end_line, sp.end_column)
-                yield sp, "apk add without --no-cache", Fix("add --no-cache", [Edit(at, " --no-cache")])
+                yield Violation(sp, "apk add without --no-cache", Fix("add --no-cache", [Edit(at, " --no-cache")]))
 
 
 APK = make("LL993", "apk-no-cache", _apk_no_cache, fixable=True)
@@ -58,7 +58,7 @@ def _breaker(ctx):
         line = instr.end_line
         end = len(ctx.df.lines[line - 1]) + 1
         at = Span(line, end, line, end)
-        yield instr.keyword_span, "breaker", Fix("append a backslash", [Edit(at, " \\")])
+        yield Violation(instr.keyword_span, "breaker", Fix("append a backslash", [Edit(at, " \\")]))
         return
 
 
@@ -70,7 +70,7 @@ def _toggle(ctx):
     for instr in ctx.instructions("ENV"):
         for p in instr.pairs:
             if p.key == "FOO" and p.value in ("a", "b") and p.value_span is not None:
-                yield p.value_span, "toggle", Fix("toggle", [Edit(p.value_span, "b" if p.value == "a" else "a")])
+                yield Violation(p.value_span, "toggle", Fix("toggle", [Edit(p.value_span, "b" if p.value == "a" else "a")]))
 
 
 TOGGLE = make("LL995", "toggle", _toggle, fixable=True)
@@ -84,7 +84,7 @@ def _maintainer(ctx):
         line = ctx.df.lines[instr.start_line - 1]
         span = Span(instr.start_line, instr.keyword_span.column, instr.start_line, len(line.rstrip()) + 1)
         value = instr.args_text.replace("\\", "\\\\").replace('"', '\\"')
-        yield instr.keyword_span, "MAINTAINER is deprecated", Fix("use a LABEL", [Edit(span, f'LABEL maintainer="{value}"')])
+        yield Violation(instr.keyword_span, "MAINTAINER is deprecated", Fix("use a LABEL", [Edit(span, f'LABEL maintainer="{value}"')]))
 
 
 MAINTAINER = make("LL996", "maintainer", _maintainer, fixable=True)
@@ -98,7 +98,7 @@ def _insert_line(ctx):
         at = Span(instr.start_line, 1, instr.start_line, 1)
         if ctx.df.lines[instr.start_line - 2:instr.start_line - 1] == ["ARG INSERTED=1"]:
             return
-        yield instr.keyword_span, "insert", Fix("insert an ARG", [Edit(at, "ARG INSERTED=1\n")])
+        yield Violation(instr.keyword_span, "insert", Fix("insert an ARG", [Edit(at, "ARG INSERTED=1\n")]))
         return
 
 
@@ -110,8 +110,8 @@ def _overlap(ctx):
     for instr in ctx.instructions("FROM"):
         if instr.words and instr.words[0].text == "alpine":
             w = instr.words[0]
-            yield w.span, "overlap A", Fix("tag 3.19", [Edit(w.span, "alpine:3.19")])
-            yield w.span, "overlap B", Fix("tag 3.20", [Edit(w.span, "alpine:3.20")])
+            yield Violation(w.span, "overlap A", Fix("tag 3.19", [Edit(w.span, "alpine:3.19")]))
+            yield Violation(w.span, "overlap B", Fix("tag 3.20", [Edit(w.span, "alpine:3.20")]))
         return
 
 

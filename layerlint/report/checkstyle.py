@@ -6,7 +6,7 @@ all are written as visible ``\\xNN`` escapes.
 """
 from __future__ import annotations
 
-from ._common import xml_attr
+from .common import xml_attr
 
 SEVERITIES = {"error": "error", "warning": "warning", "info": "info", "style": "info"}
 

@@ -13,7 +13,7 @@ in the message ``%``, CR and LF become ``%25``, ``%0D``, ``%0A``; in property va
 """
 from __future__ import annotations
 
-from ._common import rel_path
+from .common import rel_path
 
 LEVELS = {"error": "error", "warning": "warning", "info": "notice", "style": "notice"}
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 
-from ._common import error_fingerprint, fingerprints, rel_path
+from .common import error_fingerprint, fingerprints, rel_path
 
 SEVERITIES = {"error": "critical", "warning": "major", "info": "minor", "style": "info"}
 CATEGORIES = {"error": "Bug Risk", "warning": "Bug Risk", "info": "Performance", "style": "Style"}

@@ -8,7 +8,7 @@ Counts on every suite add up; all text is escaped.
 """
 from __future__ import annotations
 
-from ._common import rel_path, xml_attr, xml_text
+from .common import rel_path, xml_attr, xml_text
 
 
 def render(results, options) -> str:

@@ -13,7 +13,7 @@ import os
 import re
 from urllib.parse import quote
 
-from ._common import FINGERPRINT_KEY, error_fingerprint, fingerprints, rel_path
+from .common import FINGERPRINT_KEY, error_fingerprint, fingerprints, rel_path
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 INFORMATION_URI = "https://github.com/layerlint/layerlint"
@@ -30,7 +30,7 @@ def _section(doc: str, title: str) -> str:
 
 
 def rule_descriptor(rule) -> dict:
-    from ..docs import rule_markdown
+    from .rule_docs import rule_markdown
     title = rule.doc.partition("\n")[0].strip() or rule.summary
     full = _section(rule.doc, "What it does") or title
     why = _section(rule.doc, "Why is this bad")

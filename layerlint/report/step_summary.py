@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from . import summary as counts  # the counting function of the package (this module is not named summary.py on purpose: it would shadow it)
-from ._common import one_line, rel_path
+from .common import one_line, rel_path
 
 MAX_ROWS = 500  # a job summary is limited to 1 MiB
 MAX_GRAPHS = 20
@@ -99,12 +99,12 @@ def stage_diagram(result, options) -> str | None:
     if graph is None or not graph.stages:
         return None
     try:
-        from ..explain import mermaid  # written alongside; optional
+        from ..cache.explain import mermaid  # written alongside; optional
     except ImportError:
         mermaid = None
     if mermaid is not None:
         try:
-            from ..cache_model import build_model
+            from ..cache.model import build_model
             import os
             model = build_model(graph, context_dir=os.path.dirname(os.path.abspath(result.path)),
                                 dockerfile_path=result.path)

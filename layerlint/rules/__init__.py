@@ -1,6 +1,6 @@
 """The rule catalogue.
 
-Each rule is one small module in this package, shaped like yamllint's: a docstring in ruff's
+Each rule is one small module, ``rules/<family>/<rule_name>.py``, shaped like yamllint's: a docstring in ruff's
 "What it does / Why is this bad / Example / Use instead" form (rendered by ``layerlint rule``),
 then ``CODE``, ``NAME``, ``SEVERITY``, ``SUMMARY``, ``HADOLINT``, ``BUILDKIT``, optional
 ``OPTIONS`` (config keys with defaults) and a ``check(ctx)`` generator yielding
@@ -19,16 +19,23 @@ if TYPE_CHECKING:
     from typing import Any, Callable, Iterable, Optional
 
 
+FAMILIES = ("base_image", "caching", "run", "buildkit", "instructions")  # LL1xx .. LL5xx
+
+
 def rule_modules() -> list[str]:
-    """Every rule module in this package (one module per rule; helpers start with ``_``)."""
-    try:  # a directory listing: pkgutil.iter_modules would import inspect and typing (6 ms)
-        names = {n[:-3] for n in os.listdir(__path__[0]) if n.endswith(".py")}
-    except OSError:
-        names = set()
-    if not names:  # installed in a zip
-        import pkgutil
-        names = {m.name for m in pkgutil.iter_modules(__path__)}
-    return sorted(n for n in names if not n.startswith("_"))
+    """Every rule module, as ``family.module`` (one module per rule, named after the rule, in
+    one package per code range; the modules of this package itself are shared helpers)."""
+    found: list[str] = []
+    for family in FAMILIES:
+        try:  # a directory listing: pkgutil.iter_modules would import inspect and typing (6 ms)
+            names = {n[:-3] for n in os.listdir(os.path.join(__path__[0], family)) if n.endswith(".py")}
+        except OSError:
+            names = set()
+        if not names:  # installed in a zip
+            import pkgutil
+            names = {m.name for m in pkgutil.iter_modules([os.path.join(__path__[0], family)])}
+        found += [f"{family}.{n}" for n in sorted(names) if not n.startswith("_")]
+    return found
 
 
 class Rule(FrozenRecord):
@@ -44,9 +51,10 @@ class Rule(FrozenRecord):
     enabled_by_default: bool
     fixable: bool
     tags: tuple[str, ...]
+    after_suppressions: bool  # runs after the other rules and reads ctx.suppressions, ctx.rules_run
 
     _fields = ("code", "name", "severity", "summary", "doc", "hadolint", "buildkit", "check", "options",
-               "enabled_by_default", "fixable", "tags")
+               "enabled_by_default", "fixable", "tags", "after_suppressions")
     _hidden = ("check",)
     _uncompared = ("check", "options")
 
@@ -64,6 +72,7 @@ class Rule(FrozenRecord):
         enabled_by_default: bool = True,
         fixable: bool = False,
         tags: tuple[str, ...] = (),
+        after_suppressions: bool = False,
     ) -> None:
         self.code = code
         self.name = name
@@ -77,6 +86,7 @@ class Rule(FrozenRecord):
         self.enabled_by_default = enabled_by_default
         self.fixable = fixable
         self.tags = tags
+        self.after_suppressions = after_suppressions
 
     @property
     def help_uri(self) -> str:
@@ -94,6 +104,7 @@ def _from_module(mod) -> Rule:
         options=dict(getattr(mod, "OPTIONS", {})),
         enabled_by_default=getattr(mod, "ENABLED_BY_DEFAULT", True),
         fixable=getattr(mod, "FIXABLE", False), tags=tuple(getattr(mod, "TAGS", ())),
+        after_suppressions=getattr(mod, "AFTER_SUPPRESSIONS", False),
     )
 
 

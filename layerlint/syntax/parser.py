@@ -10,10 +10,7 @@ from __future__ import annotations
 import json
 import re
 
-from .model import (
-    Comment, Directive, Dockerfile, Flag, Heredoc, Instruction, KeyValue, SourceMap,
-    SyntaxProblem, Word,
-)
+from .model import Comment, Directive, Dockerfile, Flag, Heredoc, Instruction, KeyValue, SourceMap, SyntaxProblem, Word
 
 TYPE_CHECKING = False  # typing costs 2 ms at start-up; annotations are strings
 if TYPE_CHECKING:

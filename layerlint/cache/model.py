@@ -1,0 +1,1387 @@
+"""Layers and cache invalidation on the instruction graph, the way BuildKit computes them.
+
+Built on ``layerlint.graph`` (stages, steps, per-step build state) and the syntax layer; knows
+nothing about rules, reports or the command line.  Specification: BuildKit's solver as
+described in ``research/buildkit.md`` section c.
+
+The model
+    Every instruction of a stage becomes a :class:`StepModel`: ``kind`` is ``"from"`` (the
+    base), ``"layer"`` (an op that makes a layer: RUN, COPY, ADD, WORKDIR other than ``/``) or
+    ``"metadata"`` (image config only: ENV, ARG, LABEL, USER, CMD, ...).  For a layer step,
+    ``definition`` is what BuildKit puts in the op's cache key (command text with its shell,
+    the whole environment -- every ENV and every ARG with a value --, working dir, user,
+    mounts, network/security; for COPY/ADD the selectors, resolved destination and flags),
+    ``parent`` the op whose result it runs on (the key includes it, except for
+    ``COPY --link`` without ``--chmod``), and ``sources``/``mounts`` the inputs that are keyed
+    on *content*: context paths (after expansion, minus ``.dockerignore``), paths of another
+    stage's result (``COPY --from``, ``RUN --mount=from=``), remote URLs and git refs.
+
+The what-if (:meth:`CacheModel.simulate`)
+    A step of the new build is cached when its key equals the key of a step of the previous
+    build.  Keys are computed symbolically for the previous build (the previous Dockerfile or
+    the same one, old build-arg values, unchanged files) and for the new one (current
+    Dockerfile, changed args, changed context paths), so invalidation follows the DAG: a miss
+    changes the key of everything built on it and of nothing else; config-only instructions
+    change keys only through the state they give later steps (ENV/ARG into the environment of
+    RUNs, USER into RUN and WORKDIR, WORKDIR into paths).  The content of a path in a stage's
+    result is represented by the steps that can have written it: the base image, every RUN
+    (what a RUN writes cannot be known, so a RUN that re-ran may have changed anything) and
+    the COPY/ADD/WORKDIR ops whose destination overlaps the path (their content, not their
+    parent: a COPY re-executed with the same sources writes the same bytes).  So a stage that
+    was rebuilt keeps a later ``COPY --from`` cached when nothing that re-ran can have written
+    the copied paths.
+
+Not modelled (stated in results where it matters): the registry digest behind a tag (assumed
+unchanged unless the FROM text changes), the content behind a remote URL or git branch (assumed
+unchanged unless given as changed), byte-identical output of a RUN that re-ran (assumed
+possibly different), cache records older than the previous build, ``--no-cache``, cache
+eviction, and base-image ENV/WORKDIR (constant, unknown).
+"""
+from __future__ import annotations
+
+import json
+import os
+import posixpath
+import re
+
+from ..graph import PROXY_ARGS, Graph, Stage, Step, build_graph
+from ..record import Record
+from ..syntax.expand import referenced_vars
+from ..syntax.model import Dockerfile, Instruction
+
+TYPE_CHECKING = False  # typing costs 2 ms at start-up; annotations are strings
+if TYPE_CHECKING:
+    from typing import Iterable, Optional, Sequence, Union
+
+LAYER_KEYWORDS = frozenset({"RUN", "COPY", "ADD", "WORKDIR"})
+METADATA_KEYWORDS = frozenset({"ENV", "ARG", "LABEL", "EXPOSE", "USER", "CMD", "ENTRYPOINT",
+                               "HEALTHCHECK", "STOPSIGNAL", "VOLUME", "SHELL", "ONBUILD",
+                               "MAINTAINER"})
+COST_ORDER = ("compile", "install", "download")
+WHOLE_CONTEXT = "."
+
+# Build-arg / ENV names whose value typically changes on every build or commit.
+VOLATILE_NAMES = frozenset({
+    "BUILD_DATE", "BUILDDATE", "BUILD_TIME", "BUILD_TIMESTAMP", "BUILD_ID", "BUILD_NUMBER",
+    "BUILD_VERSION", "BUILD_REF", "BUILD_SHA", "TIMESTAMP", "DATE", "CACHEBUST", "CACHE_BUST",
+    "CACHE_DATE", "GIT_SHA", "GIT_COMMIT", "GIT_HASH", "GIT_REF", "GIT_REVISION", "GIT_DESCRIBE",
+    "GIT_TAG", "COMMIT", "COMMIT_SHA", "COMMIT_HASH", "COMMIT_REF", "REVISION",
+    "SOURCE_COMMIT", "SOURCE_VERSION", "VCS_REF", "VCS_REVISION", "VERSION", "APP_VERSION",
+    "RELEASE", "RELEASE_VERSION", "CI_COMMIT_SHA", "CI_COMMIT_SHORT_SHA", "CI_PIPELINE_ID",
+    "CI_JOB_ID", "GITHUB_SHA", "GITHUB_RUN_ID", "GITHUB_RUN_NUMBER", "GITHUB_REF",
+})
+_VOLATILE_SUFFIXES = ("_BUILD_DATE", "_GIT_SHA", "_GIT_COMMIT", "_COMMIT_SHA", "_VCS_REF",
+                      "_BUILD_NUMBER", "_BUILD_ID", "_REVISION", "_VERSION", "_TIMESTAMP")
+
+
+def is_volatile_name(name: str) -> bool:
+    """A build arg / ENV name that usually gets a new value per build or commit."""
+    up = name.upper()
+    if up in VOLATILE_NAMES:
+        return True
+    # e.g. MYAPP_GIT_SHA, APP_BUILD_DATE; *_VERSION only for app-ish names, not tool versions
+    if up.endswith("_VERSION"):
+        return up.split("_")[0] in ("APP", "IMAGE", "BUILD", "RELEASE", "PROJECT", "SERVICE")
+    return up.endswith(_VOLATILE_SUFFIXES[:-2]) or up.endswith("_TIMESTAMP")
+
+
+# --------------------------------------------------------------------------------------
+# data
+# --------------------------------------------------------------------------------------
+
+class Source(Record):
+    """A content-keyed input of a COPY/ADD or of a RUN bind mount."""
+    kind: str  # "context" | "stage" | "image" | "url" | "git" | "heredoc"
+    path: str  # context: cleaned context-relative pattern ("." = everything); stage/image: path
+    text: str  # as written, after expansion
+    stage: Optional[Stage]
+    image: Optional[str]
+    checksum: Optional[str]  # ADD --checksum
+
+    _fields = ("kind", "path", "text", "stage", "image", "checksum")
+
+    def __init__(
+        self,
+        kind: str,
+        path: str,
+        text: str = "",
+        stage: Optional[Stage] = None,
+        image: Optional[str] = None,
+        checksum: Optional[str] = None,
+    ) -> None:
+        self.kind = kind
+        self.path = path
+        self.text = text
+        self.stage = stage
+        self.image = image
+        self.checksum = checksum
+
+    @property
+    def whole_context(self) -> bool:
+        return self.kind == "context" and self.path == WHOLE_CONTEXT
+
+    @property
+    def has_wildcard(self) -> bool:
+        return any(c in self.path for c in "*?[")
+
+    def describe(self) -> str:
+        if self.kind == "context":
+            return "the whole build context" if self.whole_context else self.path
+        if self.kind == "stage":
+            return f"{self.path} of stage {self.stage.label if self.stage else '?'}"
+        if self.kind == "image":
+            return f"{self.path} of image {self.image}"
+        return self.text or self.path
+
+
+class Mount(Record):
+    type: str  # bind | cache | tmpfs | secret | ssh
+    target: str
+    options: dict[str, str]
+    source: Optional[Source]  # content-keyed input (bind; cache with from=)
+
+    _fields = ("type", "target", "options", "source")
+
+    def __init__(
+        self,
+        type: str,
+        target: str,
+        options: dict[str, str],
+        source: Optional[Source] = None,
+    ) -> None:
+        self.type = type
+        self.target = target
+        self.options = options
+        self.source = source
+
+    def key(self) -> dict:
+        """What of the mount enters the RUN's cache key (cache id/sharing do not)."""
+        drop = {"id", "sharing"} if self.type == "cache" else set()
+        return {"type": self.type, **{k: v for k, v in sorted(self.options.items())
+                                      if k not in drop and k != "type"}}
+
+
+class StepModel(Record):
+    instr: Instruction  # as in the file (the ONBUILD instruction for triggers)
+    stage: Stage
+    index: int  # position in the stage, FROM = 0
+    kind: str  # "from" | "layer" | "metadata"
+    step: Optional[Step]  # graph step (None for FROM)
+    definition: dict  # op definition that enters the key
+    parent: Optional["StepModel"]  # op this one runs on (state parent)
+    parent_in_key: bool  # False for COPY --link without --chmod
+    sources: list[Source]
+    mounts: list[Mount]
+    dest: Optional[str]  # absolute destination (COPY/ADD/WORKDIR); None: unknown
+    args: list[str]  # valued build args it sees (RUN env) or expands
+    env: list[str]  # ENV names in its environment (RUN) or expanded
+    used_vars: list[str]  # variables expanded in its text
+    cost: Optional[str]  # "compile" | "install" | "download"
+    cost_detail: str
+    unknown: list[str]
+    risks: list[str]
+    base: Optional[str]  # FROM: image reference, or stage label
+    base_stage: Optional[Stage]
+    triggers: list["StepModel"]  # FROM <stage>: ONBUILD triggers run here
+
+    _fields = ("instr", "stage", "index", "kind", "step", "definition", "parent", "parent_in_key",
+               "sources", "mounts", "dest", "args", "env", "used_vars", "cost", "cost_detail", "unknown",
+               "risks", "base", "base_stage", "triggers")
+    __eq__ = object.__eq__  # compared by identity
+    __hash__ = object.__hash__
+
+    def __init__(
+        self,
+        instr: Instruction,
+        stage: Stage,
+        index: int,
+        kind: str,
+        step: Optional[Step] = None,
+        definition: dict | None = None,
+        parent: Optional["StepModel"] = None,
+        parent_in_key: bool = True,
+        sources: list[Source] | None = None,
+        mounts: list[Mount] | None = None,
+        dest: Optional[str] = None,
+        args: list[str] | None = None,
+        env: list[str] | None = None,
+        used_vars: list[str] | None = None,
+        cost: Optional[str] = None,
+        cost_detail: str = "",
+        unknown: list[str] | None = None,
+        risks: list[str] | None = None,
+        base: Optional[str] = None,
+        base_stage: Optional[Stage] = None,
+        triggers: list["StepModel"] | None = None,
+    ) -> None:
+        self.instr = instr
+        self.stage = stage
+        self.index = index
+        self.kind = kind
+        self.step = step
+        self.definition = {} if definition is None else definition
+        self.parent = parent
+        self.parent_in_key = parent_in_key
+        self.sources = [] if sources is None else sources
+        self.mounts = [] if mounts is None else mounts
+        self.dest = dest
+        self.args = [] if args is None else args
+        self.env = [] if env is None else env
+        self.used_vars = [] if used_vars is None else used_vars
+        self.cost = cost
+        self.cost_detail = cost_detail
+        self.unknown = [] if unknown is None else unknown
+        self.risks = [] if risks is None else risks
+        self.base = base
+        self.base_stage = base_stage
+        self.triggers = [] if triggers is None else triggers
+
+    @property
+    def line(self) -> int:
+        return self.instr.start_line
+
+    @property
+    def keyword(self) -> str:
+        return self.instr.effective.keyword
+
+    @property
+    def context_sources(self) -> list[Source]:
+        return [s for s in self.sources if s.kind == "context"]
+
+    @property
+    def short(self) -> str:
+        text = " ".join(self.instr.line.split())
+        return text if len(text) <= 60 else text[:57] + "..."
+
+    def ancestors(self) -> Iterable["StepModel"]:
+        """Ops this one is built on, nearest first (across FROM <stage> chains)."""
+        p = self.parent
+        seen: set[int] = set()
+        while p is not None and id(p) not in seen:
+            seen.add(id(p))
+            yield p
+            p = p.parent
+
+class StepResult(Record):
+    """The what-if verdict for one instruction."""
+    step: StepModel
+    rebuilt: Optional[bool]  # None: no build step (config only, skipped stage, global ARG)
+    reason: str  # shown beside the step
+    root: Optional[StepModel]  # the step where the first cause lies
+    certain: bool  # False: rebuilt because something *may* have changed
+    cause: str  # the first cause, in words (the root's own reason)
+
+    _fields = ("step", "rebuilt", "reason", "root", "certain", "cause")
+
+    def __init__(
+        self,
+        step: StepModel,
+        rebuilt: Optional[bool],
+        reason: str,
+        root: Optional[StepModel] = None,
+        certain: bool = True,
+        cause: str = "",
+    ) -> None:
+        self.step = step
+        self.rebuilt = rebuilt
+        self.reason = reason
+        self.root = root
+        self.certain = certain
+        self.cause = cause
+
+
+class Simulation(Record):
+    results: list[StepResult]
+    notes: list[str]
+    changed_paths: list[str]
+    ignored_paths: list[str]
+    changed_args: list[str]
+
+    _fields = ("results", "notes", "changed_paths", "ignored_paths", "changed_args")
+
+    def __init__(
+        self,
+        results: list[StepResult],
+        notes: list[str],
+        changed_paths: list[str],
+        ignored_paths: list[str],
+        changed_args: list[str],
+    ) -> None:
+        self.results = results
+        self.notes = notes
+        self.changed_paths = changed_paths
+        self.ignored_paths = ignored_paths
+        self.changed_args = changed_args
+
+    def by_line(self) -> dict[int, StepResult]:
+        return {r.step.line: r for r in self.results}
+
+    def result_for(self, instr: Instruction) -> Optional[StepResult]:
+        for r in self.results:
+            if r.step.instr is instr:
+                return r
+        return None
+
+
+# --------------------------------------------------------------------------------------
+# path helpers
+# --------------------------------------------------------------------------------------
+
+def clean_context_path(path: str) -> str:
+    """A COPY source or a user-given path as a context-relative path ("." for the root)."""
+    p = path.replace("\\", "/") if os.sep == "\\" else path
+    p = posixpath.normpath("/" + p.strip()).lstrip("/")
+    return p or "."
+
+
+def _go_match_regex(pattern: str) -> Optional[re.Pattern]:
+    """Go ``filepath.Match`` as a regular expression (None if the pattern is malformed)."""
+    out, i, n = [], 0, len(pattern)
+    while i < n:
+        c = pattern[i]
+        if c == "*":
+            out.append("[^/]*")
+        elif c == "?":
+            out.append("[^/]")
+        elif c == "\\" and i + 1 < n:
+            i += 1
+            out.append(re.escape(pattern[i]))
+        elif c == "[":
+            j = i + 1
+            neg = j < n and pattern[j] == "^"
+            if neg:
+                j += 1
+            body = []
+            first = True
+            while j < n and (pattern[j] != "]" or first):
+                ch = pattern[j]
+                if ch == "\\" and j + 1 < n:
+                    j += 1
+                    ch = pattern[j]
+                    body.append(re.escape(ch))
+                elif ch == "-":
+                    body.append("-")
+                else:
+                    body.append(re.escape(ch))
+                first = False
+                j += 1
+            if j >= n:
+                return None
+            out.append("[" + ("^/" if neg else "") + "".join(body) + "]")
+            i = j
+        else:
+            out.append(re.escape(c))
+        i += 1
+    try:
+        return re.compile("^" + "".join(out) + "$", re.S)
+    except re.error:
+        return None
+
+
+def path_selected(pattern: str, path: str) -> bool:
+    """Whether a change at context path ``path`` reaches source ``pattern`` (both cleaned):
+    the pattern names the path or a directory above it, or ``path`` is a directory that
+    holds something the pattern names."""
+    if pattern == WHOLE_CONTEXT or path == WHOLE_CONTEXT:
+        return True
+    if not any(c in pattern for c in "*?[\\"):
+        return path == pattern or path.startswith(pattern + "/") or pattern.startswith(path + "/")
+    rx = _go_match_regex(pattern)
+    if rx is None:
+        return True  # malformed: assume it does
+    parts = path.split("/")
+    for k in range(1, len(parts) + 1):
+        if rx.match("/".join(parts[:k])):
+            return True
+    pcomps = pattern.split("/")
+    if len(parts) < len(pcomps):
+        sub = _go_match_regex("/".join(pcomps[:len(parts)]))
+        return sub is None or bool(sub.match(path))
+    return False
+
+
+def paths_overlap(a: Optional[str], b: Optional[str]) -> bool:
+    """Absolute paths (or None: unknown) that can name the same file."""
+    if a is None or b is None:
+        return True
+    if any(c in a + b for c in "*?["):
+        return True
+    a = posixpath.normpath(a) if a != "/" else "/"
+    b = posixpath.normpath(b) if b != "/" else "/"
+    if a == "/" or b == "/" or a == b:
+        return True
+    return a.startswith(b + "/") or b.startswith(a + "/")
+
+
+def abs_path(path: str) -> str:
+    """``path`` made absolute and normalized (never ``//x``)."""
+    return posixpath.normpath("/" + path.lstrip("/"))
+
+
+def _abs(path: str, workdir: Optional[str]) -> Optional[str]:
+    if path.startswith("/"):
+        return posixpath.normpath(path) if path != "/" else "/"
+    if workdir is None:
+        return None
+    return posixpath.normpath(posixpath.join(workdir, path))
+
+
+def _is_url(s: str) -> bool:
+    return s.startswith(("http://", "https://"))
+
+
+def _is_git(s: str) -> bool:
+    if s.startswith(("git@", "git://", "ssh://")):
+        return True
+    if _is_url(s):
+        base = s.split("#", 1)[0]
+        return base.endswith(".git")
+    return False
+
+
+def _h(obj) -> str:
+    import hashlib  # only the what-if simulation hashes (start-up cost: OpenSSL)
+    return hashlib.sha256(json.dumps(obj, sort_keys=True, default=str).encode()).hexdigest()[:24]
+
+
+# --------------------------------------------------------------------------------------
+# building the model
+# --------------------------------------------------------------------------------------
+
+class CacheModel:
+    def __init__(self, graph: Graph, context_dir: Optional[str], dockerfile_path: Optional[str],
+                 dockerignore) -> None:
+        self.graph = graph
+        self.context_dir = context_dir
+        self.dockerfile_path = dockerfile_path
+        self.dockerignore = dockerignore
+        self.steps: list[StepModel] = []  # every instruction inside a stage, file order
+        self.global_args: list[Instruction] = list(graph.global_arg_instrs)
+        self.notes: list[str] = []
+        self._by_instr: dict[int, StepModel] = {}
+        self.heads: dict[int, StepModel] = {}  # stage index -> last op of the stage
+
+    # -- lookups -----------------------------------------------------------------------
+    def step_of(self, instr: Instruction) -> Optional[StepModel]:
+        return self._by_instr.get(id(instr.parent or instr))
+
+    def stage_steps(self, stage: Stage) -> list[StepModel]:
+        return [s for s in self.steps if s.stage is stage]
+
+    def layers(self) -> list[StepModel]:
+        return [s for s in self.steps if s.kind == "layer"]
+
+    def head(self, stage: Stage) -> StepModel:
+        return self.heads[stage.index]
+
+    @property
+    def dockerfile_context_path(self) -> Optional[str]:
+        """The Dockerfile's path inside the context, when it is there and not ignored."""
+        if not self.dockerfile_path or not self.context_dir:
+            return None
+        df = os.path.abspath(self.dockerfile_path)
+        ctx = os.path.abspath(self.context_dir)
+        if not df.startswith(ctx.rstrip(os.sep) + os.sep):
+            return None
+        rel = os.path.relpath(df, ctx).replace(os.sep, "/")
+        if self.dockerignore is not None and self.dockerignore.is_excluded(rel):
+            return None
+        return rel
+
+    def is_ignored(self, path: str) -> bool:
+        return self.dockerignore is not None and clean_context_path(path) != "." and \
+            self.dockerignore.is_excluded(clean_context_path(path))
+
+    def depends_on(self, sm: StepModel) -> dict:
+        """What invalidates a step, for reports (JSON-ready)."""
+        out: dict = {}
+        if sm.kind == "from":
+            out["base"] = sm.base
+            if sm.base_stage is not None:
+                out["stage"] = sm.base_stage.label
+            out["steps"] = [sm.parent.line] if sm.parent is not None else []
+        elif sm.kind == "layer":
+            keyed_parent = sm.parent if sm.parent_in_key else None
+            out["parent"] = keyed_parent.line if keyed_parent is not None else None
+            deps = [keyed_parent.line] if keyed_parent is not None else []
+            ctx: list[str] = []
+            stages: list[dict] = []
+            remote: list[str] = []
+            for src in sm.sources + [mt.source for mt in sm.mounts if mt.source is not None]:
+                if src.kind == "context":
+                    ctx.append(src.path)
+                elif src.kind == "stage" and src.stage is not None:
+                    stages.append({"stage": src.stage.label, "path": src.path})
+                    deps.append(self.heads[src.stage.index].line)
+                elif src.kind == "image":
+                    stages.append({"image": src.image or "", "path": src.path})
+                elif src.kind in ("url", "git"):
+                    remote.append(src.text)
+            out["steps"] = sorted(set(deps))
+            out["context"] = list(dict.fromkeys(ctx))
+            if ctx and self.dockerignore is not None:
+                out["ignored"] = [str(p) for p in self.dockerignore.patterns]
+            out["stages"] = stages
+            if remote:
+                out["remote"] = remote
+            if sm.mounts:
+                out["mounts"] = [mt.key() for mt in sm.mounts]
+        out["args"] = list(sm.args)
+        out["env"] = list(sm.env)
+        out["cost"] = sm.cost
+        out["unknown"] = list(sm.unknown)
+        if sm.risks:
+            out["risks"] = list(sm.risks)
+        return out
+
+    # -- what-if -----------------------------------------------------------------------
+    def simulate(self, changed_paths: Sequence[str] = (), changed_args: Sequence[str] = (),
+                 previous: Union[None, str, Dockerfile] = None) -> Simulation:
+        return _simulate(self, list(changed_paths), list(changed_args), previous)
+
+
+def build_model(graph: Graph, context_dir: Optional[str] = None, dockerfile_path: Optional[str] = None,
+                dockerignore=None) -> CacheModel:
+    """The cache model of ``graph``.  ``dockerignore`` (a ``Dockerignore``) is loaded from
+    ``context_dir`` / beside ``dockerfile_path`` when not given."""
+    if dockerignore is None and context_dir is not None:
+        from ..buildctx.dockerignore import DockerignoreError, load_for
+        try:
+            dockerignore = load_for(dockerfile_path or os.path.join(context_dir, "Dockerfile"), context_dir)
+        except (DockerignoreError, OSError):
+            dockerignore = None
+    m = CacheModel(graph, context_dir, dockerfile_path, dockerignore)
+    for stage in graph.stages:
+        _model_stage(m, stage)
+    for s in m.steps:
+        _risks(m, s)
+    return m
+
+
+def _model_stage(m: CacheModel, stage: Stage) -> None:
+    fi = stage.from_instr
+    fm = StepModel(fi, stage, 0, "from")
+    if stage.base_stage is not None:
+        fm.base = stage.base_stage.label
+        fm.base_stage = stage.base_stage
+        fm.parent = m.heads.get(stage.base_stage.index)
+        fm.definition = {"op": "stage"}
+        for st in stage.base_stage.steps:
+            if st.instr.inner is not None:
+                t = _model_step(m, stage, st, 0, trigger=True)
+                fm.triggers.append(t)
+    else:
+        fm.base = stage.base
+        plat = stage.platform
+        fm.definition = {"op": "image", "ref": stage.base, "platform": plat}
+        if stage.is_scratch:
+            fm.definition = {"op": "scratch"}
+        elif "@sha256:" not in stage.base:
+            fm.unknown.append(f"base image {stage.base}: its digest is resolved at build time; "
+                              "a new digest behind the tag re-runs every step of the stage")
+        if stage.base_unresolved:
+            fm.unknown.append("FROM uses " + ", ".join(sorted(stage.base_unresolved)) + " with no value")
+        fm.args = sorted({n for n, _, _ in referenced_vars(fi.words[0].text if fi.words else "", m.graph.escape)}
+                         & set(m.graph.global_args)) if fi.words else []
+    m.steps.append(fm)
+    m._by_instr[id(fi)] = fm
+    head = fm
+    for i, st in enumerate(stage.steps, 1):
+        sm = _model_step(m, stage, st, i)
+        if sm.kind == "layer":
+            sm.parent = head
+            head = sm
+        else:
+            sm.parent = head
+        m.steps.append(sm)
+        m._by_instr[id(st.instr)] = sm
+    m.heads[stage.index] = head
+
+
+def _expand(step: Step, text: str) -> str:
+    return step.expand(text)[0]
+
+
+def _vars_used(m: CacheModel, texts: Iterable[str]) -> list[str]:
+    out: list[str] = []
+    for t in texts:
+        for name, _, _ in referenced_vars(t, m.graph.escape):
+            out.append(name)
+    return list(dict.fromkeys(out))
+
+
+def _model_step(m: CacheModel, stage: Stage, st: Step, index: int, trigger: bool = False) -> StepModel:
+    instr = st.instr
+    eff = instr.effective
+    kw = eff.keyword
+    sm = StepModel(instr, stage, index, "metadata", step=st)
+    state = st.state
+    if instr.inner is not None and not trigger:
+        return sm  # ONBUILD: config only here; runs in stages built FROM this one
+    if kw == "RUN":
+        sm.kind = "layer"
+        _model_run(m, sm, eff, st)
+    elif kw in ("COPY", "ADD"):
+        sm.kind = "layer"
+        _model_copy(m, sm, eff, st)
+    elif kw == "WORKDIR":
+        path = _expand(st, eff.args_text) if eff.args_text else ""
+        sm.used_vars = _vars_used(m, [eff.args_text])
+        dest = _abs(path, state.workdir)
+        if dest == "/" or not path:
+            sm.kind = "metadata"
+        else:
+            sm.kind = "layer"
+            sm.dest = dest
+            sm.definition = {"op": "mkdir", "path": dest or f"?/{path}", "user": state.user or ""}
+    else:
+        sm.used_vars = _vars_used(m, [eff.args_text]) if kw not in ("RUN", "CMD", "ENTRYPOINT", "HEALTHCHECK") else []
+    if sm.kind == "layer" and kw != "RUN":
+        _attribute_vars(m, sm, state, sm.used_vars)
+    return sm
+
+
+def _attribute_vars(m: CacheModel, sm: StepModel, state, names: Iterable[str]) -> None:
+    for n in names:
+        if n in state.env:
+            sm.env.append(n)
+        elif state.args.get(n) is not None:
+            sm.args.append(n)
+    sm.env = list(dict.fromkeys(sm.env))
+    sm.args = list(dict.fromkeys(sm.args))
+
+
+def _parse_mount(value: str) -> dict[str, str]:
+    opts: dict[str, str] = {}
+    for part in _split_csv(value):
+        k, eq, v = part.partition("=")
+        k = k.strip().lower()
+        if not eq:
+            if k in ("ro", "readonly"):
+                opts["readonly"] = "true"
+            elif k in ("rw", "readwrite"):
+                opts["readonly"] = "false"
+            elif k:
+                opts[k] = "true"
+            continue
+        k = {"src": "source", "dst": "target", "destination": "target", "ro": "readonly"}.get(k, k)
+        opts[k] = v.strip()
+    return opts
+
+
+def _split_csv(value: str) -> list[str]:
+    out, cur, q = [], [], None
+    for ch in value:
+        if q:
+            if ch == q:
+                q = None
+            else:
+                cur.append(ch)
+        elif ch in "\"'":
+            q = ch
+        elif ch == ",":
+            out.append("".join(cur))
+            cur = []
+        else:
+            cur.append(ch)
+    out.append("".join(cur))
+    return [p for p in out if p.strip()]
+
+
+def _model_run(m: CacheModel, sm: StepModel, eff: Instruction, st: Step) -> None:
+    state = st.state
+    env = {k: v for k, v in state.vars.items() if k not in PROXY_ARGS}
+    if eff.exec_form is not None:
+        argv = list(eff.exec_form)
+    else:
+        argv = list(state.shell) + [eff.args_text]
+    heredocs = []
+    for h in eff.heredocs:
+        body = h.content
+        if h.expand:
+            body = _expand(st, body)
+        heredocs.append({"name": h.name, "fd": h.fd, "body": body})
+    mounts = []
+    for f in eff.flags:
+        if f.name != "mount" or f.value is None:
+            continue
+        opts = _parse_mount(_expand(st, f.value))
+        mtype = opts.get("type", "bind").lower()
+        target = opts.get("target", "")
+        mnt = Mount(mtype, target, opts)
+        if mtype == "bind" or (mtype == "cache" and "from" in opts):
+            src = opts.get("source", "/" if mtype == "bind" else "/")
+            frm = opts.get("from")
+            if frm:
+                stg = m.graph.stage_by_name(frm)
+                if stg is not None and stg is not sm.stage and stg.index < sm.stage.index:
+                    mnt.source = Source("stage", abs_path(src), src, stage=stg)
+                else:
+                    mnt.source = Source("image", abs_path(src), src, image=frm)
+            else:
+                mnt.source = Source("context", clean_context_path(src), src)
+        mounts.append(mnt)
+        if mtype == "cache":
+            sm.unknown.append(f"cache mount {target}: its content does not enter the cache key "
+                              "(it persists between builds without invalidating the step)")
+    sm.mounts = mounts
+    flags = {f.name: _expand(st, f.value or "") for f in eff.flags if f.name in ("network", "security")}
+    sm.definition = {
+        "op": "exec", "args": argv, "heredocs": heredocs,
+        "env": sorted(f"{k}={v}" for k, v in env.items()),
+        "cwd": state.workdir or "", "user": state.user or "",
+        "mounts": [mt.key() for mt in mounts], **flags,
+    }
+    sm.env = [k for k in env if k in state.env]
+    sm.args = [k for k in env if k not in state.env]
+    sm.used_vars = [n for n in _vars_used(m, [eff.args_text]) if n in env]
+    cost, detail = _run_cost(m, eff, st)
+    sm.cost, sm.cost_detail = cost, detail
+    for src in (mt.source for mt in mounts if mt.source is not None):
+        if src.kind == "image":
+            sm.unknown.append(f"mount from {src.image}: image digest resolved at build time")
+
+
+def _fake_command(argv: list[str]):
+    from ..shell import parser as shell
+    return shell.SimpleCommand(words=[shell.Word(a, a, 0, 0) for a in argv])
+
+
+def _run_cost(m: CacheModel, eff: Instruction, st: Step) -> tuple[Optional[str], str]:
+    from ..shell.packages import cost_kind
+    cmds = []
+    if eff.exec_form is not None:
+        argv = list(eff.exec_form)
+        if len(argv) >= 3 and posixpath.basename(argv[0]) in ("sh", "bash", "ash", "dash") and argv[1] == "-c":
+            cmds = _shell_commands(argv[2])
+        else:
+            cmds = [_fake_command(argv)]
+    else:
+        shell0 = posixpath.basename(st.state.shell[0]) if st.state.shell else "sh"
+        if shell0.lower().removesuffix(".exe") in ("sh", "bash", "ash", "dash", "zsh", "ksh", "mksh", "busybox"):
+            cmds = _shell_commands(eff.args_text)
+            for h in eff.heredocs:
+                cmds += _shell_commands(h.content)
+    best: Optional[str] = None
+    detail = ""
+    for c in cmds:
+        k = cost_kind(c)
+        if k is None:
+            continue
+        if best is None or COST_ORDER.index(k) < COST_ORDER.index(best):
+            best = k
+            detail = " ".join(w.value for w in c.words[:4])
+    return best, detail
+
+
+def _shell_commands(text: str, depth: int = 0):
+    """The simple commands of a script, those of its inline ``sh -c '...'`` scripts included."""
+    from ..shell import parser as shell
+    out = []
+    for cmd in shell.parse(text).commands:
+        out.append(cmd)
+        inline = shell.inline_script(cmd.words) if depth < shell.INLINE_DEPTH else None
+        if inline is not None:
+            out += _shell_commands(inline[1], depth + 1)
+    return out
+
+
+def _model_copy(m: CacheModel, sm: StepModel, eff: Instruction, st: Step) -> None:
+    state = st.state
+    kw = eff.keyword
+    if eff.heredocs:
+        parts = [w.text for w in eff.words]
+    elif eff.exec_form is not None:
+        parts = list(eff.exec_form)
+    else:
+        parts = [w.text for w in eff.words]
+    sm.used_vars = _vars_used(m, parts + [f.value or "" for f in eff.flags])
+    expanded = [_expand(st, p) for p in parts]
+    if len(expanded) < 2:
+        sm.definition = {"op": "copy", "invalid": eff.args_text}
+        sm.unknown.append(f"{kw} needs a source and a destination")
+        return
+    srcs, dest = expanded[:-1], expanded[-1]
+    flags = {f.name: (_expand(st, f.value) if f.value is not None else True) for f in eff.flags}
+    frm = flags.get("from")
+    link = bool(flags.get("link")) and flags.get("link") not in ("false", "0")
+    src_stage = None
+    if isinstance(frm, str) and frm:
+        src_stage = frm.isdigit() and int(frm) < len(m.graph.stages) and m.graph.stages[int(frm)] or \
+            m.graph.stage_by_name(frm)
+        if src_stage is sm.stage or (src_stage is not None and src_stage.index > sm.stage.index):
+            src_stage = None
+    heredoc_names = {h.name for h in eff.heredocs}
+    sources: list[Source] = []
+    selectors = []
+    for raw, s in zip(parts[:-1], srcs):
+        if raw.startswith("<<") and raw.lstrip("<-").strip("'\"") in heredoc_names:
+            h = next(h for h in eff.heredocs if h.name == raw.lstrip("<-").strip("'\""))
+            body = _expand(st, h.content) if h.expand else h.content
+            sources.append(Source("heredoc", h.name, raw))
+            selectors.append({"heredoc": body})
+            continue
+        if isinstance(frm, str) and frm:
+            p = abs_path(s)
+            if src_stage is not None:
+                sources.append(Source("stage", p, s, stage=src_stage))
+            else:
+                sources.append(Source("image", p, s, image=frm))
+                sm.unknown.append(f"COPY --from={frm}: image digest resolved at build time")
+            selectors.append(p)
+        elif kw == "ADD" and _is_git(s):
+            sources.append(Source("git", s, s))
+            selectors.append(s)
+            ref = s.split("#", 1)[1] if "#" in s else ""
+            if not re.fullmatch(r"[0-9a-f]{40}", ref.split(":")[0]):
+                sm.unknown.append(f"ADD {s}: the ref is resolved to a commit on every build; "
+                                  "a new commit re-runs this step and everything after it")
+        elif kw == "ADD" and _is_url(s):
+            sources.append(Source("url", s, s, checksum=flags.get("checksum") if isinstance(flags.get("checksum"), str) else None))
+            selectors.append(s)
+            if not isinstance(flags.get("checksum"), str):
+                sm.unknown.append(f"ADD {s}: re-checked on every build (ETag/Last-Modified); "
+                                  "new content re-runs this step and everything after it")
+            if sm.cost is None:
+                sm.cost, sm.cost_detail = "download", s
+        else:
+            cp = clean_context_path(s)
+            sources.append(Source("context", cp, s))
+            selectors.append(cp)
+            if m.dockerignore is not None and cp != "." and not any(c in cp for c in "*?[") \
+                    and m.dockerignore.is_excluded(cp):
+                sm.unknown.append(f"{s} is excluded by .dockerignore: the build fails (file not found)")
+    sm.sources = sources
+    dest_abs = _abs(dest, state.workdir)
+    if dest_abs is not None and (dest.endswith("/") or dest in (".", "..")) and dest_abs != "/":
+        dest_abs += "/"
+    sm.dest = dest_abs.rstrip("/") or "/" if dest_abs is not None else None
+    chmod = flags.get("chmod")
+    sm.parent_in_key = not (link and not chmod)
+    keyed_flags = {k: v for k, v in flags.items() if k not in ("from",)}
+    sm.definition = {"op": "copy", "cmd": kw, "sources": selectors,
+                     "from": "stage" if src_stage is not None else (frm if isinstance(frm, str) else None),
+                     "dest": dest_abs if dest_abs is not None else f"?/{dest}", "flags": keyed_flags}
+
+
+def _risks(m: CacheModel, sm: StepModel) -> None:
+    """Why an expensive step may re-run more often than needed."""
+    if sm.kind != "layer" or sm.cost is None:
+        return
+    for a in sm.ancestors():
+        if a.kind != "layer":
+            continue
+        broad = [s for s in a.context_sources if s.whole_context]
+        if broad:
+            sm.risks.append(f"after line {a.line} ({a.short}): any change in the build context re-runs it")
+            break
+        if any(s.kind in ("url", "git") and not s.checksum for s in a.sources):
+            sm.risks.append(f"after line {a.line} ({a.short}): remote content re-checked every build")
+            break
+    if sm.keyword == "RUN" and sm.step is not None:
+        st = sm.step.state
+        vol = [n for n in list(st.args) + list(st.env) if is_volatile_name(n) and n not in PROXY_ARGS]
+        vol = list(dict.fromkeys(vol))
+        if vol:
+            sm.risks.append("sees " + ", ".join(vol) + ", which usually changes on every build")
+
+
+# --------------------------------------------------------------------------------------
+# keys
+# --------------------------------------------------------------------------------------
+
+class _Keys:
+    """Symbolic cache keys of one build."""
+
+    def __init__(self, m: CacheModel, changed: Sequence[str], changed_remote: Sequence[str]) -> None:
+        self.m = m
+        self.changed = list(changed)
+        self.changed_remote = set(changed_remote)
+        self.key: dict[int, str] = {}  # id(StepModel) -> cache key of the op
+        self.state: dict[int, str] = {}  # id -> key of the state later steps run on (differs for --link)
+        self.nokey_parent: dict[int, str] = {}  # id -> key without the parent
+        self.tokens: dict[int, list[str]] = {}  # id -> content tokens of its inputs
+        self.hits: dict[int, list[tuple[Source, list[str]]]] = {}  # id -> context sources hit
+        for sm in m.steps:
+            self._compute(sm)
+
+    def _compute(self, sm: StepModel) -> None:
+        if sm.kind == "metadata":
+            return
+        if sm.kind == "from":
+            if sm.base_stage is not None:
+                parent = self.state.get(id(sm.parent)) if sm.parent is not None else None
+                trig = []
+                for t in sm.triggers:
+                    if t.kind == "layer":
+                        trig.append([t.definition, self._tokens(t)])
+                self.key[id(sm)] = _h(["stage", parent, trig])
+            else:
+                self.key[id(sm)] = _h(["from", sm.definition])
+            self.state[id(sm)] = self.key[id(sm)]
+            return
+        toks = self._tokens(sm)
+        self.tokens[id(sm)] = toks
+        own = _h([sm.definition, toks])
+        self.nokey_parent[id(sm)] = own
+        parent = self.state.get(id(sm.parent)) if sm.parent is not None else None
+        if sm.parent_in_key:
+            self.key[id(sm)] = self.state[id(sm)] = _h([own, parent])
+        else:  # COPY --link: the copy is keyed alone, then merged onto the parent's state
+            self.key[id(sm)] = _h([own, None])
+            self.state[id(sm)] = _h(["merge", own, parent])
+
+    def _tokens(self, sm: StepModel) -> list[str]:
+        out = []
+        hits = []
+        for src in sm.sources + [mt.source for mt in sm.mounts if mt.source is not None]:
+            if src.kind == "context":
+                hit = [p for p in self.changed if path_selected(src.path, p)]
+                if hit:
+                    hits.append((src, hit))
+                out.append(_h(["ctx", src.path, bool(hit)]))
+            elif src.kind == "stage" and src.stage is not None:
+                out.append(self.stage_content(src.stage, src.path))
+            elif src.kind in ("url", "git"):
+                out.append(_h([src.kind, src.text, src.text in self.changed_remote]))
+            elif src.kind == "image":
+                out.append(_h(["image", src.image, src.path]))
+            else:
+                out.append("heredoc")
+        self.hits[id(sm)] = hits
+        return out
+
+    def writers(self, stage: Stage, path: str) -> list[StepModel]:
+        """The ops of ``stage``'s chain whose output can hold ``path`` (base first)."""
+        head = self.m.heads[stage.index]
+        chain = [head, *head.ancestors()]
+        chain.reverse()
+        out = []
+        for op in chain:
+            if op.kind == "from":
+                if op.base_stage is None:
+                    out.append(op)
+                else:
+                    out.extend(t for t in op.triggers if t.kind == "layer")
+            elif op.keyword == "RUN" or paths_overlap(op.dest, path):
+                out.append(op)
+        return out
+
+    def stage_content(self, stage: Stage, path: str) -> str:
+        parts = [path]
+        for op in self.writers(stage, path):
+            if op.kind == "from" or op.keyword == "RUN":
+                parts.append(self.key.get(id(op)) or self._trigger_key(op))
+            else:
+                parts.append(self.nokey_parent.get(id(op)) or self._trigger_key(op))
+        return _h(["stage-content", parts])
+
+    def _trigger_key(self, op: StepModel) -> str:
+        return _h([op.definition, self._tokens(op)])
+
+
+# --------------------------------------------------------------------------------------
+# simulation
+# --------------------------------------------------------------------------------------
+
+_SENTINEL = "\x00layerlint-changed"
+
+
+def _target_name(graph: Graph) -> Optional[str]:
+    t = graph.target
+    if t is None or t is graph.stages[-1]:
+        return None
+    return t.name
+
+
+def _simulate(m: CacheModel, changed_paths: list[str], changed_args: list[str],
+              previous: Union[None, str, Dockerfile]) -> Simulation:
+    g = m.graph
+    notes: list[str] = []
+    # -- the new build: changed args get a value they never had -----------------------
+    if changed_args:
+        new_args = dict(g.build_args)
+        for a in changed_args:
+            new_args[a] = (new_args.get(a) or "") + _SENTINEL
+        g_new = build_graph(g.dockerfile, new_args, _target_name(g))
+        m_new = build_model(g_new, m.context_dir, m.dockerfile_path, m.dockerignore)
+        declared = _declared_args(g)
+        for a in changed_args:
+            if a not in declared:
+                notes.append(f"build arg {a} is not declared by any ARG: changing it re-runs nothing")
+    else:
+        m_new = m
+    # -- the previous build ------------------------------------------------------------
+    prev_df: Optional[Dockerfile] = None
+    if previous is not None:
+        if isinstance(previous, Dockerfile):
+            prev_df = previous
+        else:
+            from ..syntax import parse
+            prev_df = parse(previous, "previous")
+        tname = _target_name(g)
+        g_old = build_graph(prev_df, dict(g.build_args),
+                            tname if tname is not None and _has_stage(prev_df, tname) else None)
+        m_old = build_model(g_old, m.context_dir, m.dockerfile_path, m.dockerignore)
+    else:
+        m_old = m
+    # -- changed paths -----------------------------------------------------------------
+    changed: list[str] = []
+    ignored: list[str] = []
+    remote: list[str] = []
+    ctx_abs = os.path.abspath(m.context_dir) if m.context_dir else None
+    for p in changed_paths:
+        if _is_url(p) or _is_git(p):
+            remote.append(p)
+            continue
+        if ctx_abs and os.path.isabs(p) and (p == ctx_abs or p.startswith(ctx_abs.rstrip(os.sep) + os.sep)):
+            p = os.path.relpath(p, ctx_abs)  # an absolute path inside the context
+        cp = clean_context_path(p)
+        if cp != "." and m.is_ignored(cp):
+            ignored.append(cp)
+        else:
+            changed.append(cp)
+    if prev_df is not None and prev_df.text != g.dockerfile.text:
+        rel = m.dockerfile_context_path
+        if rel is not None and rel not in changed:
+            changed.append(rel)
+            notes.append(f"the Dockerfile is inside the build context ({rel}) and not ignored: "
+                         "its own edit counts as a changed file for COPY/ADD of it")
+    for p in ignored:
+        notes.append(f"{p} is excluded by .dockerignore: its change re-runs nothing")
+    old_keys = _Keys(m_old, [], [])
+    new_keys = _Keys(m_new, changed, remote)
+    old_set = set()
+    old_heads = set()
+    for sm in m_old.steps:
+        if sm.stage.needed and sm.kind in ("layer", "from") and id(sm) in old_keys.key:
+            old_set.add(old_keys.key[id(sm)])
+    for st in m_old.graph.stages:
+        if st.needed:
+            old_heads.add(old_keys.key[id(m_old.heads[st.index])])
+    counterpart = _counterparts(m_new, m_old, prev_df is not None)
+    orig = {id(a): b for a, b in zip(m_new.steps, m.steps)}
+    results: list[StepResult] = []
+    res_by_id: dict[int, StepResult] = {}
+    for sm_new, sm in zip(m_new.steps, m.steps):
+        r = _verdict(m_new, sm_new, new_keys, old_keys, old_set, counterpart, res_by_id, changed_args)
+        res_by_id[id(sm_new)] = r
+        results.append(r)
+    final = []
+    for r in results:  # report on the caller's model
+        root = orig.get(id(r.root), r.root) if r.root is not None else None
+        final.append(StepResult(orig[id(r.step)], r.rebuilt, r.reason, root, r.certain, r.cause))
+    return Simulation(final, notes, changed, ignored, list(changed_args))
+
+
+def _declared_args(g: Graph) -> set[str]:
+    out = set(g.global_args)
+    for s in g.steps():
+        if s.instr.effective.keyword == "ARG":
+            out.update(p.key for p in s.instr.effective.pairs)
+    return out
+
+
+def _has_stage(df: Dockerfile, name: str) -> bool:
+    for i in df.instructions:
+        if i.keyword == "FROM" and len(i.words) >= 3 and i.words[2].text.lower() == name.lower():
+            return True
+    return False
+
+
+def _counterparts(m_new: CacheModel, m_old: CacheModel, diffed: bool) -> dict[int, StepModel]:
+    """new StepModel id -> the previous build's StepModel of the same instruction."""
+    if not diffed:
+        return {id(a): b for a, b in zip(m_new.steps, m_old.steps)}
+    def sig(s: StepModel) -> str:
+        return s.keyword
+    a = [s for s in m_new.steps]
+    b = [s for s in m_old.steps]
+    out: dict[int, StepModel] = {}
+    import difflib
+    sm = difflib.SequenceMatcher(None, [" ".join(s.instr.line.split()) for s in a],
+                                 [" ".join(s.instr.line.split()) for s in b], autojunk=False)
+    for tag, i1, i2, j1, j2 in sm.get_opcodes():
+        if tag == "equal":
+            for k in range(i2 - i1):
+                out[id(a[i1 + k])] = b[j1 + k]
+        elif tag == "replace":
+            # pair instructions of the same keyword in order (an edited line)
+            olds = list(b[j1:j2])
+            for s in a[i1:i2]:
+                for o in olds:
+                    if sig(o) == sig(s):
+                        out[id(s)] = o
+                        olds.remove(o)
+                        break
+    return out
+
+
+def _own(sm: StepModel, cause: str, certain: bool = True, root: Optional[StepModel] = None) -> StepResult:
+    return StepResult(sm, True, cause, root or sm, certain, cause)
+
+
+def _downstream(sm: StepModel, via: str, pr: StepResult) -> StepResult:
+    root = pr.root or pr.step
+    if root is pr.step:
+        text = f"{via}, which is rebuilt: {pr.cause}"
+    else:
+        text = f"{via}, rebuilt because of line {root.line}: {pr.cause}"
+    return StepResult(sm, True, text, root, pr.certain, pr.cause)
+
+
+def _verdict(m: CacheModel, sm: StepModel, nk: _Keys, ok: _Keys, old_set: set,
+             counterpart: dict, res: dict, changed_args: list[str]) -> StepResult:
+    """``sm`` is a step of the new build's model ``m``."""
+    stage = sm.stage
+    if not stage.needed:
+        t = m.graph.target
+        return StepResult(sm, None, f"stage {stage.label} is not needed for target "
+                                    f"{t.label if t else '?'}: not built")
+    if sm.kind == "metadata":
+        return StepResult(sm, None, _metadata_reason(sm))
+    key = nk.key[id(sm)]
+    old = counterpart.get(id(sm))
+    if sm.kind == "from":
+        if key in old_set:
+            if sm.base_stage is not None:
+                return StepResult(sm, False, f"stage {sm.base_stage.label} is unchanged")
+            if sm.definition.get("op") == "scratch":
+                return StepResult(sm, False, "scratch")
+            return StepResult(sm, False, f"base {_show(sm.base)} unchanged (assuming the same digest)")
+        if sm.base_stage is not None:
+            pr = res.get(id(sm.parent)) if sm.parent is not None else None
+            if pr is not None and pr.rebuilt:
+                return _downstream(sm, f"built on stage {sm.base_stage.label}", pr)
+            return _own(sm, f"the ONBUILD triggers of stage {sm.base_stage.label} changed")
+        was = old.base if old is not None and old.kind == "from" else None
+        args = [a for a in changed_args if a in sm.args]
+        if args:
+            why = f"base image changed: build arg {', '.join(args)} is used in FROM"
+        elif was is not None and was != sm.base:
+            why = f"base image changed: {_show(was)} -> {_show(sm.base)}"
+        elif old is not None and old.kind == "from" and old.definition != sm.definition:
+            why = "base image platform changed"
+        else:
+            why = f"base image {_show(sm.base)} was not used by the previous build"
+        return _own(sm, why)
+    # a layer
+    if key in old_set:
+        return StepResult(sm, False, _cached_reason(m, sm, res))
+    parent = sm.parent
+    if sm.parent_in_key and parent is not None:
+        pr = res.get(id(parent))
+        if pr is not None and pr.rebuilt:
+            return _downstream(sm, f"after line {parent.line}", pr)
+        # a cached COPY --link is merged onto the state before it: that state may have changed
+        link = parent
+        while link is not None and not link.parent_in_key and link.kind == "layer":
+            lr = res.get(id(link.parent)) if link.parent is not None else None
+            if lr is not None and lr.rebuilt:
+                return _downstream(sm, f"after line {parent.line} (COPY --link, merged onto line "
+                                       f"{link.parent.line})", lr)
+            link = link.parent
+    hits = nk.hits.get(id(sm)) or []
+    if old is not None and old.kind == "layer":
+        diffs = _definition_diff(old.definition, sm.definition, changed_args, sm)
+        if diffs:
+            return _own(sm, diffs)
+        if old.parent_in_key and sm.parent_in_key and old.parent is not None and parent is not None \
+                and ok.state.get(id(old.parent)) != nk.state.get(id(parent)):
+            return _own(sm, f"the step before it changed: the previous build ran it after `{old.parent.short}`")
+    if hits:
+        paths = list(dict.fromkeys(p for _, ps in hits for p in ps))
+        text = _paths_text(m, paths)
+        if sm.keyword == "RUN":
+            text += " (bind-mounted)"
+        return _own(sm, text)
+    remote = [s for s in sm.sources if s.kind in ("url", "git") and s.text in nk.changed_remote]
+    if remote:
+        return _own(sm, f"remote content changed: {remote[0].text}")
+    for src in sm.sources + [mt.source for mt in sm.mounts if mt.source is not None]:
+        if src.kind != "stage" or src.stage is None:
+            continue
+        tok = nk.stage_content(src.stage, src.path)
+        if old is not None and tok in (ok.tokens.get(id(old)) or []):
+            continue
+        why, certain, root = _stage_change_text(m, nk, old_set, src, res)
+        if root is not None and root is not sm:
+            return StepResult(sm, True, why, root, certain, why)
+        return _own(sm, why, certain)
+    if old is None:
+        return _own(sm, "new instruction (not in the previous Dockerfile)")
+    return _own(sm, "its cache key changed")
+
+
+def _show(ref: Optional[str]) -> str:
+    return (ref or "").replace(_SENTINEL, "'")
+
+
+def _paths_text(m: CacheModel, paths: list[str]) -> str:
+    """``a.py changed``, ``b.py was added or deleted``, ``a.py, b.py and 2 more changed``."""
+    def gone(p: str) -> bool:
+        from ..buildctx.paths import context_path  # never outside the context
+        q = context_path(m.context_dir, p)
+        return m.context_dir is not None and (q is None or not os.path.lexists(q))
+    present = [p for p in paths if not gone(p)]
+    absent = [p for p in paths if gone(p)]
+    out = []
+    for group, verb in ((present, "changed"), (absent, "added or deleted")):
+        if not group:
+            continue
+        shown = ", ".join(group[:3]) + (f" and {len(group) - 3} more" if len(group) > 3 else "")
+        plural = len(group) > 1
+        out.append(f"{shown} {verb if verb == 'changed' else ('were ' if plural else 'was ') + verb}")
+    return "; ".join(out)
+
+
+def _definition_diff(old: dict, new: dict, changed_args: list[str], sm: StepModel) -> str:
+    if old.get("op") != new.get("op"):
+        return "the instruction changed"
+    out = []
+    if new.get("op") == "exec":
+        if old.get("args") != new.get("args"):
+            if old.get("args", [])[:-1] != new.get("args", [])[:-1] and sm.instr.effective.exec_form is None:
+                out.append("the SHELL changed")
+            else:
+                out.append("its command text changed")
+        if old.get("heredocs") != new.get("heredocs"):
+            out.append("its heredoc script changed")
+        oe = dict(e.split("=", 1) for e in old.get("env", []))
+        ne = dict(e.split("=", 1) for e in new.get("env", []))
+        envd = sorted(k for k in set(oe) | set(ne) if oe.get(k) != ne.get(k))
+        if envd:
+            names = []
+            for k in envd:
+                if k in changed_args and k in sm.args:
+                    names.append(f"build arg {k}")
+                elif k in sm.env:
+                    names.append(f"ENV {k}")
+                else:
+                    names.append(f"ARG {k}")
+            out.append("its environment changed: " + ", ".join(names))
+        for f, label in (("cwd", "working directory"), ("user", "USER"), ("mounts", "--mount options"),
+                         ("network", "--network"), ("security", "--security")):
+            if old.get(f) != new.get(f):
+                out.append(f"its {label} changed")
+    elif new.get("op") == "copy":
+        for f, label in (("cmd", "instruction"), ("sources", "sources"), ("dest", "destination"),
+                         ("flags", "flags"), ("from", "--from")):
+            if old.get(f) != new.get(f):
+                out.append(f"its {label} changed")
+    elif new.get("op") == "mkdir":
+        if old.get("path") != new.get("path"):
+            out.append(f"the directory changed: {old.get('path')} -> {new.get('path')}")
+        if old.get("user") != new.get("user"):
+            out.append("USER changed (WORKDIR creates the directory as the current user)")
+    else:
+        if old != new:
+            out.append("the instruction changed")
+    return "; ".join(out).replace(_SENTINEL, "")
+
+
+def _stage_change_text(m: CacheModel, nk: _Keys, old_set: set, src: Source, res: dict
+                       ) -> tuple[str, bool, Optional[StepModel]]:
+    """Why the content of ``src.path`` in its stage may differ from the previous build:
+    (reason, certain, the step where it starts)."""
+    writers = nk.writers(src.stage, src.path)
+    for op in writers:  # a copy that wrote changed files there: certain
+        if op.kind == "layer" and op.keyword != "RUN":
+            hits = nk.hits.get(id(op)) or []
+            if hits:
+                return (f"{src.path} of stage {src.stage.label} changed: line {op.line} ({op.short}) copies it, and "
+                        + _paths_text(m, [p for _, ps in hits for p in ps]), True, op)
+    for op in writers:
+        r = res.get(id(op))
+        rebuilt = r.rebuilt if r is not None else nk.key.get(id(op)) not in old_set
+        if not rebuilt:
+            continue
+        if op.kind == "from":
+            return (f"stage {src.stage.label} has a new base, so {src.path} may differ", False, op)
+        if op.keyword == "RUN":
+            return (f"stage {src.stage.label} re-ran line {op.line} ({op.short}); what a RUN writes cannot be "
+                    f"known, so {src.path} may have changed", False, op)
+    return (f"{src.path} of stage {src.stage.label} changed", True, None)
+
+
+def _cached_reason(m: CacheModel, sm: StepModel, res: dict) -> str:
+    for s in sm.sources + [mt.source for mt in sm.mounts if mt.source is not None]:
+        if s.kind != "stage" or s.stage is None:
+            continue
+        r = res.get(id(m.heads[s.stage.index]))
+        if r is not None and r.rebuilt:
+            return (f"stage {s.stage.label} is rebuilt, but {s.path} cannot have changed: nothing "
+                    f"that re-runs there writes to it")
+    if not sm.parent_in_key and sm.parent is not None:
+        r = res.get(id(sm.parent))
+        if r is not None and r.rebuilt:
+            return "COPY --link: its layer does not depend on the steps before it"
+    return "cached: its inputs are unchanged"
+
+
+def _metadata_reason(sm: StepModel) -> str:
+    kw = sm.keyword
+    if kw in ("ENV", "ARG"):
+        return "config only (no layer); its value enters the environment of later RUNs"
+    if kw == "USER":
+        return "config only (no layer); later RUNs and WORKDIRs run as this user"
+    if kw == "SHELL":
+        return "config only (no layer); later shell-form RUNs use this shell"
+    if kw == "WORKDIR":
+        return "WORKDIR / makes no layer"
+    if kw == "ONBUILD":
+        return "config only here; the trigger runs in stages built FROM this one"
+    return "config only (no layer): invalidates nothing"
+
+
+def explain_reason(m: CacheModel, sm: StepModel) -> str:
+    """What invalidates a step, in words (no what-if)."""
+    if not sm.stage.needed:
+        t = m.graph.target
+        return f"stage {sm.stage.label} is not needed for target {t.label if t else '?'}: not built"
+    if sm.kind == "metadata":
+        return _metadata_reason(sm)
+    if sm.kind == "from":
+        if sm.base_stage is not None:
+            return f"continues stage {sm.base_stage.label}: re-runs when anything in it changes"
+        if sm.definition.get("op") == "scratch":
+            return "empty base (scratch)"
+        return f"base image {sm.base}; a different image or digest re-runs every step of the stage"
+    parts = []
+    kw = sm.keyword
+    if kw == "RUN":
+        what = "its command"
+        envs = [f"ARG {a}" for a in sm.args] + [f"ENV {e}" for e in sm.env]
+        if envs:
+            shown = ", ".join(envs[:4]) + (f" (+{len(envs) - 4})" if len(envs) > 4 else "")
+            what += f", its environment ({shown})"
+        what += ", working dir, user"
+        if sm.mounts:
+            what += ", --mount options"
+        parts.append(what)
+        for mt in sm.mounts:
+            if mt.source is not None and mt.source.kind == "context":
+                parts.append(f"the content of {mt.source.describe()} (bind mount)")
+            elif mt.source is not None and mt.source.kind == "stage":
+                parts.append(f"{mt.source.describe()} (bind mount)")
+    elif kw in ("COPY", "ADD"):
+        srcs = []
+        for s in sm.sources:
+            if s.kind == "context":
+                srcs.append(s.describe() + (" (minus .dockerignore)" if s.whole_context and m.dockerignore else ""))
+            elif s.kind == "heredoc":
+                continue
+            else:
+                srcs.append(s.describe())
+        if srcs:
+            parts.append("the content and mode of " + ", ".join(srcs))
+        parts.append("its sources, destination and flags")
+        if sm.args or sm.env:
+            parts.append("the values of " + ", ".join(sm.args + sm.env))
+    elif kw == "WORKDIR":
+        parts.append("the path and the current USER")
+    if sm.parent is not None and sm.parent_in_key:
+        parts.append(f"line {sm.parent.line} ({sm.parent.short})")
+    elif sm.parent is not None:
+        parts.append("not the steps before it (--link)")
+    return "re-runs when any of these change: " + "; ".join(parts)

@@ -1,0 +1,1 @@
+"""Front end: the console script's fast path, the click app and its subcommands."""

@@ -1,0 +1,151 @@
+"""Command line: ``layerlint [OPTIONS] PATH...`` plus ``rules``, ``rule CODE`` and ``explain``.
+
+A thin front end: the click definitions of every command and option.  What ``check`` does lives
+in ``check.py``; a plain lint run skips this module entirely (see ``entry.py``).  Heavy modules are
+imported inside the commands that need them.
+"""
+from __future__ import annotations
+
+
+import click
+
+from .. import __version__
+from .lint_command import FAIL_LEVELS, FORMATS, fail, parse_build_args, run_check, use_color, write_stdout
+
+
+class _DefaultToCheck(click.Group):
+    """``layerlint PATH`` means ``layerlint check PATH`` (like hadolint), subcommands stay."""
+
+    def parse_args(self, ctx, args):
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
+            args = ["check", *args]
+        elif not args:
+            args = ["check"]
+        return super().parse_args(ctx, args)
+
+
+@click.group(cls=_DefaultToCheck, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="layerlint", message="%(prog)s %(version)s")
+def main() -> None:
+    """layerlint: a Dockerfile linter that knows how BuildKit builds and caches.
+
+    \b
+    layerlint Dockerfile            lint files or directories (same as `layerlint check`)
+    layerlint rules                 list every rule
+    layerlint rule LL101            explain one rule
+    layerlint explain Dockerfile    show layers and what invalidates each step's cache
+    """
+
+
+@main.command("check")
+@click.argument("paths", nargs=-1, type=click.Path(allow_dash=True))
+@click.option("--format", "formats", multiple=True, type=click.Choice(FORMATS),
+    help="Report format (repeatable; pairs with -o). Default: tty.")
+@click.option("-o", "--output", "outputs", multiple=True, type=click.Path(dir_okay=False),
+              help="Write a report to FILE (atomically). With N formats give N files, or N-1 to print the first.")
+@click.option("--select", multiple=True, help="Only these rules (codes, prefixes, names, DLxxxx or BuildKit names; comma-separated).")
+@click.option("--extend-select", multiple=True, help="Add rules to the selected set (e.g. opt-in rules).")
+@click.option("--ignore", multiple=True, help="Never report these rules.")
+@click.option("--fail-on", type=click.Choice(FAIL_LEVELS), default=None,
+              help="Exit 1 when a finding is at or above this level (default: info).")
+@click.option("--build-arg", "build_args", multiple=True, metavar="NAME=VALUE", help="Build arg used to resolve ARGs (repeatable).")
+@click.option("--target", default=None, help="Stage to lint as the build target (default: the last).")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
+              help="Config file (default: nearest .layerlint.toml or pyproject.toml [tool.layerlint]).")
+@click.option("--stdin-filename", default=None, help="Name to report for '-' (stdin).")
+@click.option("--no-color", is_flag=True, help="Plain output (also NO_COLOR=1).")
+@click.option("-q", "--quiet", is_flag=True, help="Only findings, no code frames or summary.")
+@click.option("--shellcheck/--no-shellcheck", default=None, help="Run ShellCheck on RUN scripts.")
+@click.option("--jobs", "-j", type=int, default=0, help="Processes for large batches (0: automatic).")
+@click.option("--fix", "fix", is_flag=True, help="Apply the safe fixes of the findings to the files (atomically).")
+@click.option("--diff", "diff", is_flag=True, help="Print the fixes as a unified diff instead of writing them.")
+def check_command(paths, formats, outputs, select, extend_select, ignore, fail_on, build_args, target,
+                  config_path, stdin_filename, no_color, quiet, shellcheck, jobs, fix=False, diff=False):
+    """Lint Dockerfiles (files, directories, or - for stdin)."""
+    run_check(paths, formats, outputs, select, extend_select, ignore, fail_on, build_args, target,
+              config_path, stdin_filename, no_color, quiet, shellcheck, jobs, fix, diff)
+
+
+@main.command("rules")
+@click.option("--format", "fmt", type=click.Choice(["tty", "json", "markdown", "parity"]), default="tty")
+@click.option("--all", "show_all", is_flag=True, help="Also list opt-in rules (they are listed by default, marked).")
+def rules_command(fmt, show_all):
+    """List every rule: code, severity, summary, hadolint / BuildKit equivalents."""
+    from ..rules import all_rules
+    rules = list(all_rules().values())
+    if fmt == "json":
+        import json
+        write_stdout(json.dumps([{
+            "code": r.code, "name": r.name, "severity": r.severity, "summary": r.summary,
+            "hadolint": list(r.hadolint), "buildkit": list(r.buildkit),
+            "enabled_by_default": r.enabled_by_default, "fixable": r.fixable} for r in rules], indent=2) + "\n")
+        return
+    if fmt == "markdown":
+        from ..report.rule_docs import rules_table
+        write_stdout(rules_table(rules))
+        return
+    if fmt == "parity":
+        from ..report.rule_docs import parity_markdown
+        write_stdout(parity_markdown(rules))
+        return
+    width = max(len(r.name) for r in rules)
+    lines = []
+    for r in rules:
+        eq = ", ".join(list(r.hadolint) + list(r.buildkit))
+        opt = "" if r.enabled_by_default else " (opt-in)"
+        fix = " [fix]" if r.fixable else ""
+        lines.append(f"{r.code}  {r.name:<{width}}  {r.severity:<7}  {r.summary}{opt}{fix}"
+                     + (f"  [{eq}]" if eq else ""))
+    write_stdout("\n".join(lines) + "\n")
+
+
+@main.command("rule")
+@click.argument("code")
+def rule_command(code):
+    """Show a rule's documentation (code, name, hadolint DLxxxx or BuildKit check name)."""
+    from ..rules import by_buildkit_name, by_hadolint_code, find_rule
+    rule = find_rule(code)
+    if rule is None:
+        matches = by_hadolint_code().get(code.upper()) or by_buildkit_name().get(code.lower())
+        if matches:
+            rule = matches[0]
+    if rule is None:
+        fail(f"unknown rule '{code}' (see `layerlint rules`)")
+    from ..report.rule_docs import rule_markdown
+    text = rule_markdown(rule)
+    if use_color(False):
+        from rich.console import Console
+        from rich.markdown import Markdown
+        Console().print(Markdown(text))
+    else:
+        write_stdout(text)
+
+
+@main.command("explain")
+@click.argument("dockerfile", type=click.Path(dir_okay=True))
+@click.option("--context", "context", type=click.Path(), default=None,
+              help="Build context directory (default: the Dockerfile's directory).")
+@click.option("--target", default=None, help="Stage to build (default: the last).")
+@click.option("--build-arg", "build_args", multiple=True, metavar="NAME=VALUE", help="Build arg (repeatable).")
+@click.option("--changed", "changed", multiple=True, metavar="PATH",
+              help="Context-relative path whose content changed; a path that does not exist means added/deleted (repeatable).")
+@click.option("--changed-arg", "changed_args", multiple=True, metavar="NAME",
+              help="Build arg whose value changed since the last build (repeatable).")
+@click.option("--previous", "previous", type=click.Path(), default=None, metavar="OLD_DOCKERFILE",
+              help="The Dockerfile as it was at the last build: its differences count as changes.")
+@click.option("--format", "fmt", type=click.Choice(["tty", "json", "mermaid", "dot"]), default="tty")
+@click.option("--no-color", is_flag=True, help="Plain output (also NO_COLOR=1).")
+def explain_command(dockerfile, context, target, build_args, changed, changed_args, previous, fmt, no_color):
+    """Show each step's layer and what invalidates its cache; with --changed, --changed-arg
+    or --previous, which steps a rebuild re-runs and why."""
+    from ..cache.explain import ExplainError, explain, render
+    try:
+        ex = explain(dockerfile, context=context, target=target, build_args=parse_build_args(build_args),
+                     changed=list(changed), changed_args=list(changed_args), previous=previous)
+    except ExplainError as exc:
+        fail(str(exc).splitlines()[0] if str(exc) else "cannot explain this Dockerfile")
+    write_stdout(render(ex, fmt, color=fmt == "tty" and use_color(no_color)))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

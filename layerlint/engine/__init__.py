@@ -1,0 +1,1 @@
+"""Engine: settings, linting one file, batches of paths, the fixer and the optional ShellCheck pass."""

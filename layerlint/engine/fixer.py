@@ -1,0 +1,420 @@
+"""``--fix`` / ``--diff``: apply the ``Fix`` objects rules attach to findings, safely.
+
+The engine knows nothing about any rule.  A ``Fix`` is a list of ``Edit(span, text)`` on the
+file's physical lines (1-based columns counted in characters, ``end_column`` exclusive; an
+empty span is an insertion).  For one file:
+
+1. The file must decode as UTF-8 and parse; otherwise nothing is touched.
+2. Each pass lints the current text and takes every finding's fix, in file order.  A fix
+   whose edits overlap an edit already taken in this pass waits for the next pass (it is
+   recomputed there on the new text, if the finding is still there).
+3. Every fix is tried alone first and then all of the pass together, and kept only if the
+   result re-parses to the same Dockerfile except at the fixed points: every instruction
+   that no edit touches is still there, unchanged, at its (shifted) place; every new or
+   changed instruction lies where an edit was; directives, the escape character and the
+   parse errors are as before.  A fix that fails this is refused, with the reason.
+4. Passes repeat until no fix applies (so ``fix(fix(x)) == fix(x)``); a text seen before
+   (two fixes undoing each other) stops the loop.
+5. Everything outside the edits is kept byte for byte: BOM, CRLF or LF line ends (text that
+   a fix inserts follows the file's line ends), comments, continuations, heredocs.
+"""
+from __future__ import annotations
+
+import difflib
+import os
+
+from .results import FileResult
+from ..record import Record
+from ..syntax import parse
+from ..syntax.parser import decode
+
+TYPE_CHECKING = False  # typing costs 2 ms at start-up; annotations are strings
+if TYPE_CHECKING:
+    from typing import Optional
+
+MAX_PASSES = 10
+BOM = b"\xef\xbb\xbf"
+
+
+class Applied(Record):
+    rule: str
+    description: str
+    line: int  # in the text the fix was applied to
+
+    _fields = ("rule", "description", "line")
+
+    def __init__(self, rule: str, description: str, line: int) -> None:
+        self.rule = rule
+        self.description = description
+        self.line = line
+
+
+class Refused(Record):
+    rule: str
+    description: str
+    line: int
+    reason: str
+
+    _fields = ("rule", "description", "line", "reason")
+
+    def __init__(self, rule: str, description: str, line: int, reason: str) -> None:
+        self.rule = rule
+        self.description = description
+        self.line = line
+        self.reason = reason
+
+
+class FixOutcome(Record):
+    path: str
+    original: bytes
+    fixed: bytes
+    result: FileResult  # the findings that remain, on the fixed text
+    applied: list[Applied]
+    refused: list[Refused]
+    passes: int
+    note: str  # why nothing was attempted, when that is the case
+
+    _fields = ("path", "original", "fixed", "result", "applied", "refused", "passes", "note")
+
+    def __init__(
+        self,
+        path: str,
+        original: bytes,
+        fixed: bytes,
+        result: FileResult,
+        applied: list[Applied] | None = None,
+        refused: list[Refused] | None = None,
+        passes: int = 0,
+        note: str = "",
+    ) -> None:
+        self.path = path
+        self.original = original
+        self.fixed = fixed
+        self.result = result
+        self.applied = [] if applied is None else applied
+        self.refused = [] if refused is None else refused
+        self.passes = passes
+        self.note = note
+
+    @property
+    def changed(self) -> bool:
+        return self.fixed != self.original
+
+
+class _Text:
+    """The decoded file with its line starts, for position <-> offset conversion."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts = [0]
+        pos = text.find("\n")
+        while pos >= 0:
+            self.starts.append(pos + 1)
+            pos = text.find("\n", pos + 1)
+        self.crlf = text.count("\r\n") * 2 > text.count("\n")  # most lines end in CR LF
+
+    def eol(self, line: int) -> str:
+        """The line end of ``line`` (of the file's usual one past the last line)."""
+        if 1 <= line < len(self.starts):
+            nl = self.starts[line] - 1
+            return "\r\n" if nl > self.starts[line - 1] and self.text[nl - 1] == "\r" else "\n"
+        return "\r\n" if self.crlf else "\n"
+
+    def line_end(self, line: int) -> int:
+        """Offset just after the content of ``line`` (before its CR LF / LF)."""
+        if line >= len(self.starts):
+            return len(self.text)
+        end = self.starts[line] - 1  # the \n
+        if end > self.starts[line - 1] and self.text[end - 1] == "\r":
+            end -= 1
+        return end
+
+    def offset(self, line: int, column: int) -> Optional[int]:
+        n = len(self.starts)
+        if line == n + 1 or (line == n and self.starts[-1] == len(self.text) and self.text):
+            # just past the last line: the end of the file
+            if column == 1:
+                return len(self.text)
+        if not 1 <= line <= n or column < 1:
+            return None
+        start = self.starts[line - 1]
+        return min(start + column - 1, self.line_end(line))
+
+
+def _edit_ranges(t: _Text, fix) -> Optional[list[tuple[int, int, str]]]:
+    out = []
+    for e in fix.edits:
+        s = t.offset(e.span.line, e.span.column)
+        end = t.offset(e.span.end_line, e.span.end_column)
+        if s is None or end is None or end < s:
+            return None
+        text = e.text.replace("\r\n", "\n")
+        if "\n" in text and t.eol(e.span.line) == "\r\n":
+            text = text.replace("\n", "\r\n")  # inserted lines follow the file's line ends
+        out.append((s, end, text))
+    out.sort(key=lambda x: (x[0], x[1]))
+    for (s1, e1, _), (s2, e2, _) in zip(out, out[1:]):
+        if _overlap((s1, e1), (s2, e2)):
+            return None
+    return out
+
+
+def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    (s1, e1), (s2, e2) = a, b
+    if s1 == e1 and s2 == e2:
+        return s1 == s2  # two insertions at one point: the order would be a guess
+    if s1 == e1:
+        return s2 < s1 < e2
+    if s2 == e2:
+        return s1 < s2 < e1
+    return s1 < e2 and s2 < e1
+
+
+def _apply(text: str, edits: list[tuple[int, int, str]]) -> str:
+    # from the end backwards; at one offset the longer (replacement) edit goes first so an
+    # insertion there lands before it
+    for s, e, new in sorted(edits, key=lambda x: (x[0], x[1]), reverse=True):
+        text = text[:s] + new + text[e:]
+    return text
+
+
+def _map_point(o: int, edits, sticky: bool) -> int:
+    """Where offset ``o`` of the old text is in the new one.  ``sticky``: an insertion exactly
+    at ``o`` goes before it (for the start of a range) rather than after (for its end)."""
+    shift = 0
+    for s, e, new in sorted(edits, key=lambda x: (x[0], x[1])):
+        if e < o or (e == o and (s < e or sticky)):
+            shift += len(new) - (e - s)
+        elif s < o < e:
+            return s + shift + len(new)
+        else:
+            break
+    return o + shift
+
+
+def _ranges(df, t: _Text) -> list[tuple[int, int]]:
+    out = []
+    for instr in df.instructions:
+        last = instr.end_line
+        for h in (instr.inner or instr).heredocs:
+            last = max(last, h.end_line)
+        last = min(last, len(t.starts))
+        out.append((t.starts[instr.start_line - 1], t.line_end(last)))
+    return out
+
+
+def _signature(instr) -> tuple:
+    eff = instr.inner or instr
+    return (instr.keyword_raw, instr.line, tuple((h.name, h.body) for h in eff.heredocs))
+
+
+def verify(old_df, old_t: _Text, new_text: str, edits) -> Optional[str]:
+    """None when ``new_text`` is ``old`` with only the edited instructions changed; otherwise
+    the reason it is not."""
+    new_df = parse(new_text, old_df.path)
+    new_t = _Text(new_text)
+    if not new_df.ok:
+        first = next(e for e in new_df.errors if e.fatal)
+        return f"the result does not parse (line {first.line}: {first.message})"
+    if new_df.escape != old_df.escape or {k: v.value for k, v in new_df.directives.items()} != \
+            {k: v.value for k, v in old_df.directives.items()}:
+        return "the result changes the parser directives"
+    if len(new_df.errors) > len(old_df.errors):
+        extra = new_df.errors[-1]
+        return f"the result has a new parse problem (line {extra.line}: {extra.message})"
+    old_ranges = _ranges(old_df, old_t)
+    new_ranges = _ranges(new_df, new_t)
+    dirty: list[tuple[int, int]] = []
+    expected: dict[tuple[int, int], tuple] = {}
+    for instr, (a, b) in zip(old_df.instructions, old_ranges):
+        touched = any(_overlap((a, b), (s, e)) for s, e, _ in edits)
+        na, nb = _map_point(a, edits, True), _map_point(b, edits, False)
+        if touched:
+            dirty.append((na, nb))
+        else:
+            expected[(na, nb)] = (instr.start_line, _signature(instr))
+    for s, e, new in edits:
+        ns = _map_point(s, edits, True)  # after anything inserted before this point
+        if s == e:
+            ns -= len(new)  # an insertion maps its own point past its text
+        dirty.append((ns, ns + len(new)))
+    found = set()
+    for instr, rng in zip(new_df.instructions, new_ranges):
+        want = expected.get(rng)
+        if want is not None and want[1] == _signature(instr):
+            found.add(rng)
+            continue
+        a, b = rng
+        if not any(a < db and da < b or a == da or b == db for da, db in dirty):
+            return (f"the instruction at line {instr.start_line} would change, and no edit is there "
+                    f"(a continuation or heredoc swallowed it?)")
+    missing = [want[0] for rng, want in expected.items() if rng not in found]
+    if missing:
+        return f"the instruction at line {min(missing)} would not survive the edit unchanged"
+    return None
+
+
+def fix_bytes(data: bytes, path: str, settings, context_dir: Optional[str] = None,
+              real_path: Optional[str] = None, rules=None, max_passes: int = MAX_PASSES) -> FixOutcome:
+    """Apply every applicable fix to ``data`` and lint the result."""
+    from .lint_file import lint_bytes
+
+    def lint(b: bytes) -> FileResult:
+        return lint_bytes(b, path, settings, context_dir=context_dir, real_path=real_path, rules=rules)
+
+    result = lint(data)
+    out = FixOutcome(path, data, data, result)
+    if not any(f.fix is not None for f in result.findings):
+        return out
+    _, problems, _ = decode(data)
+    if problems:
+        out.note = f"not fixed: {problems[0].message}"
+        return out
+    bom = data.startswith(BOM)
+    text = data[len(BOM):].decode("utf-8") if bom else data.decode("utf-8")
+    old_df = parse(text, path)
+    if not old_df.ok:
+        out.note = "not fixed: the file does not parse"
+        return out
+    seen = {text}
+    refused_keys: set = set()
+    for n in range(max_passes):
+        t = _Text(text)
+        taken: list[tuple[int, int, str]] = []
+        good: list[tuple[object, list]] = []
+        for f in result.findings:
+            if f.fix is None or not f.fix.edits:
+                continue
+            edits = _edit_ranges(t, f.fix)
+            line_text = result.lines[f.span.line - 1] if 0 < f.span.line <= len(result.lines) else ""
+            key = (f.rule, f.fix.description, tuple(e.text for e in f.fix.edits), line_text)
+            if key in refused_keys:
+                continue
+            if edits is None:
+                refused_keys.add(key)
+                out.refused.append(Refused(f.rule, f.fix.description, f.span.line,
+                                           "its edits fall outside the file or overlap each other"))
+                continue
+            if any(_overlap((s, e), (s2, e2)) for s, e, _ in edits for s2, e2, _ in taken):
+                continue  # overlaps a fix taken in this pass (or is the same): retried next pass
+            if _apply(text, edits) == text:
+                continue
+            reason = verify(old_df, t, _apply(text, edits), edits)
+            if reason is not None:
+                refused_keys.add(key)
+                out.refused.append(Refused(f.rule, f.fix.description, f.span.line, reason))
+                continue
+            taken += edits
+            good.append((f, edits))
+        if not good:
+            break
+        new_text = _apply(text, taken)
+        if len(good) > 1 and verify(old_df, t, new_text, taken) is not None:
+            good = good[:1]
+            new_text = _apply(text, good[0][1])
+        if new_text in seen:
+            for f, _ in good:
+                out.refused.append(Refused(f.rule, f.fix.description, f.span.line,
+                                           "fixes undo each other (the file went back to an earlier text)"))
+            break
+        seen.add(new_text)
+        for f, _ in good:
+            out.applied.append(Applied(f.rule, f.fix.description, f.span.line))
+        text = new_text
+        old_df = parse(text, path)
+        out.passes = n + 1
+        fixed = (BOM if bom else b"") + text.encode("utf-8")
+        result = lint(fixed)
+        out.fixed, out.result = fixed, result
+        if not any(f.fix is not None for f in result.findings):
+            break
+    return out
+
+
+def fix_file(path: str, settings, display: Optional[str] = None, rules=None) -> FixOutcome:
+    from .lint_file import read_source
+    data = read_source(path)
+    return fix_bytes(data, display or path, settings,
+                     context_dir=os.path.dirname(os.path.abspath(path)), real_path=path, rules=rules)
+
+
+def write_fixed(path: str, outcome: FixOutcome) -> None:
+    """Write the fixed text atomically, following a symlink to the file it names, unless the
+    file changed on disk since it was read (then OSError)."""
+    from .files import write_atomic
+    real = os.path.realpath(path)
+    with open(real, "rb") as f:
+        if f.read() != outcome.original:
+            raise OSError(f"{path} changed while it was being fixed; not written")
+    write_atomic(real, outcome.fixed)
+
+
+def unified_diff(outcome: FixOutcome, name: Optional[str] = None) -> str:
+    """A unified diff (``a/`` and ``b/`` prefixes, as git) of the fix; empty when nothing changed."""
+    if not outcome.changed:
+        return ""
+    name = (name or outcome.path).replace(os.sep, "/")
+
+    def lines(b: bytes) -> list[str]:
+        s = b.decode("utf-8", errors="replace")
+        parts = s.split("\n")
+        out = [p + "\n" for p in parts[:-1]]
+        if parts[-1]:
+            out.append(parts[-1])
+        return out
+
+    a, b = lines(outcome.original), lines(outcome.fixed)
+    out = []
+    for line in difflib.unified_diff(a, b, f"a/{name}", f"b/{name}"):
+        if not line.endswith("\n"):
+            line += "\n\\ No newline at end of file\n"
+        out.append(line)
+    return "".join(out)
+
+
+def run_fixes(results: list[FileResult], settings, write: bool, stdin_name: Optional[str] = None,
+              echo=print) -> tuple[list[FileResult], str]:
+    """The CLI's ``--fix`` (``write``) and ``--diff``: fix every file that has fixable findings,
+    tell what was done and refused on ``echo`` (stderr), and return the results to report
+    (the remaining findings) and the diff text.  ``stdin_name``: the name the result read
+    from standard input carries (it is never written: there is no file to write)."""
+    out: list[FileResult] = []
+    diffs: list[str] = []
+    n_fixed = n_files = 0
+    for r in results:
+        if r.errors or not any(f.fix is not None for f in r.findings):
+            out.append(r)
+            continue
+        if stdin_name is not None and r.path == stdin_name:
+            echo(f"layerlint: {r.path}: standard input cannot be fixed in place; its findings are reported unfixed")
+            out.append(r)
+            continue
+        try:
+            outcome = fix_file(r.path, settings, display=r.path)
+        except OSError as exc:
+            echo(f"layerlint: {r.path}: not fixed: {exc.strerror or exc}")
+            out.append(r)
+            continue
+        if outcome.note:
+            echo(f"layerlint: {r.path}: {outcome.note}")
+        for x in outcome.refused:
+            echo(f"layerlint: {r.path}:{x.line}: {x.rule} fix refused ({x.description}): {x.reason}")
+        if outcome.changed:
+            if write:
+                try:
+                    write_fixed(r.path, outcome)
+                except OSError as exc:
+                    echo(f"layerlint: {r.path}: not written: {exc.strerror or exc}")
+                    out.append(r)
+                    continue
+            else:
+                diffs.append(unified_diff(outcome))
+            n_fixed += len(outcome.applied)
+            n_files += 1
+        out.append(outcome.result)
+    verb = "Fixed" if write else "Would fix"
+    if n_fixed:
+        echo(f"{verb} {n_fixed} problem{'s' if n_fixed != 1 else ''} in {n_files} file{'s' if n_files != 1 else ''}.")
+    else:
+        echo("No fixes applied.")
+    return out, "".join(diffs)

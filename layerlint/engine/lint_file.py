@@ -1,0 +1,124 @@
+"""Lint one Dockerfile: parse, build the graph, run the selected rules, apply suppressions."""
+from __future__ import annotations
+
+import errno
+import os
+
+from ..rules.context import Context
+from .settings import Settings, rule_options, rule_severity, selected_rules
+from .results import FileError, FileResult, Finding
+from ..rules.base import Violation
+from ..graph import build_graph
+from ..syntax.pragmas import Suppressions
+from ..syntax import MAX_BYTES, parse_bytes
+
+TYPE_CHECKING = False  # typing costs 2 ms at start-up; annotations are strings
+if TYPE_CHECKING:
+    from typing import Optional
+
+
+def read_source(path: str) -> bytes:
+    """Read a Dockerfile, refusing what cannot be one (raises OSError with a clear message)."""
+    if os.path.isdir(path):
+        raise IsADirectoryError("is a directory, not a Dockerfile")
+    with open(path, "rb") as f:
+        size = os.fstat(f.fileno()).st_size
+        if size > MAX_BYTES:  # refused unread; a pipe or device is read up to the limit
+            raise OSError(errno.EFBIG, f"file is {size // (1024 * 1024)} MB; layerlint refuses files "
+                                       f"over {MAX_BYTES // (1024 * 1024)} MB")
+        data = f.read(MAX_BYTES + 1)
+    return data
+
+
+def lint_path(path: str, settings: Settings, display: Optional[str] = None,
+              shellcheck_batch=None) -> FileResult:
+    display = display or path
+    try:
+        data = read_source(path)
+    except OSError as exc:
+        msg = exc.strerror or str(exc)
+        return FileResult(display, errors=[FileError(display, 0, 0, msg)])
+    return lint_bytes(data, display, settings, context_dir=os.path.dirname(os.path.abspath(path)),
+                      real_path=path, shellcheck_batch=shellcheck_batch)
+
+
+def lint_bytes(data: bytes, path: str, settings: Settings, context_dir: Optional[str] = None,
+               real_path: Optional[str] = None, rules=None, shellcheck_batch=None) -> FileResult:
+    """Lint one file.  With ``shellcheck_batch`` (shellcheck.Batch) and ``settings.shellcheck`` the
+    SC findings and the after-suppressions rules are added when that batch is closed."""
+    settings = settings.for_path(real_path or path)
+    df = parse_bytes(data, path)
+    result = FileResult(path, lines=df.lines)
+    for e in df.errors:
+        result.errors.append(FileError(path, e.line, e.column, e.message))
+    if not df.ok:
+        return result
+    graph = build_graph(df, settings.build_args, settings.target)
+    for e in graph.errors:
+        if e.fatal:
+            result.errors.append(FileError(path, e.line, e.column, e.message))
+    ctx = Context(df, graph, real_path or path, context_dir=context_dir)
+    owner = _line_owners(df)
+    stage_lines = {s.from_instr.start_line: (s.from_instr.start_line,
+                                             max([i.end_line for i in s.instructions()]))
+                   for s in graph.stages}
+    supp = Suppressions(df, stage_lines)
+    ctx.suppressions = supp  # read by the rules that run after the others (Rule.after_suppressions)
+    run = list(rules if rules is not None else selected_rules(settings))
+    ctx.rules_run = tuple(run)
+    sc_job = None
+    if settings.shellcheck:  # ShellCheck checks the RUN scripts while the rules run
+        from . import shellcheck
+        sc_job = shellcheck.submit(ctx, result, supp, settings, shellcheck_batch)
+    late = [r for r in run if r.after_suppressions]
+
+    def apply(rule) -> None:
+        ctx.options = rule_options(settings, rule)
+        severity = rule_severity(settings, rule)
+        try:
+            problems = list(rule.check(ctx))
+            for v in problems:
+                if not isinstance(v, Violation):
+                    raise TypeError(f"yielded {type(v).__name__}, not a Violation")
+        except RecursionError:
+            result.errors.append(FileError(path, 0, 0, f"rule {rule.code} gave up: input nested too deeply"))
+            return
+        except Exception as exc:  # noqa: BLE001 - one rule's bug must not cost the other rules and files
+            detail = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
+            result.errors.append(FileError(path, 0, 0, f"rule {rule.code} failed ({detail}); this is a layerlint "
+                                                       "bug, please report it"))
+            return
+        for v in problems:
+            span = v.span
+            codes = rule.hadolint if v.hadolint is None else tuple(v.hadolint)
+            instr_line = owner[span.line] if 0 < span.line < len(owner) else span.line
+            if supp.suppressed(rule.code, rule.name, codes, rule.buildkit, instr_line):
+                continue
+            result.findings.append(Finding(rule.code, severity, path, span, v.message, instr_line, v.fix,
+                                           codes, rule.buildkit, rule.name))
+
+    def finish() -> None:
+        for rule in late:
+            apply(rule)
+        result.findings.sort(key=lambda f: (f.span.line, f.span.column, f.rule))
+
+    for rule in run:
+        if not rule.after_suppressions:
+            apply(rule)
+    if sc_job is not None:
+        sc_job.then(finish)  # at once for a lone file; when the batch answers otherwise
+    else:
+        finish()
+    return result
+
+
+def _line_owners(df) -> list[int]:
+    """For every physical line, the first line of the instruction it belongs to."""
+    owner = list(range(len(df.lines) + 2))
+    for instr in df.instructions:
+        last = instr.end_line
+        for h in (instr.inner or instr).heredocs:
+            last = max(last, h.end_line)
+        for ln in range(instr.start_line, min(last, len(df.lines)) + 1):
+            owner[ln] = instr.start_line
+    return owner

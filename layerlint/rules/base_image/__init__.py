@@ -1,0 +1,1 @@
+"""LL1xx: the base image (tags, size, registries)."""

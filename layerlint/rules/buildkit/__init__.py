@@ -1,0 +1,1 @@
+"""LL4xx: BuildKit's own build checks."""

@@ -1,0 +1,200 @@
+"""Variable used in an instruction is not defined.
+
+## What it does
+Checks the places the builder itself expands variables (BuildKit's `UndefinedVar`): `ENV` and
+`LABEL` keys and values, `ARG` defaults, `COPY`/`ADD` sources, destination, `--chown`,
+`--chmod` and `--checksum`, unquoted `COPY`/`ADD` heredoc bodies, `WORKDIR`, `USER`, `VOLUME`,
+`STOPSIGNAL` and `RUN --mount` options. Shell-form `RUN`/`CMD`/`ENTRYPOINT` are not checked:
+their variables belong to the shell at run time. Each undefined variable is reported at its
+reference, with BuildKit's "did you mean" suggestion.
+
+What "defined" means follows BuildKit: an `ENV` or an `ARG` (with or without a value) earlier
+in the stage or in the stages it is built `FROM`, and `PATH`, which the builder always sets.
+Global ARGs (before the first `FROM`) and the predefined `TARGETARCH`, `BUILDPLATFORM`, ...
+are not visible inside a stage until an `ARG NAME` line imports them.
+
+BuildKit also knows the base image's `ENV`; layerlint does not pull images. So when the stage
+chain starts at `scratch` every undefined name is reported, exactly as BuildKit does, but on top
+of any other base image a name is only reported when it is clearly undefined: it is a global or
+predefined ARG that the stage never imports, or it is defined by `ENV`/`ARG` elsewhere in this
+Dockerfile but not in scope here (later in the stage, earlier in the same `ENV`, which BuildKit
+expands with the environment from before the instruction, or in an unrelated stage). A
+definition that extends itself (`ENV LD_LIBRARY_PATH=/opt/lib:$LD_LIBRARY_PATH`) is the idiom
+for adding to a value the base image sets, so it is not such evidence. Names that may come from
+the base image's environment are not guessed at. ONBUILD triggers are not checked: they run in
+another build, with another environment.
+
+## Why is this bad
+An undefined variable expands to an empty string without any error: `COPY $APP_DIR/ /srv`
+copies the whole context root, `WORKDIR /opt/$VERSION` is `/opt/`, and a global `ARG VERSION`
+used in a stage without `ARG VERSION` is the most common way to lose a value between stages.
+
+## Example
+```dockerfile
+ARG VERSION=1.2.3
+FROM alpine:3.20
+LABEL org.opencontainers.image.version=$VERSION
+COPY $APP_DIR/config /etc/app/
+ENV APP_DIR=/src
+```
+
+## Use instead
+```dockerfile
+ARG VERSION=1.2.3
+FROM alpine:3.20
+ARG VERSION
+LABEL org.opencontainers.image.version=$VERSION
+ENV APP_DIR=/src
+COPY $APP_DIR/config /etc/app/
+```
+"""
+from ..base import Violation
+from ..context import _body_span
+from ...graph import expand
+from ...syntax.expand import referenced_vars
+from ..buildkit_semantics import NON_ENV_ARGS, PREDEFINED_ARGS, first_ref, flag_value_offset, global_env, sub_span, suggest
+
+CODE = "LL410"
+NAME = "undefined-var"
+SEVERITY = "warning"
+SUMMARY = "Variable in a builder-expanded position is not defined"
+HADOLINT = ()
+BUILDKIT = ("UndefinedVar",)
+TAGS = ("buildkit", "arguments")
+
+DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+
+def _anchored(instr, span, base=0):
+    def locate(name, text, esc):
+        ref = first_ref(text, name, esc)
+        if ref is None:
+            return span
+        return sub_span(instr, span, base + ref[0], base + ref[1])
+    return locate
+
+
+def _items(instr, esc):
+    """(text, escape, locate) for every builder-expanded word of ``instr`` except ARG values."""
+    kw = instr.keyword
+    if kw in ("ENV", "LABEL"):
+        for p in instr.pairs:
+            yield p.key, esc, _anchored(instr, p.key_span)
+            if p.value is not None and p.value_span is not None:
+                yield p.value, esc, _anchored(instr, p.value_span), p.key
+        return
+    if kw in ("COPY", "ADD", "RUN"):
+        names = {"COPY": ("chown", "chmod"), "ADD": ("chown", "chmod", "checksum"), "RUN": ("mount",)}[kw]
+        for f in instr.flags:
+            if f.name in names and f.value is not None:
+                off = flag_value_offset(f)
+                yield f.raw[off:], esc, _anchored(instr, f.span, off)
+        if kw == "RUN":
+            return
+    if kw in ("COPY", "ADD", "VOLUME"):
+        if instr.exec_form is not None:
+            start = instr.args_offset
+            args = instr.line[start:start + len(instr.args_text)]
+            anchor = instr.span_of(start, start + len(args))
+            for item in instr.exec_form:
+                yield item, esc, (lambda name, _t, e, a=args, s=anchor: _anchored(instr, s)(name, a, e))
+        else:
+            heredoc_words = {(h.word.span.line, h.word.span.column) for h in instr.heredocs}
+            for w in instr.words:
+                if (w.span.line, w.span.column) in heredoc_words:
+                    continue
+                yield w.text, esc, _anchored(instr, w.span)
+        if kw != "VOLUME":
+            for h in instr.heredocs:
+                if not h.expand:
+                    continue
+                # BuildKit expands these with `\` as escape and quotes kept as text
+                body = h.body.replace("'", "\x01").replace('"', "\x01")
+                yield body, "\\", (lambda name, t, e, h=h: _heredoc_span(t, h, name, e))
+        return
+    if kw in ("WORKDIR", "USER", "STOPSIGNAL") and instr.args_text:
+        start = instr.args_offset
+        yield instr.args_text, esc, _anchored(instr, instr.span_of(start, start + len(instr.args_text)))
+
+
+def _heredoc_span(text, h, name, esc):
+    ref = first_ref(text, name, esc)
+    s, e = ref if ref is not None else (0, 0)
+    return _body_span(text, h.body_line, s, e)
+
+
+_ELSEWHERE = " (it is defined elsewhere in this Dockerfile, but not in scope here)"
+
+
+class _Scope:
+    def __init__(self, ctx):
+        self.ctx = ctx
+        self.globals_, declared = global_env(ctx)
+        self.global_names = set(declared) | PREDEFINED_ARGS
+        # names this file defines from scratch (``ENV X=$X:/more`` extends an inherited value
+        # and is no evidence that X is this file's own variable)
+        self.file_names: set[str] = set()
+        esc = ctx.df.escape
+        for instr in ctx.instructions():
+            if instr.keyword in ("ENV", "ARG") and ctx.stage_of(instr) is not None:
+                self.file_names.update(p.key for p in instr.pairs
+                                       if p.key not in {n for n, _, _ in referenced_vars(p.value or "", esc)})
+
+    def reason(self, stage, name):
+        """Why ``name`` counts as undefined here (None: it may come from the base image)."""
+        if stage.root.is_scratch:
+            return ""
+        if name in self.global_names:
+            return f" (a global ARG is not visible inside a stage: add `ARG {name}` after FROM)"
+        if name in self.file_names:
+            return _ELSEWHERE
+        return None
+
+
+def _findings(scope, stage, items, env, declared):
+    esc_names = NON_ENV_ARGS | declared
+    options = list(env)
+    for text, esc, locate, *defines in items:
+        _, unmatched = expand(text, env, esc)
+        done = set()
+        for name, _s, _e in referenced_vars(text, esc):
+            if name not in unmatched or name in esc_names or name in done:
+                continue
+            done.add(name)
+            why = scope.reason(stage, name)
+            if why is None or (why == _ELSEWHERE and defines and defines[0] == name):
+                continue  # unknown, or `ENV X=$X:...` extending a value the base image may set
+            msg = f"Usage of undefined variable '${name}'"
+            hint = suggest(name, options)
+            if hint:
+                msg += f" (did you mean ${hint}?)"
+            yield Violation(locate(name, text, esc), msg + why)
+
+
+def check(ctx):
+    scope = _Scope(ctx)
+    g = ctx.graph
+    esc = ctx.df.escape
+    for stage in g.stages:
+        for step in stage.steps:
+            instr = step.instr
+            if instr.inner is not None:
+                continue
+            env = {"PATH": DEFAULT_PATH}
+            env.update(step.state.vars)
+            declared = set(step.state.args)
+            if instr.keyword == "ARG":
+                for p in instr.pairs:
+                    if p.key in g.build_args:
+                        val = g.build_args[p.key]
+                    elif p.value is not None:
+                        yield from _findings(scope, stage, [(p.value, esc, _anchored(instr, p.value_span), p.key)],
+                                             env, declared)
+                        val = expand(p.value, env, esc)[0]
+                    else:
+                        val = scope.globals_.get(p.key) if p.key in scope.global_names else None
+                    declared.add(p.key)
+                    if val is not None:
+                        env[p.key] = val
+                continue
+            yield from _findings(scope, stage, _items(instr, esc), env, declared)

@@ -1,0 +1,69 @@
+r"""First `WORKDIR` of a stage is a relative path.
+
+## What it does
+Follows each stage and the stages it is built `FROM` in this file, and reports the first
+`WORKDIR` that is set to a relative path before any `WORKDIR` of that chain (BuildKit's
+`WorkdirRelativePath`, hadolint's DL3000), at the path. The path is judged after variable
+expansion, as the builder does: `WORKDIR $APP` with `ARG APP=src` is relative; a path whose
+variables are unknown here (they may come from the base image) is not reported, which is also
+hadolint's exemption for `$VAR` paths. Drive-letter paths (`C:\app`) count as absolute.
+
+Once a stage has a `WORKDIR`, later relative ones are relative to a directory this file set and
+are not reported (hadolint reports every relative `WORKDIR`; set `every-relative = true` for
+that behaviour).
+
+## Why is this bad
+A relative `WORKDIR` is resolved against the working directory of the base image, which the
+Dockerfile does not control: when the base image changes its `WORKDIR`, files land somewhere
+else and `COPY`, `RUN` and the container's start directory silently move with it.
+
+## Example
+```dockerfile
+FROM node:22-slim
+WORKDIR app
+COPY . .
+```
+
+## Use instead
+```dockerfile
+FROM node:22-slim
+WORKDIR /app
+COPY . .
+```
+"""
+import re
+
+from ..base import Violation
+from ...syntax.expand import _go_quote
+
+CODE = "LL409"
+NAME = "workdir-relative-path"
+SEVERITY = "warning"
+SUMMARY = "First `WORKDIR` of a stage is relative: it depends on the base image"
+HADOLINT = ("DL3000",)
+BUILDKIT = ("WorkdirRelativePath",)
+OPTIONS = {"every-relative": False}
+TAGS = ("buildkit", "reproducibility")
+
+_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
+
+
+def _absolute(path: str) -> bool:
+    return path.startswith(("/", "\\")) or bool(_DRIVE.match(path))
+
+
+def check(ctx):
+    every = ctx.options.get("every-relative", False)
+    workdir_set: dict[int, bool] = {}
+    for stage in ctx.graph.stages:
+        is_set = workdir_set.get(id(stage.base_stage), False) if stage.base_stage is not None else False
+        for step in stage.steps:
+            instr = step.instr
+            if instr.inner is not None or instr.keyword != "WORKDIR" or not instr.args_text:
+                continue
+            path, unknown = step.expand(instr.args_text)
+            if (every or not is_set) and not unknown and not _absolute(path):
+                span = instr.span_of(instr.args_offset, instr.args_offset + len(instr.args_text))
+                yield Violation(span, f"Relative workdir {_go_quote(path)} can have unexpected results if the base image changes")
+            is_set = True
+        workdir_set[id(stage)] = is_set

@@ -1,0 +1,1 @@
+"""LL2xx: the build cache and layers."""

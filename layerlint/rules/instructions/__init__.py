@@ -1,0 +1,1 @@
+"""LL5xx: the other instructions (USER, COPY, EXPOSE, LABEL, pragmas)."""

@@ -1,0 +1,305 @@
+r"""Files deleted in a later layer than the one that created them.
+
+## What it does
+Follows the layers of the image (the target stage and the stages it is built `FROM`) and
+reports a `RUN` that deletes something an earlier instruction of this Dockerfile put
+there:
+- a file or directory added by `COPY`/`ADD` (`ADD https://.../x.tar.gz /tmp/` then
+  `RUN rm /tmp/x.tar.gz`); inside a directory copied from the build context, the deleted
+  path must exist in the context (and not be excluded by `.dockerignore`);
+- a download, clone, extraction or file written by an earlier `RUN` (`wget`, `curl -o`,
+  `git clone`, `tar -x -C`, `unzip -d`, `cp`, `>` redirections);
+- a package-manager cache filled by an earlier `RUN` (`rm -rf /var/lib/apt/lists/*`,
+  `apt-get clean`, `yum clean all`, `npm cache clean`, `pip cache purge` one layer
+  late);
+- packages installed by an earlier `RUN` (`apt-get purge`, `apk del`, `dnf remove`).
+
+The finding points at the deleted path (or package) and names the line that created it.
+Deleting what the same `RUN` created is what it should be and is not reported; nor are
+deletions of files from the base image, which this Dockerfile cannot avoid.
+
+## Why is this bad
+Image layers only add: a deletion in a later layer writes a "whiteout" marker that hides
+the file, but the bytes stay in the earlier layer and every pull still downloads them.
+The image gets bigger by the cost of the extra layer, not smaller. Download, use and
+delete in one `RUN`, use `RUN --mount` (bind, cache or secret) for files needed only
+during the build, or build in a separate stage and `COPY --from` the result.
+
+## Example
+```dockerfile
+FROM debian:12-slim
+ADD https://example.com/tool.tar.gz /tmp/
+RUN tar -xzf /tmp/tool.tar.gz -C /opt
+RUN rm /tmp/tool.tar.gz
+```
+
+## Use instead
+```dockerfile
+FROM debian:12-slim
+RUN --mount=type=bind,from=downloads,source=/tool.tar.gz,target=/tmp/tool.tar.gz \
+    tar -xzf /tmp/tool.tar.gz -C /opt
+```
+"""
+from __future__ import annotations
+
+import os
+import posixpath
+
+from ..base import Violation
+from ...shell.packages import cost_kind
+from ...record import Record
+from ...buildctx.paths import clean, context_glob
+from ..shell_commands import INSTALL_SUBS, REMOVE_SUBS, SYSTEM_DIRS, RunCaches, abspath, cache_trigger, clean_kind, deletes, effects, mounts, origin, stage_chain_steps, under
+
+TYPE_CHECKING = False  # typing costs 2 ms at start-up; annotations are strings
+if TYPE_CHECKING:
+    from typing import Optional
+
+CODE = "LL320"
+NAME = "delete-in-later-layer"
+SEVERITY = "warning"
+SUMMARY = "Deletes files an earlier layer created: the image does not get smaller"
+HADOLINT = ()
+BUILDKIT = ()
+
+_ARCHIVES = (".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz", ".tar.zst")
+
+
+class Made(Record):
+    path: str
+    subtree: bool
+    line: int
+    how: str  # for messages: "`ADD` on line 3"
+    origin: str  # "copy" | "context" | "stage" | "run" | "cache"
+    context_src: Optional[str]  # context-relative source of a directory copy
+    cache_kind: Optional[str]
+
+    _fields = ("path", "subtree", "line", "how", "origin", "context_src", "cache_kind")
+
+    def __init__(
+        self,
+        path: str,
+        subtree: bool,
+        line: int,
+        how: str,
+        origin: str,
+        context_src: Optional[str] = None,
+        cache_kind: Optional[str] = None,
+    ) -> None:
+        self.path = path
+        self.subtree = subtree
+        self.line = line
+        self.how = how
+        self.origin = origin
+        self.context_src = context_src
+        self.cache_kind = cache_kind
+
+
+def _copy_records(ctx, step) -> list[Made]:
+    instr = step.instr
+    kw = instr.keyword
+    if instr.exec_form is not None:
+        parts = list(instr.exec_form)
+    else:
+        parts = [w.text for w in instr.words]
+    if len(parts) < 2:
+        return []
+    parts = [step.expand(p)[0] for p in parts]
+    if any("$" in p for p in parts):
+        return []
+    srcs, dest = parts[:-1], parts[-1]
+    dest_abs = abspath(dest, step.state.workdir)
+    if dest_abs is None:
+        return []
+    from_stage = instr.flag("from") is not None
+    multi = len(srcs) > 1 or dest.endswith("/")
+    how = f"`{kw} {' '.join(parts)}` on line {instr.start_line}"
+    out: list[Made] = []
+    for src in srcs:
+        if src.startswith("<<"):
+            out.append(Made(dest_abs, False, instr.start_line, how, "copy"))
+            continue
+        name = posixpath.basename(src.rstrip("/"))
+        if kw == "ADD" and "://" in src:
+            url_name = src.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+            if src.endswith(".git") or src.startswith("git@"):
+                out.append(Made(dest_abs, True, instr.start_line, how, "stage"))
+            elif url_name:
+                out.append(Made(posixpath.join(dest_abs, url_name) if dest.endswith("/") else dest_abs,
+                                False, instr.start_line, how, "copy"))
+            continue
+        if kw == "ADD" and not from_stage and src.lower().endswith(_ARCHIVES):
+            if dest_abs not in SYSTEM_DIRS:
+                out.append(Made(dest_abs, True, instr.start_line, how, "stage"))  # extracted
+            continue
+        if from_stage:
+            looks_dir = src.endswith("/") or "." not in name or any(c in src for c in "*?[")
+            if looks_dir:
+                if dest_abs not in SYSTEM_DIRS:
+                    out.append(Made(dest_abs, True, instr.start_line, how, "stage"))
+            else:
+                out.append(Made(posixpath.join(dest_abs, name) if multi else dest_abs, False, instr.start_line,
+                                how, "copy"))
+            continue
+        kind = _context_kind(ctx, src)
+        if kind == "file":
+            out.append(Made(posixpath.join(dest_abs, name) if multi else dest_abs, False, instr.start_line,
+                            how, "copy"))
+        elif kind == "dir":
+            out.append(Made(dest_abs, True, instr.start_line, how, "context", context_src=src))
+    return out
+
+
+def _context_kind(ctx, src: str) -> Optional[str]:
+    """'file' or 'dir' for a build-context source; guessed from the name without a context."""
+    if any(c in src for c in "*?["):
+        return "dir" if ctx.context_dir else None
+    if ctx.context_dir:
+        p = ctx.context_path(src) or ""  # never outside the context
+        if os.path.isdir(p):
+            return "dir"
+        if os.path.isfile(p):
+            return "file"
+        return None
+    name = posixpath.basename(src.rstrip("/"))
+    if src in (".", "./") or src.endswith("/") or "." not in name:
+        return "dir"
+    return "file"
+
+
+def _in_context(ctx, made: Made, path: str) -> bool:
+    """Whether deleting ``path`` under a directory copied from the context removes copied files."""
+    if not ctx.context_dir or made.context_src is None:
+        return False
+    rel = posixpath.relpath(path, made.path) if path != made.path else "."
+    srcs = [made.context_src]
+    if any(c in made.context_src for c in "*?["):  # listed only inside the context (safepath)
+        srcs = [p for p in context_glob(ctx.context_dir, made.context_src)
+                if os.path.isdir(ctx.context_path(p) or "")]
+    for src in srcs:
+        candidate = posixpath.normpath(posixpath.join(clean(src) or ".", rel))
+        if candidate.startswith("../") or candidate == "..":
+            continue  # not under the copied directory
+        for relp in context_glob(ctx.context_dir, candidate) if any(c in rel for c in "*?[") else [candidate]:
+            if not os.path.exists(ctx.context_path(relp) or ""):
+                continue
+            di = ctx.dockerignore
+            if di is not None and di.is_excluded(relp):
+                continue
+            return True
+    return False
+
+
+def _matches(ctx, made: Made, pattern: str, builds_before: bool = False) -> bool:
+    """Whether deleting ``pattern`` removes what ``made`` created."""
+    if deletes(pattern, made.path):
+        return True  # the deletion removes the whole thing
+    if made.subtree and under(pattern.split("*")[0].rstrip("/") or "/", made.path):
+        if made.origin == "context":
+            return _in_context(ctx, made, pattern)  # the file is in the context: it was copied
+        if made.origin == "cache":
+            return True
+        # inside a clone or an extracted archive: only when nothing in this RUN could have
+        # re-created it (COPY --from and ADD archives: contents unknown, not matched)
+        return made.origin == "run" and not builds_before
+    return False
+
+
+def check(ctx):
+    target = ctx.graph.target
+    if target is None:
+        return
+    made: list[Made] = []
+    installed: dict[tuple[str, str], int] = {}  # (family, package) -> line
+    for step in stage_chain_steps(target):
+        instr = step.instr
+        if instr.inner is not None:
+            continue  # ONBUILD triggers run in another build
+        if instr.keyword in ("COPY", "ADD"):
+            made.extend(_copy_records(ctx, step))
+            continue
+        if instr.keyword != "RUN":
+            continue
+        yield from _run(ctx, instr, made, installed)
+
+
+def _run(ctx, instr, made: list[Made], installed: dict):
+    r = RunCaches(ctx, instr)
+    mts = mounts(ctx, instr)
+    local: list[Made] = []
+    local_pkgs: set = set()
+    builds_before = False
+    line = instr.start_line
+    for i, lc in enumerate(r.located):
+        call = lc.call
+        pc = r.pms[i]
+        if cost_kind(call.cmd) in ("install", "compile"):
+            builds_before = True
+        # package removals
+        if pc is not None and pc.sub in REMOVE_SUBS.get(pc.family, ()):
+            for w in pc.parsed.operands:
+                key = (pc.family, w.value)
+                if key in installed and key not in local_pkgs:
+                    yield Violation(call.span(origin(w)), f"`{w.value}` was installed on line {installed[key]}, in an earlier layer: removing it here "
+                        "hides it but the image still carries it; install and remove it in the same RUN, "
+                        "or build in a separate stage")
+                    del installed[key]
+        # caches cleaned one layer late
+        kind = clean_kind(call, pc)
+        if kind is not None:
+            hit = next((m for m in made if m.origin == "cache" and m.cache_kind == kind), None)
+            if hit is not None and not any(m.cache_kind == kind for m in local):
+                word = pc.sub_word if pc is not None and pc.sub_word is not None else call.prog_word
+                yield Violation(call.span(origin(word)), f"`{call.text.strip()}` cleans the cache filled by {hit.how}, an earlier layer: the image "
+                    "keeps it; clean up in the RUN that fills the cache (or use a cache mount)")
+                made.remove(hit)
+        for eff in effects(lc, r.env, r.home):
+            if eff.kind == "delete":
+                if any(_matches(ctx, m, eff.path) for m in local):
+                    local[:] = [m for m in local if not deletes(eff.path, m.path)]
+                    continue
+                hits = [m for m in made if _matches(ctx, m, eff.path, builds_before)]
+                if hits:
+                    m = hits[0]
+                    shown = getattr(eff.word, "raw", None) or eff.path
+                    verb = ("moving it here writes a copy into this layer and hides the original: the image "
+                            "carries it twice" if eff.what == "mv" else
+                            "deleting it here hides it, but the image still carries it")
+                    yield Violation(call.span(origin(eff.word)), f"`{shown}` {_came(m)}, an earlier layer: {verb}; {_advice(m)}")
+                    for m in hits:
+                        if deletes(eff.path, m.path):
+                            made.remove(m)
+            elif eff.kind == "create" and eff.path not in SYSTEM_DIRS:
+                local.append(Made(eff.path, eff.subtree, line, f"`{eff.what}` on line {call.line}", "run"))
+        if pc is not None and pc.sub in INSTALL_SUBS.get(pc.family, ()):
+            for w in pc.parsed.operands:
+                local_pkgs.add((pc.family, w.value))
+                if not w.has_expansion:
+                    installed[(pc.family, w.value)] = call.line
+        trig = cache_trigger(r, i, lc, pc, mts)
+        if trig is not None:
+            ckind, paths, word, *_ = trig
+            if not r.cleaned(i, ckind, paths):
+                for p in paths:
+                    if p:
+                        local.append(Made(p, True, line, f"`{call.text.strip()[:50]}` on line {call.line}",
+                                          "cache", cache_kind=ckind))
+    made.extend(local)
+
+
+def _came(m: Made) -> str:
+    if m.origin == "cache":
+        return f"holds the cache filled by {m.how}"
+    if m.origin == "run":
+        return f"was created by {m.how}"
+    return f"came in with {m.how}"
+
+
+def _advice(m: Made) -> str:
+    if m.origin == "cache":
+        return "clean it in the RUN that fills it, or use a cache mount"
+    if m.origin == "run":
+        return "delete it in the RUN that creates it"
+    if m.how.startswith("`ADD") and "://" in m.how:
+        return "download, use and delete it in one RUN, or use RUN --mount"
+    return "keep it out of the COPY (narrower sources, .dockerignore) or mount it with RUN --mount=type=bind"

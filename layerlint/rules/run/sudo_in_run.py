@@ -1,0 +1,63 @@
+"""`sudo` in a RUN.
+
+## What it does
+Reports `sudo` used as a command in a `RUN` (also behind `env`, `nice` and other
+wrappers). The message says which user the `RUN` really runs as.
+
+## Why is this bad
+A `RUN` runs as the user of the last `USER` instruction (root when there is none), with
+no terminal and no password. As root, `sudo` does nothing but add a package to the
+image; as another user it needs a passwordless sudoers entry baked into the image, which
+lets anyone in the container become root. `USER root` before the step and `USER <name>`
+after it say the same thing without either problem.
+
+## Example
+```dockerfile
+FROM debian:12-slim
+USER app
+RUN sudo apt-get update
+```
+
+## Use instead
+```dockerfile
+FROM debian:12-slim
+USER root
+RUN apt-get update
+USER app
+```
+"""
+
+from ..base import Violation
+import posixpath
+
+CODE = "LL303"
+NAME = "sudo-in-run"
+SEVERITY = "warning"
+SUMMARY = "`sudo` in a RUN; switch users with USER instead"
+HADOLINT = ("DL3004",)
+BUILDKIT = ()
+
+_WRAPS = ("env", "nice", "nohup", "time", "timeout", "stdbuf", "exec", "command", "xargs", "eatmydata")
+
+
+def check(ctx):
+    for instr in ctx.instructions("RUN"):
+        step = ctx.step(instr)
+        user = step.state.user if step is not None and instr.parent is None else None
+        for script, cmd in ctx.commands(instr):
+            for w in cmd.words:
+                name = posixpath.basename(w.value)
+                if name == "sudo":
+                    if instr.parent is not None:
+                        msg = ("`sudo` in an ONBUILD RUN: the image built on this one decides the user; "
+                               "switch with `USER` there instead")
+                    elif user is None or user.split(":")[0] in ("root", "0"):
+                        who = "as root" if user else "as root (no USER before it)"
+                        msg = f"`sudo` in a RUN that already runs {who}: drop it"
+                    else:
+                        msg = (f"`sudo` in a RUN that runs as `{user}`: use `USER root` before this RUN "
+                               f"and `USER {user}` after it instead of a sudoers entry in the image")
+                    yield Violation(script.word_span(w), msg)
+                    break
+                if name not in _WRAPS and not w.value.startswith("-") and "=" not in w.value:
+                    break

@@ -1,0 +1,1145 @@
+"""Helpers shared by the RUN rules (LL3xx): what a shell command is, its options and
+operands, package-manager invocations, cache mounts, working directories and the stages
+whose layers end up in the image.
+
+Works on ``layerlint.shell`` words (positions via ``script.word_span``).  Nothing here
+reports anything: the rule modules decide.
+"""
+from __future__ import annotations
+
+import posixpath
+import re
+
+from .base import Edit, Fix
+from ..record import Record
+from ..syntax.model import Span
+
+TYPE_CHECKING = False  # typing costs 2 ms at start-up; annotations are strings
+if TYPE_CHECKING:
+    from typing import Iterable, Iterator, Optional
+
+# -- commands and wrappers ---------------------------------------------------------------
+
+# wrapper -> (short options taking a value, long options taking a value, positionals to skip)
+_WRAPPERS: dict[str, tuple[str, frozenset, int]] = {
+    "sudo": ("ugpCDhrtTUR", frozenset({"--user", "--group", "--prompt", "--close-from", "--chdir",
+                                       "--host", "--role", "--type", "--command-timeout", "--other-user",
+                                       "--chroot"}), 0),
+    "env": ("uCS", frozenset({"--unset", "--chdir", "--split-string"}), 0),
+    "exec": ("a", frozenset(), 0),
+    "nice": ("n", frozenset({"--adjustment"}), 0),
+    "nohup": ("", frozenset(), 0),
+    "time": ("fo", frozenset({"--format", "--output"}), 0),
+    "timeout": ("sk", frozenset({"--signal", "--kill-after"}), 1),
+    "stdbuf": ("ioe", frozenset({"--input", "--output", "--error"}), 0),
+    "su-exec": ("", frozenset(), 1),
+    "gosu": ("", frozenset(), 1),
+    "chronic": ("", frozenset(), 0),
+    "command": ("", frozenset(), 0),
+    "builtin": ("", frozenset(), 0),
+    "xargs": ("aEIdLnPs", frozenset({"--arg-file", "--eof", "--replace", "--delimiter", "--max-lines",
+                                     "--max-args", "--max-procs", "--max-chars", "--process-slot-var"}), 0),
+    "eatmydata": ("", frozenset(), 0),
+}
+_ASSIGN_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+
+
+class Call(Record):
+    """A simple command seen through wrappers: ``sudo -E env X=1 python3 -m pip install x``
+    is ``pip`` with words ``[pip, install, x]`` (``words[0]`` is the program word)."""
+    script: object  # analysis.RunScript
+    cmd: object  # shell.SimpleCommand
+    prog: str  # basename of the program ("pip" for ``python -m pip``)
+    words: list  # shell Words, the program word first
+
+    __slots__ = ("script", "cmd", "prog", "words")
+
+    def __init__(self, script: object, cmd: object, prog: str, words: list) -> None:
+        self.script = script
+        self.cmd = cmd
+        self.prog = prog
+        self.words = words
+
+    @property
+    def prog_word(self):
+        return self.words[0]
+
+    @property
+    def args(self) -> list:
+        return self.words[1:]
+
+    def span(self, word) -> Span:
+        return self.script.word_span(word)
+
+    @property
+    def text(self) -> str:
+        return self.script.text[self.cmd.start:self.cmd.end]
+
+    @property
+    def line(self) -> int:
+        return self.span(self.words[0]).line
+
+
+def strip_wrappers(words: list) -> list:
+    """The words of the command a wrapper (sudo, env, nice, xargs...) runs."""
+    i = 0
+    n = len(words)
+    while i < n:
+        name = posixpath.basename(words[i].value)
+        spec = _WRAPPERS.get(name)
+        if spec is None:
+            break
+        if name in ("command", "builtin") and i + 1 < n and words[i + 1].value in ("-v", "-V"):
+            break  # `command -v ps` looks a name up, it does not run it
+        short_val, long_val, skip = spec
+        i += 1
+        while i < n:
+            v = words[i].value
+            if v == "--":
+                i += 1
+                break
+            if name == "env" and _ASSIGN_RE.match(v):
+                i += 1
+                continue
+            if not v.startswith("-") or v == "-":
+                break
+            if v.startswith("--"):
+                i += 2 if (v in long_val and "=" not in v) else 1
+                continue
+            letters = v[1:]
+            consumed = 1
+            for k, ch in enumerate(letters):
+                if ch in short_val:
+                    if k == len(letters) - 1:
+                        consumed = 2
+                    break
+            i += consumed
+        i += skip
+    words = words[i:]
+    # python -m pip / python3.12 -I -m pip
+    if len(words) >= 3 and re.fullmatch(r"python[0-9.]*", posixpath.basename(words[0].value)):
+        j = 1
+        while j < len(words) and words[j].value.startswith("-") and words[j].value != "-m":
+            j += 1
+        if j + 1 < len(words) and words[j].value == "-m":
+            return words[j + 1:]
+    return words
+
+
+def calls(ctx, instr) -> Iterator[Call]:
+    """Every simple command of a RUN (line script and heredoc bodies), through wrappers."""
+    for script, cmd in ctx.commands(instr):
+        words = strip_wrappers(list(cmd.words))
+        if not words:
+            continue
+        yield Call(script, cmd, posixpath.basename(words[0].value), words)
+
+
+# -- option parsing ----------------------------------------------------------------------
+
+class Opt(Record):
+    name: str  # as written without the value: "-y", "--yes", "-q"
+    value: Optional[str]
+    word: object  # the shell Word it came from
+    value_word: object  # the Word holding the value (the next word for ``-o value``)
+
+    __slots__ = ("name", "value", "word", "value_word")
+
+    def __init__(self, name: str, value: Optional[str], word: object, value_word: object = None) -> None:
+        self.name = name
+        self.value = value
+        self.word = word
+        self.value_word = value_word
+
+    @property
+    def where(self):
+        return self.value_word if self.value_word is not None else self.word
+
+
+class Parsed(Record):
+    opts: list[Opt]
+    operands: list  # shell Words that are not options
+
+    __slots__ = ("opts", "operands")
+
+    def __init__(self, opts: list[Opt] | None = None, operands: list | None = None) -> None:
+        self.opts = [] if opts is None else opts
+        self.operands = [] if operands is None else operands
+
+    def has(self, *names: str) -> bool:
+        return any(o.name in names for o in self.opts)
+
+    def count(self, *names: str) -> int:
+        return sum(1 for o in self.opts if o.name in names)
+
+    def values(self, *names: str) -> list[str]:
+        return [o.value or "" for o in self.opts if o.name in names]
+
+    def first(self, *names: str) -> Optional[Opt]:
+        return next((o for o in self.opts if o.name in names), None)
+
+
+def parse_options(words: Iterable, short_val: str = "", long_val: Iterable[str] = (),
+                  go_style: bool = False, long_prefixes: Iterable[str] = ()) -> Parsed:
+    """Split words into options and operands (GNU style: ``-abc`` clusters, ``--x=v``).
+
+    ``short_val``: short letters that take a value (``-ofoo`` or ``-o foo``); ``long_val``:
+    long options (with dashes) that take the next word when written without ``=``;
+    ``go_style``: single-dash long options (``-ldflags=x``, ``-o out``) as Go uses them;
+    ``long_prefixes``: single-dash multi-letter options kept whole (wget's ``-nv``).
+    """
+    out = Parsed()
+    long_val = frozenset(long_val)
+    words = list(words)
+    i = 0
+    n = len(words)
+    ended = False
+    while i < n:
+        w = words[i]
+        v = w.value
+        i += 1
+        if ended or not v.startswith("-") or v == "-" or w.has_expansion and v.startswith("$"):
+            out.operands.append(w)
+            continue
+        if v == "--":
+            ended = True
+            continue
+        if v.startswith("--") or go_style:
+            name, eq, val = v.partition("=")
+            if go_style and name.startswith("--"):
+                name = name[1:]
+            if eq:
+                out.opts.append(Opt(name, val, w))
+            elif name in long_val and i < n:
+                out.opts.append(Opt(name, words[i].value, w, words[i]))
+                i += 1
+            else:
+                out.opts.append(Opt(name, None, w))
+            continue
+        whole = next((p for p in long_prefixes if v == p or v.startswith(p + "=")), None)
+        if whole is not None:
+            out.opts.append(Opt(whole, v.partition("=")[2] or None, w))
+            continue
+        letters = v[1:]
+        k = 0
+        while k < len(letters):
+            ch = letters[k]
+            rest = letters[k + 1:]
+            if ch in short_val:
+                if rest:
+                    out.opts.append(Opt("-" + ch, rest[1:] if rest.startswith("=") else rest, w))
+                elif i < n:
+                    out.opts.append(Opt("-" + ch, words[i].value, w, words[i]))
+                    i += 1
+                else:
+                    out.opts.append(Opt("-" + ch, None, w))
+                break
+            if rest.startswith("="):  # apt-get -q=2
+                out.opts.append(Opt("-" + ch, rest[1:], w))
+                break
+            out.opts.append(Opt("-" + ch, None, w))
+            k += 1
+    return out
+
+
+# -- package managers --------------------------------------------------------------------
+
+APT = frozenset({"apt-get", "apt", "aptitude"})
+RPM_PMS = frozenset({"yum", "dnf", "microdnf", "tdnf", "dnf5"})
+
+# program -> (short options with a value, long options with a value)
+_PM_SPECS: dict[str, tuple[str, frozenset]] = {
+    "apt": ("octaP", frozenset({"--option", "--config-file", "--target-release", "--default-release",
+                                "--host-architecture", "--build-profiles"})),
+    "apk": ("tXp", frozenset({"--virtual", "--repository", "--root", "--arch", "--cache-dir",
+                                     "--cache-max-age", "--keys-dir", "--repositories-file", "--wait",
+                                     "--timeout"})),
+    "rpm": ("cdexR", frozenset({"--config", "--debuglevel", "--errorlevel", "--exclude", "--setopt",
+                                "--enablerepo", "--disablerepo", "--repo", "--repoid", "--releasever",
+                                "--installroot", "--downloaddir", "--destdir", "--color", "--forcearch",
+                                "--rpmverbosity", "--comment", "--advisory", "--advisories", "--bz",
+                                "--cve", "--sec-severity", "--secseverity", "--repofrompath",
+                                "--setopt", "--use-host-config"})),
+    "zypper": ("rtRcD", frozenset({"--repo", "--from", "--type", "--root", "--reposd-dir", "--cache-dir",
+                                   "--raw-cache-dir", "--solv-cache-dir", "--pkg-cache-dir", "--userdata",
+                                   "--config", "--download"})),
+    "pip": ("rceitfC", frozenset({"--requirement", "--constraint", "--editable", "--index-url",
+                                  "--extra-index-url", "--find-links", "--target", "--prefix", "--root",
+                                  "--cache-dir", "--platform", "--python-version", "--implementation",
+                                  "--abi", "--src", "--upgrade-strategy", "--progress-bar", "--trusted-host",
+                                  "--proxy", "--retries", "--timeout", "--log", "--global-option",
+                                  "--config-settings", "--no-binary", "--only-binary", "--report",
+                                  "--exists-action", "--python", "--cert", "--client-cert",
+                                  "--root-user-action", "--keyring-provider", "--build-option",
+                                  "--install-option", "--use-feature", "--use-deprecated",
+                                  "--group"})),
+    "npm": ("w", frozenset({"--prefix", "--registry", "--cache", "--workspace", "--loglevel", "--tag",
+                            "--omit", "--include", "--userconfig", "--install-strategy", "--before"})),
+    "gem": ("vinsP", frozenset({"--version", "--install-dir", "--bindir", "--source", "--platform",
+                                "--trust-policy", "--build-root", "--target-rbconfig"})),
+    "go": ("", frozenset({"-o", "-p", "-C", "-ldflags", "-gcflags", "-asmflags", "-tags", "-mod", "-modfile",
+                          "-pkgdir", "-buildmode", "-compiler", "-gccgoflags", "-installsuffix", "-overlay",
+                          "-pgo", "-toolexec", "-exec", "-covermode", "-coverpkg", "-buildvcs"})),
+}
+
+
+def option_spec(family: str) -> tuple[str, frozenset]:
+    """(short options with a value, long options with a value) of a package-manager family."""
+    return _PM_SPECS[family]
+
+
+def pm_family(prog: str) -> Optional[str]:
+    if prog in APT:
+        return "apt"
+    if prog in RPM_PMS:
+        return "rpm"
+    if prog in ("pip", "pip2", "pip3") or re.fullmatch(r"pip[0-9.]+", prog):
+        return "pip"
+    if prog in ("apk", "zypper", "npm", "gem", "go"):
+        return prog
+    return None
+
+
+class Expanded(Record):
+    """A word produced by expanding a variable (``$PKGS`` -> ``curl``): ``origin`` is the
+    shell word it came from, for positions."""
+    value: str
+    origin: object
+    quoted: bool
+    has_expansion: bool
+    raw: str
+
+    __slots__ = ("value", "origin", "quoted", "has_expansion", "raw")
+
+    def __init__(
+        self,
+        value: str,
+        origin: object,
+        quoted: bool = True,
+        has_expansion: bool = False,
+        raw: str = "",
+    ) -> None:
+        self.value = value
+        self.origin = origin
+        self.quoted = quoted
+        self.has_expansion = has_expansion
+        self.raw = raw
+
+
+def origin(word):
+    """The shell word a (possibly expanded) word came from."""
+    return getattr(word, "origin", None) or word
+
+
+def shown(word) -> str:
+    """How to name a word in a message: ``curl`` or ``curl (from $PKGS)``."""
+    o = getattr(word, "origin", None)
+    return f"{word.value} (from {o.raw})" if o is not None else word.value
+
+
+_OPTION_BAG = re.compile(r"OPT|FLAG|ARG|PARAM", re.I)
+
+
+def may_hold_options(word) -> bool:
+    """An unquoted variable that could expand to options (``$APT_OPTS``, ``$PIP_FLAGS``)."""
+    if not word.has_expansion or word.quoted or not word.raw.startswith("$"):
+        return False
+    return bool(_OPTION_BAG.search(word.raw)) or "$(" in word.raw or "`" in word.raw
+
+
+def expand_words(words, env: Optional[dict]) -> tuple[list, bool]:
+    """Words with ``$VAR`` replaced from ``env`` where known; ``unknown`` when a word that
+    stays opaque may hold options (``$APT_OPTS``)."""
+    out = []
+    unknown = False
+    for w in words:
+        if not w.has_expansion or env is None:
+            out.append(w)
+            unknown = unknown or may_hold_options(w)
+            continue
+        vals = word_values(w, env)
+        if vals is None:
+            out.append(w)
+            unknown = unknown or may_hold_options(w)
+        else:
+            out.extend(Expanded(v, w) for v in vals)
+    return out, unknown
+
+
+class PMCall(Record):
+    """A package-manager command: ``apt-get install -y curl`` -> family apt, sub install."""
+    call: Call
+    family: str  # apt | apk | rpm | zypper | pip | npm | gem | go
+    sub: Optional[str]  # the subcommand ("install"), normalised aliases kept as written
+    sub_word: object  # the subcommand's shell Word (None when absent)
+    parsed: Parsed  # options and operands (operands exclude the subcommand)
+    unknown: bool  # some argument is a variable that may hold options
+
+    __slots__ = ("call", "family", "sub", "sub_word", "parsed", "unknown")
+
+    def __init__(
+        self,
+        call: Call,
+        family: str,
+        sub: Optional[str],
+        sub_word: object,
+        parsed: Parsed,
+        unknown: bool = False,
+    ) -> None:
+        self.call = call
+        self.family = family
+        self.sub = sub
+        self.sub_word = sub_word
+        self.parsed = parsed
+        self.unknown = unknown
+
+    @property
+    def prog(self) -> str:
+        return self.call.prog
+
+    def insert_after_sub(self, text: str, what: str) -> Fix:
+        """A fix inserting `` text`` right after the subcommand word."""
+        anchor = self.sub_word if self.sub_word is not None else self.call.prog_word
+        return insert_after(self.call.script, origin(anchor), text, what)
+
+    def span(self, word) -> Span:
+        return self.call.script.word_span(origin(word))
+
+
+def pm_call(call: Call, env: Optional[dict] = None) -> Optional[PMCall]:
+    """``call`` as a package-manager command; ``env`` expands ``$VARS`` in its arguments."""
+    fam = pm_family(call.prog)
+    if fam is None:
+        return None
+    short_val, long_val = _PM_SPECS[fam]
+    args, unknown = expand_words(call.args, env)
+    parsed = parse_options(args, short_val, long_val, go_style=(fam == "go"))
+    sub_word = parsed.operands[0] if parsed.operands else None
+    if sub_word is None:
+        return PMCall(call, fam, None, None, parsed, unknown)
+    sub = sub_word.value
+    parsed.operands = parsed.operands[1:]
+    if fam == "rpm" and sub in ("module", "group") and parsed.operands:
+        # `dnf module install x:1` / `dnf group install x`: the action is the second word
+        sub_word = parsed.operands[0]
+        parsed.operands = parsed.operands[1:]
+        sub = f"{sub} {sub_word.value}"
+    return PMCall(call, fam, sub, sub_word, parsed, unknown)
+
+
+def pm_calls(ctx, instr) -> Iterator[PMCall]:
+    env = run_env(ctx, instr)
+    for call in calls(ctx, instr):
+        pc = pm_call(call, env)
+        if pc is not None:
+            yield pc
+
+
+# subcommands that install / remove system packages, by package-manager family
+INSTALL_SUBS = {
+    "apt": ("install",),
+    "apk": ("add",),
+    "rpm": ("install", "groupinstall", "localinstall", "reinstall", "group install", "module install"),
+    "zypper": ("install", "in"),
+}
+REMOVE_SUBS = {
+    "apt": ("remove", "purge", "autoremove"),
+    "apk": ("del",),
+    "rpm": ("remove", "erase", "autoremove"),
+    "zypper": ("remove", "rm"),
+}
+
+
+def insert_after(script, word, text: str, what: str) -> Fix:
+    sp = script.word_span(word)
+    return Fix(what, [Edit(Span(sp.end_line, sp.end_column, sp.end_line, sp.end_column), text)])
+
+
+# -- variables ---------------------------------------------------------------------------
+
+_REF = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))")
+
+
+def run_env(ctx, instr) -> dict[str, str]:
+    """The environment a RUN sees from the Dockerfile (ARG values and ENV)."""
+    step = ctx.step(instr)
+    if step is None:
+        return {}
+    if instr.parent is not None:  # ONBUILD: only ENV reaches the image built on this one
+        return dict(step.state.env)
+    return dict(step.state.vars)
+
+
+def expand_value(text: str, env: dict[str, str]) -> Optional[str]:
+    """``$X`` / ``${X}`` / ``${X:-d}`` replaced from ``env``; None when something is unknown."""
+    if "$" not in text:
+        return text
+    if "$(" in text or "`" in text:
+        return None
+    unknown = False
+
+    def sub(m):
+        nonlocal unknown
+        name = m.group(1) or m.group(3)
+        if name in env:
+            return env[name]
+        if m.group(2) is not None:
+            return m.group(2)
+        unknown = True
+        return ""
+    out = _REF.sub(sub, text)
+    if unknown or "$" in out:
+        return None
+    return out
+
+
+def word_values(word, env: dict[str, str]) -> Optional[list[str]]:
+    """What a word stands for after expansion (split when unquoted); None when unknown."""
+    if not word.has_expansion:
+        return [word.value]
+    val = expand_value(word.value, env)
+    if val is None:
+        return None
+    if word.quoted:
+        return [val]
+    return val.split()
+
+
+# -- mounts, stages, paths ---------------------------------------------------------------
+
+class Mount(Record):
+    type: str
+    target: str  # absolute; "" when the mount has none (ssh, secret)
+    flag: object  # the syntax Flag
+
+    __slots__ = ("type", "target", "flag")
+
+    def __init__(self, type: str, target: str, flag: object) -> None:
+        self.type = type
+        self.target = target
+        self.flag = flag
+
+
+def mounts(ctx, instr) -> list[Mount]:
+    """``RUN --mount`` flags with their (expanded, absolute) targets."""
+    out: list[Mount] = []
+    step = ctx.step(instr)
+    workdir = step.state.workdir if step is not None else None
+    for f in instr.flags:
+        if f.name != "mount" or not f.value:
+            continue
+        kv: dict[str, str] = {}
+        for part in f.value.split(","):
+            k, eq, v = part.partition("=")
+            kv[k.strip().lower()] = v.strip() if eq else "true"
+        target = kv.get("target") or kv.get("dst") or kv.get("destination")
+        if target:
+            if step is not None and "$" in target:
+                target = step.expand(target)[0]
+            target = abspath(target, workdir or "/")
+        out.append(Mount(kv.get("type", "bind"), target or "", f))  # ssh/secret mounts may have none
+    return out
+
+
+def cache_mounted(mts: list[Mount], path: str) -> Optional[Mount]:
+    """The cache or tmpfs mount that holds ``path`` (a mount on it or on a parent)."""
+    for m in mts:
+        if m.type in ("cache", "tmpfs") and m.target and under(path, m.target):
+            return m
+    return None
+
+
+def abspath(path: str, cwd: Optional[str]) -> Optional[str]:
+    if path.startswith("/"):
+        return posixpath.normpath(path).replace("//", "/")
+    if cwd is None:
+        return None
+    return posixpath.normpath(posixpath.join(cwd, path))
+
+
+def under(path: Optional[str], root: Optional[str]) -> bool:
+    """``path`` is ``root`` or inside it."""
+    if path is None or root is None:
+        return False
+    root = root.rstrip("/") or "/"
+    return path == root or root == "/" or path.startswith(root + "/")
+
+
+def home_dir(ctx, instr) -> Optional[str]:
+    """$HOME of the RUN's user when it can be known (root: /root)."""
+    env = run_env(ctx, instr)
+    if "HOME" in env and env["HOME"].startswith("/"):
+        return env["HOME"]
+    step = ctx.step(instr)
+    user = step.state.user if step is not None else None
+    if user is None or user.split(":")[0] in ("root", "0"):
+        return "/root"
+    return None
+
+
+def target_chain(ctx) -> list:
+    """The target stage and the stages it is built FROM: their layers are the image."""
+    out = []
+    seen = set()  # ids: a set keeps a chain of 10,000 stages linear
+    s = ctx.graph.target
+    while s is not None and id(s) not in seen:
+        seen.add(id(s))
+        out.append(s)
+        s = s.base_stage
+    return out
+
+
+def ships(ctx, instr) -> bool:
+    """Whether the RUN's layer ends up in the built image: it runs in the target stage (or a
+    stage the target is built FROM), or it is an ONBUILD trigger (it runs in the image
+    built on this one)."""
+    if instr.parent is not None:
+        return True
+    stage = ctx.stage_of(instr)
+    ids = getattr(ctx, "_target_chain_ids", None)
+    if ids is None:  # once per file, not once per RUN
+        ids = ctx._target_chain_ids = frozenset(id(s) for s in target_chain(ctx))
+    return stage is not None and id(stage) in ids
+
+
+def stage_chain_steps(stage) -> list:
+    """Steps of ``stage`` preceded by the steps of the stages it is built FROM (oldest first)."""
+    chain = []
+    seen = set()
+    s = stage
+    while s is not None and id(s) not in seen:
+        seen.add(id(s))
+        chain.append(s)
+        s = s.base_stage
+    steps = []
+    for st in reversed(chain):
+        steps.extend(st.steps)
+    return steps
+
+
+class Located(Record):
+    """A call with the working directory it runs in (None: unknown)."""
+    call: Call
+    cwd: Optional[str]
+
+    __slots__ = ("call", "cwd")
+
+    def __init__(self, call: Call, cwd: Optional[str]) -> None:
+        self.call = call
+        self.cwd = cwd
+
+
+def located_calls(ctx, instr) -> Iterator[Located]:
+    """Calls of a RUN with their working directory, following top-level ``cd``."""
+    step = ctx.step(instr)
+    base = step.state.workdir if step is not None and instr.parent is None else None
+    env = run_env(ctx, instr)
+    home = home_dir(ctx, instr)
+    # the working directory by subshell depth, per script: an inline `sh -c '...'` starts where
+    # the command that runs it is, and its own cd ends with it
+    states: dict[int, dict[int, Optional[str]]] = {}
+    for call in calls(ctx, instr):
+        cwd_by_depth = states.get(id(call.script))
+        if cwd_by_depth is None:
+            start = base
+            if call.script.outer is not None:
+                outer_script, outer_cmd = call.script.outer
+                outer = states.get(id(outer_script))
+                if outer is not None:
+                    start = outer[max(d for d in outer if d <= outer_cmd.depth)]
+            cwd_by_depth = states[id(call.script)] = {0: start}
+        depth = call.cmd.depth
+        for d in [d for d in cwd_by_depth if d > depth]:
+            del cwd_by_depth[d]  # a subshell ended: its cd is gone
+        cwd = cwd_by_depth[max(d for d in cwd_by_depth if d <= depth)]
+        yield Located(call, cwd)
+        if call.prog == "cd" and not call.cmd.in_substitution:
+            target = next((w for w in call.args if not w.value.startswith("-")), None)
+            if target is None:
+                new = home
+            else:
+                vals = word_values(target, env)
+                new = None
+                if vals and len(vals) == 1:
+                    t = vals[0]
+                    if t.startswith("~"):
+                        t = (home + t[1:]) if home else ""
+                    new = abspath(t, cwd) if t else None
+            cwd_by_depth[depth] = new
+
+
+def resolve(word, cwd: Optional[str], env: dict[str, str], home: Optional[str]) -> Optional[str]:
+    """Absolute path a word names (globs kept), or None when it cannot be known."""
+    vals = word_values(word, dict(env, **({"HOME": home} if home else {})))
+    if not vals or len(vals) != 1:
+        return None
+    p = vals[0]
+    if p.startswith("~/") or p == "~":
+        if home is None:
+            return None
+        p = home + p[1:]
+    return abspath(p, cwd)
+
+
+# -- package-manager caches ----------------------------------------------------------------
+
+_GLOB = re.compile(r"[*?\[]")
+RPM_CACHES = ("/var/cache/dnf", "/var/cache/yum", "/var/cache/libdnf5")
+
+
+def clears(path: str, target: str) -> bool:
+    """Whether deleting ``path`` (globs allowed) empties directory ``target``."""
+    parts = path.split("/")
+    base_parts = []
+    glob = False
+    for p in parts:
+        if _GLOB.search(p):
+            glob = True
+            break
+        base_parts.append(p)
+    base = "/".join(base_parts) or "/"
+    target = target.rstrip("/")
+    if glob:
+        return base.rstrip("/") == target or under(target, base)
+    return under(target, base)
+
+
+def clean_kind(call, pc) -> str | None:
+    """The cache a cleaning command empties (``apt-get clean`` -> apt-archives...)."""
+    args = [w.value for w in call.args]
+    if pc is not None:
+        ops = [w.value for w in pc.parsed.operands]
+        if pc.family == "apt" and pc.sub in ("clean", "autoclean"):
+            return "apt-archives"
+        if pc.family == "apt" and pc.sub == "dist-clean":
+            return "apt-lists"  # apt >= 3: lists and archives
+        if pc.family == "rpm" and pc.sub == "clean":
+            return "rpm"
+        if pc.family == "zypper" and pc.sub in ("clean", "cc"):
+            return "zypper"
+        if pc.family == "apk" and pc.sub == "cache" and ops[:1] in (["clean"], ["purge"]):
+            return "apk"
+        if pc.family == "npm" and pc.sub == "cache" and ops[:1] == ["clean"]:
+            return "npm"
+        if pc.family == "pip" and pc.sub == "cache" and ops[:1] in (["purge"], ["remove"]):
+            return "pip"
+        return None
+    if call.prog == "yarn" and args[:2] == ["cache", "clean"]:
+        return "yarn"
+    if call.prog == "uv" and args[:1] == ["cache"] and args[1:2] in (["clean"], ["prune"]):
+        return "uv"
+    return None
+
+
+class RunCaches:
+    """What one RUN deletes and cleans, in command order (for the cache rules)."""
+
+    def __init__(self, ctx, instr):
+        self.instr = instr
+        self.env = run_env(ctx, instr)
+        self.home = home_dir(ctx, instr)
+        self.located = list(located_calls(ctx, instr))
+        self.removed: list[tuple[int, str]] = []
+        self.cleans: list[tuple[int, str]] = []
+        self.exports: list[tuple[int, str, str]] = []  # (index, name, value) of `export X=v`
+        self.pms = []
+        for i, lc in enumerate(self.located):
+            call = lc.call
+            pc = pm_call(call, self.env)
+            self.pms.append(pc)
+            if call.prog in ("rm", "find"):
+                for eff in effects(lc, self.env, self.home):
+                    if eff.kind == "delete":
+                        self.removed.append((i, eff.path))
+            elif call.prog == "export":
+                for w in call.args:
+                    name, eq, val = w.value.partition("=")
+                    if eq:
+                        self.exports.append((i, name, val))
+            else:
+                kind = clean_kind(call, pc)
+                if kind is not None:
+                    self.cleans.append((i, kind))
+
+    def cleaned(self, after: int, kind: str, paths) -> bool:
+        if any(j > after and k == kind for j, k in self.cleans):
+            return True
+        return any(j > after and any(clears(p, t) for t in paths if t) for j, p in self.removed)
+
+    def cleaned_at(self, i: int, kind: str, paths) -> bool:
+        """The command at index ``i`` empties this cache."""
+        if any(j == i and k == kind for j, k in self.cleans):
+            return True
+        return any(j == i and any(clears(p, t) for t in paths if t) for j, p in self.removed)
+
+    def var(self, i: int, call, name: str):
+        """Value of ``name`` for the command at index ``i``: a prefix assignment, `env X=`,
+        an earlier `export`, or the Dockerfile's ARG/ENV."""
+        for w in list(call.cmd.assignments) + list(call.cmd.words):
+            n, eq, v = w.value.partition("=")
+            if eq and n == name:
+                return v
+        val = None
+        for j, n, v in self.exports:
+            if j < i and n == name:
+                val = v
+        if val is not None:
+            return val
+        return self.env.get(name)
+
+
+def _dir(value, cwd):
+    return abspath(value, cwd or "/") if value else None
+
+
+def _mounted(mts, paths, suffixes=()):
+    if any(p and cache_mounted(mts, p) for p in paths):
+        return True
+    return any(m.type in ("cache", "tmpfs") and m.target.rstrip("/").endswith(suffixes) for m in mts) \
+        if suffixes else False
+
+
+def cache_trigger(r: "RunCaches", i: int, lc, pc, mts):
+    """(kind, cache paths, word, message, fix, hadolint codes) when this call fills a cache."""
+    call = lc.call
+    home = r.home
+    if pc is not None and pc.family == "apt" and pc.sub == "update":
+        paths = ["/var/lib/apt/lists"]
+        if _mounted(mts, paths):
+            return None
+        note = ""
+        if any(j > i and k == "apt-archives" for j, k in r.cleans):
+            note = " (`apt-get clean` empties /var/cache/apt, not the lists)"
+        return ("apt-lists", paths, pc.sub_word,
+                f"`{pc.prog} update` leaves the package lists (/var/lib/apt/lists, typically 20-50 MB) in this "
+                f"layer{note}: end the RUN with `rm -rf /var/lib/apt/lists/*`, or mount a cache "
+                "(`--mount=type=cache,target=/var/lib/apt/lists,sharing=locked`)", None, ("DL3009",))
+    if pc is not None and pc.family == "apk" and pc.sub in ("add", "update"):
+        paths = ["/var/cache/apk", "/etc/apk/cache"]
+        if pc.parsed.has("--no-cache") or _mounted(mts, paths):
+            return None
+        if pc.sub == "update":
+            later_nc = any(q is not None and q.family == "apk" and q.sub == "add" and q.parsed.has("--no-cache")
+                           for q in r.pms[i + 1:])
+            if not later_nc:
+                return None  # reported at the `apk add` that uses the index
+            return ("apk", paths[:1], pc.sub_word,
+                    "`apk update` stores the package index in /var/cache/apk, in this layer; `apk add --no-cache` "
+                    "fetches a fresh index anyway: drop `apk update`", None, ("DL3019",))
+        return ("apk", paths[:1], pc.sub_word,
+                "`apk add` without `--no-cache` keeps the package index in /var/cache/apk in this layer; "
+                "add `--no-cache`", pc.insert_after_sub(" --no-cache", "add --no-cache"), ("DL3019",))
+    if pc is not None and pc.family == "rpm" and pc.sub in (
+            "install", "groupinstall", "localinstall", "reinstall", "update", "upgrade", "group install",
+            "module install", "distro-sync"):
+        if pc.prog == "yum":
+            paths, code = ["/var/cache/yum"], "DL3032"
+        else:
+            paths, code = list(RPM_CACHES), "DL3040"
+        if _mounted(mts, paths):
+            return None
+        return ("rpm", paths, pc.sub_word,
+                f"`{pc.prog} {pc.sub}` leaves its metadata and package cache ({paths[0]}) in this layer: end the "
+                f"RUN with `{pc.prog} clean all`, or mount a cache on {paths[0]}", None, (code,))
+    if pc is not None and pc.family == "zypper" and pc.sub in ("install", "in", "update", "up", "dist-upgrade",
+                                                               "dup", "patch"):
+        paths = ["/var/cache/zypp"]
+        if _mounted(mts, paths):
+            return None
+        return ("zypper", paths, pc.sub_word,
+                f"`zypper {pc.sub}` leaves its cache (/var/cache/zypp) in this layer: end the RUN with "
+                "`zypper clean --all`, or mount a cache on /var/cache/zypp", None, ("DL3036",))
+    if pc is not None and pc.family == "pip" and pc.sub == "install":
+        return _pip(r, i, lc, pc, mts)
+    if call.prog == "uv":
+        return _uv(r, i, lc, mts)
+    if call.prog == "yarn":
+        args = [w.value for w in call.args if not w.value.startswith("-")]
+        if args[:1] not in ([], ["install"]):
+            return None
+        cache = r.var(i, call, "YARN_CACHE_FOLDER")
+        cache = _dir(cache, lc.cwd) if cache else (
+            "/usr/local/share/.cache/yarn" if home == "/root" else (home + "/.cache/yarn" if home else None))
+        paths = [cache] if cache else []
+        if _mounted(mts, paths, ("/.cache/yarn", "/yarn")) or r.cleaned(i, "yarn", paths):
+            return None
+        word = call.args[0] if call.args and call.args[0].value == "install" else call.prog_word
+        return ("yarn", paths, word,
+                f"`yarn{' install' if args else ''}` leaves its package cache ({cache or 'the yarn cache'}) in this "
+                "layer: end the RUN with `yarn cache clean`, or mount a cache on it", None, ("DL3060",))
+    if pc is not None and pc.family == "npm" and pc.sub in ("install", "i", "ci", "add", "isntall", "in"):
+        opt = pc.parsed.values("--cache")
+        cache = _dir(opt[-1], lc.cwd) if opt else None
+        if cache is None:
+            v = r.var(i, call, "npm_config_cache") or r.var(i, call, "NPM_CONFIG_CACHE")
+            cache = _dir(v, lc.cwd) if v else (home + "/.npm" if home else None)
+        paths = [cache] if cache else []
+        if _mounted(mts, paths, ("/.npm",)):
+            return None
+        return ("npm", paths, pc.sub_word,
+                f"`npm {pc.sub}` leaves its download cache ({cache or '~/.npm'}) in this layer: end the RUN with "
+                f"`npm cache clean --force`, or mount a cache (`--mount=type=cache,target={cache or '/root/.npm'}`)",
+                None, ())
+    return None
+
+
+def _pip(r: "RunCaches", i: int, lc, pc, mts):
+    call = lc.call
+    p = pc.parsed
+    if p.has("--no-cache-dir", "--no-cache"):
+        return None
+    if r.var(i, call, "PIP_NO_CACHE_DIR") not in (None, ""):
+        return None  # pip disables its cache for any valid value, even "0" / "false"
+    ops = [w.value for w in p.operands]
+    local = all(v.startswith((".", "/")) or v.endswith((".whl", ".tar.gz", ".zip")) for v in ops)
+    if p.has("--no-index") or (p.has("--no-deps") and ops and local and not p.has("-r", "--requirement")):
+        return None  # nothing is downloaded
+    opt = p.values("--cache-dir")
+    if opt:
+        cache = _dir(opt[-1], lc.cwd)
+    elif r.var(i, call, "PIP_CACHE_DIR"):
+        cache = _dir(r.var(i, call, "PIP_CACHE_DIR"), lc.cwd)
+    elif r.var(i, call, "XDG_CACHE_HOME"):
+        cache = _dir(r.var(i, call, "XDG_CACHE_HOME"), lc.cwd) + "/pip"
+    else:
+        cache = r.home + "/.cache/pip" if r.home else None
+    paths = [cache] if cache else []
+    if _mounted(mts, paths, ("/.cache/pip", "/.cache")) or r.cleaned(i, "pip", paths):
+        return None
+    where = cache or "~/.cache/pip"
+    target = cache or "/root/.cache/pip"
+    return ("pip", paths, pc.sub_word,
+            f"`{pc.prog} install` without `--no-cache-dir` keeps downloaded and built packages in {where}, "
+            f"in this layer; add `--no-cache-dir` (or mount a cache: `--mount=type=cache,target={target}`)",
+            pc.insert_after_sub(" --no-cache-dir", "add --no-cache-dir"), ("DL3042",))
+
+
+def _uv(r: "RunCaches", i: int, lc, mts):
+    call = lc.call
+    args = [w for w in call.args]
+    vals = [w.value for w in args]
+    if vals[:2] == ["pip", "install"]:
+        word = args[1]
+    elif vals[:1] in (["sync"], ["add"]) or vals[:2] == ["tool", "install"]:
+        word = args[0] if vals[0] != "tool" else args[1]
+    else:
+        return None
+    if "--no-cache" in vals or "-n" in vals or r.var(i, call, "UV_NO_CACHE") not in (None, "", "0", "false"):
+        return None
+    c = r.var(i, call, "UV_CACHE_DIR")
+    cache = _dir(c, lc.cwd) if c else (r.home + "/.cache/uv" if r.home else None)
+    paths = [cache] if cache else []
+    if _mounted(mts, paths, ("/.cache/uv", "/.cache")) or r.cleaned(i, "uv", paths):
+        return None
+    return ("uv", paths, word,
+            f"`uv {' '.join(vals[:2]) if vals[0] in ('pip', 'tool') else vals[0]}` keeps its cache ({cache or '~/.cache/uv'}) "
+            f"in this layer; add `--no-cache` (or mount a cache: `--mount=type=cache,target={cache or '/root/.cache/uv'}`)",
+            insert_after(call.script, origin(word), " --no-cache", "add --no-cache"), ())
+
+
+# -- what commands do to files -------------------------------------------------------------
+
+class Effect(Record):
+    kind: str  # "create" (content), "delete", "modify" (metadata, empty dirs, in-place edits)
+    path: str  # absolute; may hold globs for "delete"
+    word: object  # shell word the path comes from (for positions)
+    what: str  # how, for messages: "wget", "git clone", "> redirect"...
+    subtree: bool  # a directory whose contents were created
+
+    __slots__ = ("kind", "path", "word", "what", "subtree")
+
+    def __init__(self, kind: str, path: str, word: object, what: str, subtree: bool = False) -> None:
+        self.kind = kind
+        self.path = path
+        self.word = word
+        self.what = what
+        self.subtree = subtree
+
+
+def _url_name(url: str) -> Optional[str]:
+    url = url.split("?", 1)[0].split("#", 1)[0].rstrip("/")
+    if "://" not in url:
+        return None
+    name = url.rsplit("/", 1)[-1]
+    return name or None
+
+
+def effects(lc: Located, env: dict[str, str], home: Optional[str]) -> list[Effect]:
+    """Files a command creates, deletes or modifies, as far as its arguments say."""
+    call = lc.call
+    cwd = lc.cwd
+    prog = call.prog
+    out: list[Effect] = []
+
+    def res(word):
+        return resolve(word, cwd, env, home)
+
+    def add(kind, word, what, path=None, subtree=False):
+        p = path if path is not None else res(word)
+        if p is not None and not p.startswith("/dev/") and not p.startswith("/proc/"):
+            out.append(Effect(kind, p, word, what, subtree))
+
+    for op, target in call.cmd.redirects:
+        base = op.lstrip("0123456789")
+        if target is not None and base in (">", ">>", ">|", "&>", "&>>"):
+            add("create", target, "a `>` redirection")
+    args = call.args
+    if prog in ("rm", "rmdir", "unlink"):
+        p = parse_options(args)
+        for w in p.operands:
+            for alt in brace_words(w):
+                add("delete" if prog != "rmdir" else "modify", alt, prog)
+    elif prog == "find":
+        vals = [w.value for w in args]
+        if "-delete" in vals or ("-exec" in vals and vals[vals.index("-exec") + 1:][:1] == ["rm"]):
+            for w in args:
+                if w.value.startswith(("-", "(", "!")):
+                    break
+                add("delete", w, "find -delete")
+    elif prog in ("mkdir", "touch", "chown", "chmod", "chgrp", "ln", "setfacl", "chattr"):
+        p = parse_options(args, "m" if prog == "mkdir" else "", frozenset({"--mode", "--reference"}))
+        ops = p.operands
+        if prog in ("chown", "chmod", "chgrp") and not p.has("--reference") and ops:
+            ops = ops[1:]
+        if prog == "ln":
+            ops = ops[-1:] if len(ops) >= 2 else []
+        for w in ops:
+            add("modify", w, prog)
+    elif prog in ("cp", "mv", "install", "rsync"):
+        p = parse_options(args, "tSmogb" if prog == "install" else "tS",
+                          frozenset({"--target-directory", "--suffix", "--mode", "--owner", "--group"}))
+        ops = p.operands
+        tdir = p.first("-t", "--target-directory")
+        if prog == "install" and p.has("-d", "--directory"):
+            for w in ops:
+                add("modify", w, "install -d")
+            return out
+        if tdir is not None:
+            dest_dir = res(tdir.where)
+            for w in ops:
+                name = posixpath.basename((w.value or "").rstrip("/"))
+                if dest_dir and name and "$" not in name:
+                    add("create", tdir.where, prog, posixpath.join(dest_dir, name))
+            srcs = ops
+        elif len(ops) >= 2:
+            dest = ops[-1]
+            srcs = ops[:-1]
+            dp = res(dest)
+            if dp is not None:
+                if len(srcs) > 1 or dest.value.endswith("/"):
+                    for w in srcs:
+                        name = posixpath.basename(w.value.rstrip("/"))
+                        if name and "$" not in name:
+                            add("create", dest, prog, posixpath.join(dp, name))
+                else:
+                    add("create", dest, prog, dp)
+        else:
+            srcs = []
+        if prog == "mv":
+            for w in srcs:
+                add("delete", w, "mv")
+    elif prog == "wget":
+        p = parse_options(args, "OoaPeTtUiBwQlADRXIY", frozenset({"--output-document", "--directory-prefix",
+                                                                  "--output-file", "--append-output"}),
+                          long_prefixes=("-nv", "-nc", "-nd", "-nH", "-np"))
+        out_doc = p.first("-O", "--output-document")
+        if out_doc is not None:
+            if out_doc.value not in ("-", None):
+                add("create", out_doc.where, "wget -O")
+        else:
+            prefix = p.first("-P", "--directory-prefix")
+            base = res(prefix.where) if prefix is not None else cwd
+            for w in p.operands:
+                name = _url_name(w.value)
+                if name and base:
+                    add("create", w, "wget", posixpath.join(base, name))
+    elif prog == "curl":
+        p = parse_options(args, "oOdHuAeEKrTXyYzbcCFmDwxUQt",
+                          frozenset({"--output", "--output-dir", "--data", "--header", "--user", "--user-agent",
+                                     "--referer", "--cert", "--key", "--request", "--proxy", "--max-time",
+                                     "--retry", "--config", "--write-out", "--cacert", "--connect-timeout",
+                                     "--data-binary", "--data-raw", "--form", "--url", "--dump-header",
+                                     "--range", "--upload-file", "--cookie", "--cookie-jar"}))
+        outs = [o for o in p.opts if o.name in ("-o", "--output")]
+        for o in outs:
+            if o.value not in ("-", None, "/dev/null"):
+                add("create", o.where, "curl -o")
+        if p.has("-O", "--remote-name", "--remote-name-all") and not outs:
+            d = p.first("--output-dir")
+            base = res(d.where) if d is not None else cwd
+            for w in p.operands:
+                name = _url_name(w.value)
+                if name and base:
+                    add("create", w, "curl -O", posixpath.join(base, name))
+    elif prog == "git" and args and args[0].value == "clone":
+        p = parse_options(args[1:], "boc", frozenset({"--branch", "--origin", "--config", "--depth", "--reference",
+                                                      "--separate-git-dir", "--template", "--filter", "--jobs"}))
+        ops = p.operands
+        if len(ops) >= 2:
+            add("create", ops[1], "git clone", subtree=True)
+        elif len(ops) == 1 and cwd:
+            name = ops[0].value.rstrip("/").rsplit("/", 1)[-1].rsplit(":", 1)[-1]
+            name = name[:-4] if name.endswith(".git") else name
+            if name and "$" not in name:
+                add("create", ops[0], "git clone", posixpath.join(cwd, name), subtree=True)
+    elif prog in ("tar", "bsdtar", "unzip", "7z"):
+        vals = [w.value for w in args]
+        if prog == "tar" or prog == "bsdtar":
+            first = vals[0] if vals else ""
+            extract = any(v in ("-x", "--extract", "--get") or (v.startswith("-") and not v.startswith("--") and "x" in v)
+                          for v in vals) or (first and not first.startswith("-") and "x" in first)
+            if not extract:
+                return out
+            p = parse_options(args, "CfbTXIK", frozenset({"--directory", "--file", "--exclude-from", "--files-from",
+                                                           "--use-compress-program", "--strip-components"}))
+            d = p.first("-C", "--directory")
+            dest = res(d.where) if d is not None else cwd
+            word = d.where if d is not None else call.prog_word
+        elif prog == "unzip":
+            p = parse_options(args, "dx", frozenset())
+            d = p.first("-d")
+            dest = res(d.where) if d is not None else cwd
+            word = d.where if d is not None else call.prog_word
+        else:
+            return out
+        if dest:
+            out.append(Effect("create", dest, word, prog, True))
+    elif prog == "sed" and any(w.value.startswith("-i") or w.value.startswith("--in-place") for w in args):
+        p = parse_options(args, "ef", frozenset({"--expression", "--file"}))
+        ops = p.operands if p.has("-e", "--expression", "-f", "--file") else p.operands[1:]
+        for w in ops:
+            add("modify", w, "sed -i")
+    return out
+
+
+def brace_words(word) -> list:
+    """``/var/lib/{apt,dpkg}/x`` -> words for each alternative (one level, several groups)."""
+    v = word.value
+    if "{" not in v or "}" not in v or word.has_expansion and "${" in v:
+        return [word]
+    m = re.search(r"\{([^{}]*,[^{}]*)\}", v)
+    if m is None:
+        return [word]
+    out = []
+    for alt in m.group(1).split(","):
+        sub = Expanded(v[:m.start()] + alt + v[m.end():], origin(word))
+        out.extend(brace_words(sub))
+    return out
+
+
+SYSTEM_DIRS = frozenset({"/", "/usr", "/usr/local", "/usr/share", "/usr/lib", "/usr/bin", "/usr/local/bin",
+                         "/usr/local/lib", "/usr/local/share", "/bin", "/sbin", "/lib", "/lib64", "/etc", "/var",
+                         "/var/lib", "/var/cache", "/opt", "/home", "/root", "/tmp", "/srv", "/run", "/var/tmp"})
+
+
+def deletes(pattern: str, path: str) -> bool:
+    """Whether deleting ``pattern`` (globs allowed) removes ``path``."""
+    import fnmatch
+    if not _GLOB.search(pattern):
+        return under(path, pattern)
+    parts = path.split("/")
+    for k in range(1, len(parts) + 1):
+        prefix = "/".join(parts[:k]) or "/"
+        if fnmatch.fnmatchcase(prefix, pattern):
+            return True
+    return False

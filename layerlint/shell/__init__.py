@@ -1,0 +1,1 @@
+"""Shell layer: the POSIX shell parser for RUN scripts, command wrappers and options, package-manager knowledge."""
