@@ -17,6 +17,8 @@ import pytest
 
 from . import builder_harness as harness
 
+pytestmark = pytest.mark.slow  # real builds
+
 SCENARIOS = [s for s in harness.all_scenarios() if s.builder]
 NOT_BUILDER = [s for s in harness.all_scenarios() if not s.builder]
 

@@ -106,6 +106,7 @@ def corpus_files():
 FILES = corpus_files()
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not FILES, reason="../shared/corpus is absent")
 def test_corpus_agrees_with_buildkit_parser():
     failures = {}

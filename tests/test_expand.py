@@ -362,6 +362,7 @@ def test_referenced_vars_backtick() -> None:
 _FUZZ_ALPHABET = "$\\{}:-+?#%/'\"ab1@ \n`*"
 
 
+@pytest.mark.slow
 @settings(max_examples=800, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.text(alphabet=_FUZZ_ALPHABET, max_size=30), st.sampled_from(["\\", "`"]))
 def test_referenced_vars_agrees_with_the_lexer(word: str, escape: str) -> None:
@@ -390,6 +391,7 @@ def _reference_regex(pattern: str, greedy: bool) -> Optional[re.Pattern[str]]:
     return re.compile("".join(parts))
 
 
+@pytest.mark.slow
 @settings(max_examples=1500, deadline=None)
 @given(st.text(alphabet="ab*?\\", max_size=8), st.text(alphabet="ab\n", max_size=12), st.booleans())
 def test_matcher_agrees_with_backtracking_regex(pattern: str, value: str, greedy: bool) -> None:
@@ -461,6 +463,7 @@ def test_nesting_from_a_deep_call_stack() -> None:
 _LONG = 1_000_000
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("unit", ["$", "{", "\\", " ", "}", "${", "$\\{ ", "${a:-", "\\$", "$a", "a\\ "])
 def test_long_input(unit: str) -> None:
     word = unit * (_LONG // len(unit))

@@ -6,10 +6,11 @@
   spliced in) go through parse, graph, every rule (opt-in ones too), every report format and
   the fixer: nothing raises, every run finishes, and a fix never turns a file that parses
   into one that does not.
-* Every regular expression in ``layerlint/`` is run against long runs of ``\\``, spaces,
-  ``$``, ``{`` and friends in a subprocess watched by a timeout (a hang guard, not a speed
-  assertion): catastrophic backtracking shows up as a hang and fails with the pattern's
-  source location.
+* Every regular expression in ``layerlint/`` is run against runs of ``\\``, spaces, ``$``, ``{``
+  and friends by a backtracking matcher that counts its steps: steps that grow faster than
+  quadratically from an 8- to an 80-character run (catastrophic backtracking) fail with the
+  pattern's source location.  Counted, not timed, so the result does not depend on the
+  machine's load; ``bench/regex_audit.py`` times ``re`` itself on 10,000-character runs.
 
 The CI run is bounded (``LAYERLINT_FUZZ_EXAMPLES``, default 200 per test, ``deadline=None``); a longer
 local run:
@@ -17,7 +18,7 @@ local run:
     LAYERLINT_FUZZ_EXAMPLES=20000 LAYERLINT_FUZZ_RANDOM=1 .venv/bin/pytest tests/test_fuzz.py -x
 
 (``LAYERLINT_FUZZ_RANDOM=1``: new random examples on every run instead of the fixed CI set;
-``LAYERLINT_REGEX_RUN``: length of the worst-case regex inputs, default 10,000.)
+``LAYERLINT_REGEX_RUN``: length of bench/regex_audit.py's worst-case regex inputs, default 10,000.)
 """
 from __future__ import annotations
 
@@ -25,11 +26,8 @@ import ast
 import json
 import os
 import re
-import select
 import signal
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -38,6 +36,8 @@ from hypothesis import strategies as st
 
 from layerlint.engine.settings import Settings
 from layerlint.engine.lint_file import lint_bytes
+
+pytestmark = pytest.mark.slow  # hypothesis runs and the regex audit
 
 FUZZ_EXAMPLES = int(os.environ.get("LAYERLINT_FUZZ_EXAMPLES", "200"))
 HANG_SECONDS = 120  # per example: far above any real run, it only turns a hang into a failure
@@ -303,25 +303,23 @@ def test_grammar_reaches_the_rules(context):
 
 # -- regular expressions -------------------------------------------------------------------------
 RE_FUNCS = {"compile", "match", "search", "fullmatch", "sub", "subn", "findall", "finditer", "split"}
-RUN = int(os.environ.get("LAYERLINT_REGEX_RUN", "10000"))  # characters per worst-case input
-WORST = [c * RUN for c in ("\\", " ", "$", "{", "\t", "a", "0", "-", ".", "/", "=", '"', "'", ":", ",", "*", "@",
-                           "[", "(", "}", "#", "<", "\n", "_", "%")]
-WORST += [s * (RUN // len(s)) + "!" for s in ("${", "\\ ", "$(", "\\\\", "{$", " \t", "a ", "a=", "a.", "--", "\\\n",
-                                              "${a:-", "a-", "0.", "a/", "/*", "*/", ": ", "\\$", "<<")]
-WORST += [s + "\x00" for s in WORST[:25]]
+SEEDS = ("\\", " ", "$", "{", "\t", "a", "0", "-", ".", "/", "=", '"', "'", ":", ",", "*", "@", "[", "(", "}", "#",
+         "<", "\n", "_", "%")
+PAIRS = ("${", "\\ ", "$(", "\\\\", "{$", " \t", "a ", "a=", "a.", "--", "\\\n", "${a:-", "a-", "0.", "a/", "/*", "*/",
+         ": ", "\\$", "<<")
 
-WATCH = r"""
-import json, re, sys
-pats, worst = json.load(sys.stdin)
-for i, (pattern, flags) in enumerate(pats):
-    print("START", i, flush=True)
-    rx = re.compile(pattern, flags)
-    for s in worst:
-        rx.search(s)
-        rx.match(s)
-        rx.fullmatch(s)
-    print("DONE", i, flush=True)
-"""
+
+def worst_inputs(run: int) -> list[str]:
+    """Long runs of one character (or of a short unit, ended by a stray `!`), and the first 25
+    again ended by a NUL: the inputs that make a backtracking regex show its worst."""
+    worst = [c * run for c in SEEDS]
+    worst += [s * max(1, run // len(s)) + "!" for s in PAIRS]
+    return worst + [s + "\x00" for s in worst[:25]]
+
+
+RUN = int(os.environ.get("LAYERLINT_REGEX_RUN", "10000"))  # characters per worst-case input (bench/regex_audit.py)
+WORST = worst_inputs(RUN)
+
 
 
 def _flags(node) -> int:
@@ -387,43 +385,229 @@ def test_pattern_census_is_not_empty():
     assert len(pats) >= 40, len(pats)
 
 
+try:  # the parser `re` compiles with (its parse tree is what the step counter walks)
+    from re import _constants as sre_c, _parser as sre_parse
+except ImportError:  # Python 3.10
+    import sre_constants as sre_c
+    import sre_parse
+
+STEP_RUN = 8  # characters per small worst-case input; the large one is 10 times longer
+GROWTH = 150  # steps(10 x input) / steps(input): at most 100 for a quadratic search, 1,000 for a cubic one
+
+
+class _Cap(Exception):
+    pass
+
+
+class BacktrackCounter:
+    """A backtracking matcher over the parse tree of ``re`` that counts the nodes it visits.
+
+    It tries the alternatives in the order ``re`` does (greedy repeats longest first, lazy ones
+    shortest first, branches left to right, an empty iteration ends a repeat), without ``re``'s
+    shortcuts, so its step count is a deterministic stand-in for the time ``re`` spends: the same
+    growth with the input's length, whatever the machine's load."""
+
+    WORD = re.compile(r"\w")
+    CATEGORIES = {"DIGIT": r"\d", "NOT_DIGIT": r"\D", "SPACE": r"\s", "NOT_SPACE": r"\S", "WORD": r"\w",
+                  "NOT_WORD": r"\W", "LINEBREAK": r"\n", "NOT_LINEBREAK": r"[^\n]"}
+
+    def __init__(self, pattern: str, flags: int = 0, cap: int = 10 ** 7) -> None:
+        tree = sre_parse.parse(pattern, flags)
+        self.flags = tree.state.flags
+        self.tree = list(tree)
+        self.cap = cap
+        self.steps = 0
+
+    def run(self, how: str, s: str):
+        """True / False as ``re``'s ``search`` or ``fullmatch`` answers; None past ``cap`` steps."""
+        old = sys.getrecursionlimit()
+        sys.setrecursionlimit(max(old, 50_000))
+        try:
+            if how == "fullmatch":
+                return self._seq(self.tree, s, 0, self.flags, {}, lambda j: j == len(s))
+            return any(self._seq(self.tree, s, start, self.flags, {}, lambda j: True) for start in range(len(s) + 1))
+        except _Cap:
+            return None
+        finally:
+            sys.setrecursionlimit(old)
+
+    def _char(self, op, av, c: str, flags: int) -> bool:
+        fold = bool(flags & re.I)
+
+        def same(code):
+            return chr(code) == c or (fold and chr(code).lower() == c.lower())
+
+        if op == sre_c.ANY:
+            return c != "\n" or bool(flags & re.S)
+        if op == sre_c.LITERAL:
+            return same(av)
+        if op == sre_c.NOT_LITERAL:
+            return not same(av)
+        if op == sre_c.CATEGORY:
+            return self._category(av, c)
+        negate, hit = False, False
+        for iop, iav in av:
+            if iop == sre_c.NEGATE:
+                negate = True
+            elif iop == sre_c.LITERAL:
+                hit = hit or same(iav)
+            elif iop == sre_c.RANGE:
+                lo, hi = iav
+                hit = hit or any(lo <= ord(x) <= hi for x in ({c, c.lower(), c.upper()} if fold else {c}))
+            elif iop == sre_c.CATEGORY:
+                hit = hit or self._category(iav, c)
+            else:
+                raise ValueError(f"character set item {iop} is not simulated")
+        return hit != negate
+
+    def _category(self, av, c: str) -> bool:
+        name = str(av).upper().replace("CATEGORY_", "").replace("UNI_", "").replace("LOC_", "")
+        return re.fullmatch(self.CATEGORIES[name], c) is not None
+
+    def _at(self, av, s: str, i: int, flags: int) -> bool:
+        n, multi = len(s), bool(flags & re.M)
+        if av in (sre_c.AT_BEGINNING, sre_c.AT_BEGINNING_LINE):
+            return i == 0 or (multi and s[i - 1] == "\n")
+        if av == sre_c.AT_BEGINNING_STRING:
+            return i == 0
+        if av in (sre_c.AT_END, sre_c.AT_END_LINE):
+            return i == n or (s[i] == "\n" and (multi or i == n - 1))
+        if av == sre_c.AT_END_STRING:
+            return i == n
+
+        def word(j):
+            return 0 <= j < n and self.WORD.match(s[j]) is not None
+        return (word(i - 1) != word(i)) == (av == sre_c.AT_BOUNDARY)
+
+    def _seq(self, nodes, s: str, i: int, flags: int, groups: dict, k) -> bool:
+        """Match ``nodes`` at ``i``, then the continuation ``k`` (backtracking into the nodes while it fails)."""
+        if not nodes:
+            return k(i)
+        self.steps += 1
+        if self.steps > self.cap:
+            raise _Cap
+        (op, av), rest = nodes[0], nodes[1:]
+
+        def then(j):
+            return self._seq(rest, s, j, flags, groups, k)
+
+        if op in (sre_c.LITERAL, sre_c.NOT_LITERAL, sre_c.IN, sre_c.ANY, sre_c.CATEGORY):
+            return i < len(s) and self._char(op, av, s[i], flags) and then(i + 1)
+        if op == sre_c.AT:
+            return self._at(av, s, i, flags) and then(i)
+        if op == sre_c.SUBPATTERN:
+            gid, add, drop, body = av
+
+            def close(j):
+                before = groups.get(gid)
+                if gid is not None:
+                    groups[gid] = (i, j)
+                if then(j):
+                    return True
+                if gid is not None:
+                    groups[gid] = before
+                return False
+            return self._seq(list(body), s, i, (flags | add) & ~drop, groups, close)
+        if op == sre_c.BRANCH:
+            return any(self._seq(list(alt), s, i, flags, groups, then) for alt in av[1])
+        if op in (sre_c.MAX_REPEAT, sre_c.MIN_REPEAT):
+            lo, hi, body = av
+            return self._repeat(list(body), lo, hi, op == sre_c.MIN_REPEAT, s, i, flags, groups, then, 0, -1)
+        if op in (getattr(sre_c, "POSSESSIVE_REPEAT", None), getattr(sre_c, "ATOMIC_GROUP", None)):
+            ends: list[int] = []
+            first = lambda j: ends.append(j) or True  # noqa: E731 - the first way through, never backtracked into
+            if op == sre_c.ATOMIC_GROUP:
+                self._seq(list(av), s, i, flags, groups, first)
+            else:
+                self._repeat(list(av[2]), av[0], av[1], False, s, i, flags, groups, first, 0, -1)
+            return bool(ends) and then(ends[0])
+        if op in (sre_c.ASSERT, sre_c.ASSERT_NOT):
+            direction, body = av
+            if direction < 0:  # a look-behind has a fixed width
+                start = i - body.getwidth()[0]
+                ok = start >= 0 and self._seq(list(body), s, start, flags, groups, lambda j: j == i)
+            else:
+                ok = self._seq(list(body), s, i, flags, groups, lambda j: True)
+            return ok == (op == sre_c.ASSERT) and then(i)
+        if op == sre_c.GROUPREF:
+            span = groups.get(av)
+            if span is None:
+                return False
+            text = s[span[0]:span[1]]
+            return s.startswith(text, i) and then(i + len(text))
+        if op == sre_c.GROUPREF_EXISTS:
+            gid, yes, no = av
+            return self._seq(list((yes if groups.get(gid) is not None else no) or []), s, i, flags, groups, then)
+        raise ValueError(f"regex node {op} is not simulated")
+
+    def _repeat(self, body, lo, hi, lazy, s, i, flags, groups, k, count, last) -> bool:
+        self.steps += 1
+        if self.steps > self.cap:
+            raise _Cap
+        more = count < hi and i != last  # as in re: an iteration that matched nothing ends the repeat
+
+        def again(j):
+            return self._repeat(body, lo, hi, lazy, s, j, flags, groups, k, count + 1, i)
+
+        if count < lo:
+            return self._seq(body, s, i, flags, groups, again)
+        if lazy:
+            return k(i) or (more and self._seq(body, s, i, flags, groups, again))
+        return (more and self._seq(body, s, i, flags, groups, again)) or k(i)
+
+
+def backtracking_growth(pattern: str, flags: int = 0):
+    """The worst steps(10 x input) / steps(input) over the worst-case inputs and search /
+    fullmatch (inf: the large input ran past GROWTH times the small one's steps; the first input
+    over GROWTH ends the walk), with the input and mode it came from.  Also checks that the
+    counter answers as ``re`` does on every small input."""
+    rx = re.compile(pattern, flags)
+    worst = (0.0, None, None)
+    for small, large in zip(worst_inputs(STEP_RUN), worst_inputs(10 * STEP_RUN)):
+        for how in ("search", "fullmatch"):
+            counter = BacktrackCounter(pattern, flags)
+            got = counter.run(how, small)
+            assert got == (getattr(rx, how)(small) is not None), (pattern, small, how)
+            big = BacktrackCounter(pattern, flags, cap=max(1000, GROWTH * counter.steps))
+            ratio = float("inf") if big.run(how, large) is None else big.steps / counter.steps
+            if ratio > worst[0]:
+                worst = (ratio, large, how)
+                if ratio > GROWTH:
+                    return worst  # one input is enough
+    return worst
+
+
+@pytest.mark.parametrize("pattern,flags", [
+    (r"(a+)+$", 0),            # nested repeats: exponential
+    (r"(\s*,?)*$", 0),         # a repeat of something that can match nothing: exponential
+    (r"(a|a)*b", 0),           # ambiguous alternatives in a repeat: exponential
+    (r"\s*\s*x", 0),           # two repeats sharing a run, retried at every start: cubic
+    (r"^(\w+\s?)*$", re.M),
+])
+def test_backtrack_counter_flags_known_catastrophic_patterns(pattern, flags):
+    ratio, _, _ = backtracking_growth(pattern, flags)
+    assert ratio > GROWTH, (pattern, ratio)
+
+
+@pytest.mark.parametrize("pattern", [r"\s*x", r"[A-Za-z_][A-Za-z0-9_]*=", r'"(?:[^"\\\n]|\\.)*"', r"^(.+?)[ \t]*$",
+                                     r"(?:\.[a-z-]+)*\Z", r"(?<=a)b(?!c)", r"(a)?(?(1)b|c)\1"])
+def test_backtrack_counter_passes_linear_and_quadratic_patterns(pattern):
+    ratio, _, _ = backtracking_growth(pattern)
+    assert ratio <= GROWTH, (pattern, ratio)
+
+
 def test_no_regex_backtracks_catastrophically():
-    """Each pattern gets every worst-case input with search/match/fullmatch in a watched
-    subprocess; one that does not finish within PER_PATTERN seconds is a hang."""
-    per_pattern = float(os.environ.get("LAYERLINT_REGEX_HANG_SECONDS", "60"))
+    """Every pattern of the package, on every worst-case input (long runs of ``\\``, spaces,
+    ``$``, ``{`` and friends) with search and fullmatch: the backtracking steps may grow at most
+    about quadratically with the input's length (GROWTH), which rules out the exponential and
+    high-degree polynomial blow-ups that hang a build on one odd line.  Steps are counted, not
+    timed, so a loaded machine cannot fail it; bench/regex_audit.py times ``re`` itself on
+    10,000-character inputs."""
     pats = all_patterns()
-    keys = list(pats)
-    payload = [[p if isinstance(p, str) else p.decode("latin-1"), f] for p, f in pats.values()]
-    proc = subprocess.Popen([sys.executable, "-c", WATCH], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    proc.stdin.write(json.dumps([payload, WORST]))
-    proc.stdin.close()
-    current, started = None, time.monotonic()
-    slow = []
-    try:
-        while True:
-            ready, _, _ = select.select([proc.stdout], [], [], 1.0)
-            if ready:
-                line = proc.stdout.readline()
-                if not line:
-                    break
-                kind, idx = line.split()
-                if kind == "START":
-                    current, started = int(idx), time.monotonic()
-                else:
-                    took = time.monotonic() - started
-                    if took > 5:
-                        slow.append((keys[int(idx)], round(took, 1)))
-                    current = None
-            elif current is not None and time.monotonic() - started > per_pattern:
-                proc.kill()
-                where = keys[current]
-                pytest.fail(f"regex at {where} {pats[where][0]!r} ran over {per_pattern:.0f} s on a long run of "
-                            "one character: catastrophic backtracking")
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-        proc.wait()
-    assert proc.returncode == 0, proc.stderr.read()
-    if slow:
-        print("slow (quadratic?) patterns:", slow)
+    bad = {}
+    for where, (pattern, flags) in pats.items():
+        text = pattern if isinstance(pattern, str) else pattern.decode("latin-1")
+        ratio, large, how = backtracking_growth(text, flags & ~re.UNICODE if isinstance(pattern, str) else 0)
+        if ratio > GROWTH:
+            bad[where] = (text, how, large[:12] + "...", "exponential" if ratio == float("inf") else round(ratio))
+    assert not bad, f"regexes whose backtracking grows faster than quadratically (catastrophic backtracking): {bad}"

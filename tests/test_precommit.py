@@ -78,6 +78,7 @@ def snapshot(tmp_path_factory):
     return dest
 
 
+@pytest.mark.slow
 def test_try_repo_fails_on_bad_and_passes_on_good(snapshot, tmp_path):
     work = tmp_path / "project"
     work.mkdir()

@@ -1,10 +1,13 @@
 """BuildKit's `# check=skip=...` (file directive and, since dockerfile 1.21, the comment block right
-above one instruction) against the BuildKit-check rules LL400-LL420."""
+above one instruction) against the BuildKit-check rules LL400-LL420.
+"""
 from layerlint.rules import all_rules
 
-from .helpers import lint, positions
+from ..helpers import lint, positions
+
 
 BK = [c for c, r in all_rules().items() if "LL400" <= c <= "LL449"]
+
 
 # One file that triggers most of the BuildKit checks (line numbers matter below).
 NOISY = (

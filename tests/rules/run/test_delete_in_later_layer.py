@@ -1,13 +1,7 @@
-"""Layer-aware RUN rules (LL320-LL322): deletions in a later layer, toolchains in the final
-image, writes into a VOLUME; exact positions, heredocs, ONBUILD, multi-stage, continuations."""
-from .helpers import lint, positions
+"""LL320 delete-in-later-layer: Deletes files an earlier layer created: the image does not get smaller."""
+from ...helpers import lint, positions, spans
 
 
-def spans(findings):
-    return [(f.rule, f.span.line, f.span.column, f.span.end_line, f.span.end_column) for f in findings]
-
-
-# -- LL320 delete-in-later-layer ---------------------------------------------------------------------
 def test_delete_of_an_added_download_in_a_later_layer():
     text = ("FROM debian:12\n"
             "ADD https://example.com/tool.tar.gz /tmp/\n"
@@ -84,74 +78,3 @@ def test_delete_does_not_fire():
             "COPY --from=build /opt/out /srv/out\n"
             "RUN rm -rf /srv/out/cache\n")                                  # contents unknown
     assert lint(text, "LL320") == []
-
-
-# -- LL321 toolchain-packages-in-final-stage ----------------------------------------------------------
-def test_toolchain_packages_in_the_final_stage():
-    text = ("FROM python:3.12-slim\n"
-            "RUN apt-get update && \\\n"
-            "    apt-get install -y --no-install-recommends \\\n"
-            "      libpq5 \\\n"
-            "      gcc \\\n"
-            "      libpq-dev \\\n"
-            " && rm -rf /var/lib/apt/lists/*\n")
-    f = lint(text, "LL321")
-    assert spans(f) == [("LL321", 5, 7, 5, 10)]
-    assert "`gcc`, `libpq-dev`" in f[0].message and "final image" in f[0].message
-
-
-def test_toolchain_in_parent_of_final_and_other_managers():
-    text = ("FROM alpine:3.20 AS base\n"
-            "RUN apk add --no-cache build-base\n"
-            "FROM base\n"
-            "RUN <<EOF\ndnf install -y gcc-c++ python3-devel\nEOF\n")
-    f = lint(text, "LL321")
-    assert positions(f) == [("LL321", 2, 24), ("LL321", 5, 16)]
-    assert "stage base, which the final image is built on" in f[0].message
-
-
-def test_toolchain_does_not_fire():
-    text = ("FROM python:3.12-slim AS build\n"
-            "RUN apt-get install -y gcc libpq-dev\n"                       # builder stage
-            "FROM python:3.12-slim\n"
-            "RUN apt-get install -y --no-install-recommends build-essential && make && "
-            "apt-get purge -y --auto-remove build-essential\n"             # removed in the same RUN
-            "RUN apk add --no-cache --virtual .build-deps gcc musl-dev && pip install x && apk del .build-deps\n"
-            "RUN apt-get install -y libpq5 curl devscripts-el\n"
-            "RUN saved=\"$(apt-mark showmanual)\"; apt-get install -y gcc make; make; \\\n"
-            "    apt-mark auto '.*'; apt-mark manual $saved; apt-get purge -y --auto-remove\n"
-            "ONBUILD RUN apt-get install -y gcc\n"
-            "COPY --from=build /a /a\n")
-    assert lint(text, "LL321") == []
-
-
-# -- LL322 write-after-volume ---------------------------------------------------------------------------
-def test_write_after_volume_points_at_the_path():
-    text = ("FROM debian:12\n"
-            "VOLUME /data\n"
-            "RUN mkdir -p /data/db && \\\n"
-            "    chown 1000:1000 /data/db\n"
-            "WORKDIR /data\n"
-            "RUN echo x > conf\n")
-    f = lint(text, "LL322")
-    assert spans(f) == [("LL322", 3, 14, 3, 22), ("LL322", 4, 21, 4, 29), ("LL322", 6, 14, 6, 18)]
-    assert "line 2" in f[0].message and "classic builder" in f[0].message
-
-
-def test_write_after_volume_json_form_parent_stage_and_heredoc():
-    text = ("FROM debian:12 AS base\n"
-            'VOLUME ["/var/lib/app", "/logs"]\n'
-            "FROM base\n"
-            "RUN <<EOF\nset -e\ntouch /logs/x\nEOF\n")
-    assert positions(lint(text, "LL322")) == [("LL322", 6, 7)]
-
-
-def test_write_after_volume_does_not_fire():
-    text = ("FROM debian:12\n"
-            "RUN mkdir -p /data && chown 1000 /data\n"   # before the VOLUME: fine
-            "VOLUME /data\n"
-            "RUN mkdir -p /datadir && cat /data/x && echo /data > /tmp/where\n"
-            "ONBUILD RUN touch /data/x\n"
-            "FROM debian:12\n"
-            "RUN touch /data/y\n")                      # another stage
-    assert lint(text, "LL322") == []

@@ -1,7 +1,7 @@
-"""LL518 unused-pragma (computed by the engine after suppressions) and LL519 inline-pragma."""
+"""LL518 unused-pragma: Suppression pragma that silences nothing or names an unknown rule."""
 from layerlint.engine.settings import Settings, selected_rules
 
-from .helpers import lint, positions
+from ...helpers import lint, positions
 
 
 def test_unused_pragma_is_opt_in_and_config_switch():
@@ -57,20 +57,13 @@ def test_unused_pragma_itself_can_be_ignored_file_wide():
     assert [x for x in lint(text, "LL101", "LL518") if x.rule == "LL518"] == []
 
 
-def test_inline_pragma_policy_rule():
-    text = ("# check=skip=JSONArgsRecommended\n"
-            "# hadolint ignore=DL3008\n"
-            "FROM debian:12\n"
-            "  # layerlint: ignore=LL101 because\n"
-            "RUN true\n"
-            "# just a comment\n")
-    f = lint(text, "LL519")
-    assert positions(f) == [("LL519", 1, 1), ("LL519", 2, 1), ("LL519", 4, 3)]
-    assert f[1].hadolint == ("DL1001",) and "hadolint" in f[1].message
-    assert lint("# a comment\nFROM debian:12\n", "LL519") == []
-
-
 def test_layerlint_pragma_with_shellcheck_code_is_not_unknown():
     text = "FROM alpine:3.20\n# layerlint: ignore=SC2006\nRUN echo hi\n"
     f = [x for x in lint(text, report_unused_pragmas=True) if x.rule == "LL518"]
     assert all("not a layerlint rule" not in x.message for x in f)
+
+
+def test_unused_pragma_on_an_onbuild_trigger_is_used():
+    # the pragma above an ONBUILD trigger silences the trigger's finding: it is not unused
+    assert positions(lint("FROM python:3.12-slim\nONBUILD ADD a.txt /b\n", "LL504", "LL518")) == [("LL504", 2, 13)]
+    assert lint("FROM python:3.12-slim\n# layerlint: ignore=LL504\nONBUILD ADD a.txt /b\n", "LL504", "LL518") == []

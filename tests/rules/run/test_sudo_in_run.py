@@ -1,0 +1,27 @@
+"""LL303 sudo-in-run: `sudo` in a RUN; switch users with USER instead."""
+from ...helpers import lint, positions, spans
+
+
+def test_sudo_fires_with_the_user_in_the_message():
+    text = ("FROM debian:12\n"
+            "RUN sudo apt-get update\n"
+            "USER app\n"
+            "RUN env DEBIAN_FRONTEND=noninteractive \\\n"
+            "    sudo apt-get install -y curl\n"
+            "ONBUILD RUN sudo make install\n")
+    f = lint(text, "LL303")
+    assert spans(f) == [("LL303", 2, 5, 2, 9), ("LL303", 5, 5, 5, 9), ("LL303", 6, 13, 6, 17)]
+    assert "as root" in f[0].message and "USER root" in f[1].message and "`app`" in f[1].message
+    assert "ONBUILD" in f[2].message and f[0].hadolint == ("DL3004",)
+
+
+def test_sudo_in_heredoc_and_later_stage():
+    text = "FROM debian:12 AS a\nRUN true\nFROM a\nRUN <<EOF\nsudo ls\nEOF\n"
+    assert positions(lint(text, "LL303")) == [("LL303", 5, 1)]
+
+
+def test_sudo_does_not_fire():
+    text = ("FROM debian:12\n"
+            "RUN apt-get install -y sudo && echo 'sudo ls' && visudo -c\n"
+            "RUN [\"sudo\", \"ls\"]\n")  # exec form is not parsed as shell
+    assert lint(text, "LL303") == []
