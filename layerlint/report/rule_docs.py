@@ -16,8 +16,8 @@ def rule_markdown(rule) -> str:
     if rule.fixable:
         head.append("- Fixable with `--fix`")
     if rule.options:
-        head.append("- Options (`[tool.layerlint.rules." + rule.code + "]`): "
-                    + ", ".join(f"`{k}` = {v!r}" for k, v in rule.options.items()))
+        head.append("- Options (`[tool.layerlint.rules." + rule.code + "]`):")
+        head += ["  - " + opt.markdown(name) for name, opt in rule.option_types.items()]
     return "\n".join(head) + "\n" + body.rstrip() + "\n"
 
 
@@ -30,90 +30,9 @@ def rules_table(rules) -> str:
 
 
 # -- generated documents: docs/rules.md and docs/parity.md ------------------------------------
-# Every hadolint rule (v2.15.1; descriptions in our own words) and every BuildKit build check.
-HADOLINT_CODES = {
-    "DL1000": "Dockerfile parse error",
-    "DL1001": "Inline `# hadolint ignore` pragmas are forbidden (opt-in)",
-    "DL3000": "WORKDIR must be absolute",
-    "DL3001": "Pointless command in a container (ssh, vim, shutdown, service, ps, free, top, kill, mount)",
-    "DL3002": "Last USER is root",
-    "DL3003": "`cd` in RUN instead of WORKDIR",
-    "DL3004": "`sudo` in RUN",
-    "DL3006": "FROM without a tag",
-    "DL3007": "FROM with the `latest` tag",
-    "DL3008": "apt-get install without pinned versions",
-    "DL3009": "apt lists not removed after apt-get update",
-    "DL3010": "Archive copied and extracted later: use ADD",
-    "DL3011": "EXPOSE port outside 0-65535",
-    "DL3012": "More than one HEALTHCHECK in a stage",
-    "DL3013": "pip install without pinned versions",
-    "DL3014": "apt-get install without -y",
-    "DL3015": "apt-get install without --no-install-recommends",
-    "DL3016": "npm install without pinned versions",
-    "DL3018": "apk add without pinned versions",
-    "DL3019": "apk add without --no-cache",
-    "DL3020": "ADD for local files and directories: use COPY",
-    "DL3021": "COPY with several sources needs a destination ending in /",
-    "DL3022": "COPY --from an unknown stage",
-    "DL3023": "COPY --from its own stage",
-    "DL3024": "Duplicate stage name",
-    "DL3025": "Shell form CMD / ENTRYPOINT / HEALTHCHECK CMD",
-    "DL3026": "Image from a registry that is not trusted (opt-in)",
-    "DL3027": "`apt` instead of `apt-get`",
-    "DL3028": "gem install without pinned versions",
-    "DL3029": "FROM --platform with a constant value",
-    "DL3030": "yum install without -y",
-    "DL3032": "yum install without yum clean all",
-    "DL3033": "yum install without pinned versions",
-    "DL3034": "zypper without non-interactive flag",
-    "DL3035": "zypper dist-upgrade",
-    "DL3036": "zypper install without zypper clean",
-    "DL3037": "zypper install without pinned versions",
-    "DL3038": "dnf / microdnf install without -y",
-    "DL3040": "dnf / microdnf install without clean all",
-    "DL3041": "dnf / microdnf install without pinned versions",
-    "DL3042": "pip install without --no-cache-dir",
-    "DL3043": "ONBUILD with ONBUILD, FROM or MAINTAINER",
-    "DL3044": "ENV refers to a variable set by the same ENV",
-    "DL3045": "COPY to a relative destination without WORKDIR",
-    "DL3046": "useradd with a large uid without -l",
-    "DL3047": "wget without progress / quiet option",
-    "DL3048": "Invalid label key",
-    "DL3049": "Required label missing (label schema)",
-    "DL3050": "Label not in the schema (strict labels)",
-    "DL3051": "Schema label empty",
-    "DL3052": "Schema label is not a URL",
-    "DL3053": "Schema label is not an RFC 3339 time",
-    "DL3054": "Schema label is not an SPDX license",
-    "DL3055": "Schema label is not a git hash",
-    "DL3056": "Schema label is not a semantic version",
-    "DL3057": "HEALTHCHECK missing (opt-in)",
-    "DL3058": "Schema label is not an email address",
-    "DL3059": "Consecutive RUN instructions",
-    "DL3060": "yarn install without yarn cache clean",
-    "DL3061": "Instruction before the first FROM",
-    "DL3062": "go install / get / run without a pinned version",
-    "DL3063": "Reserved stage name",
-    "DL3064": "ARG / ENV name looks like a secret",
-    "DL3065": "FROM --platform=$TARGETPLATFORM is redundant",
-    "DL3066": "USER is not a numeric uid",
-    "DL3067": "COPY --from=x / / copies a whole filesystem",
-    "DL4000": "MAINTAINER is deprecated",
-    "DL4001": "Both curl and wget in a stage",
-    "DL4003": "More than one CMD in a stage",
-    "DL4004": "More than one ENTRYPOINT in a stage",
-    "DL4005": "`ln` to /bin/sh instead of SHELL",
-    "DL4006": "Pipe in RUN without `set -o pipefail`",
-}
+from ..rules.hadolint_codes import HADOLINT_CODES, HADOLINT_REMOVED  # noqa: E402
 
-# Codes hadolint has removed (still seen in old `# hadolint ignore=` pragmas).
-HADOLINT_REMOVED = {
-    "DL3005": "apt-get upgrade / dist-upgrade (removed in 2023)",
-    "DL3017": "apk upgrade (removed in 2021)",
-    "DL3031": "yum update (removed in 2021)",
-    "DL3039": "dnf upgrade (removed in 2021)",
-}
-
+# Every BuildKit build check.
 BUILDKIT_CHECKS = {
     "StageNameCasing": "Stage name is not lower-case",
     "FromAsCasing": "FROM and AS keywords in different casing",

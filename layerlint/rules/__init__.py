@@ -3,7 +3,10 @@
 Each rule is one small module, ``rules/<family>/<rule_name>.py``, shaped like yamllint's: a docstring in ruff's
 "What it does / Why is this bad / Example / Use instead" form (rendered by ``layerlint rule``),
 then ``CODE``, ``NAME``, ``SEVERITY``, ``SUMMARY``, ``HADOLINT``, ``BUILDKIT``, optional
-``OPTIONS`` (config keys with defaults) and a ``check(ctx)`` generator yielding
+``OPTIONS`` (config keys declared with the types of ``rules/options.py``, e.g.
+``{"strict": Bool(False, "...")}``; ``Rule.options`` holds their plain defaults, ``Rule.option_types``
+the declarations), optional ``ENABLED_BY`` (a top-level boolean config key that turns the rule
+on, e.g. ``report-unused-pragmas``) and a ``check(ctx)`` generator yielding
 ``(span, message)``, ``(span, message, fix)`` or ``(span, message, fix, hadolint_codes)``
 (the last narrows the finding's hadolint equivalents, e.g. DL3006 vs DL3007).
 """
@@ -13,6 +16,7 @@ import importlib
 import os
 
 from ..record import FrozenRecord
+from .options import Option, typed
 
 TYPE_CHECKING = False  # typing costs 2 ms at start-up; annotations are strings
 if TYPE_CHECKING:
@@ -47,16 +51,18 @@ class Rule(FrozenRecord):
     hadolint: tuple[str, ...]
     buildkit: tuple[str, ...]
     check: Callable[..., Iterable[Any]]
-    options: dict[str, Any]
+    options: dict[str, Any]  # name -> default (what ctx.options starts from)
+    option_types: dict[str, Any]  # name -> rules.options.Option (the declaration: type, doc, config key)
     enabled_by_default: bool
     fixable: bool
     tags: tuple[str, ...]
     after_suppressions: bool  # runs after the other rules and reads ctx.suppressions, ctx.rules_run
+    enabled_by: Optional[str]  # a top-level boolean config key that adds the rule to the selection
 
     _fields = ("code", "name", "severity", "summary", "doc", "hadolint", "buildkit", "check", "options",
-               "enabled_by_default", "fixable", "tags", "after_suppressions")
-    _hidden = ("check",)
-    _uncompared = ("check", "options")
+               "enabled_by_default", "fixable", "tags", "after_suppressions", "option_types", "enabled_by")
+    _hidden = ("check", "option_types")
+    _uncompared = ("check", "options", "option_types")
 
     def __init__(
         self,
@@ -73,6 +79,8 @@ class Rule(FrozenRecord):
         fixable: bool = False,
         tags: tuple[str, ...] = (),
         after_suppressions: bool = False,
+        option_types: dict[str, Any] | None = None,
+        enabled_by: Optional[str] = None,
     ) -> None:
         self.code = code
         self.name = name
@@ -82,11 +90,16 @@ class Rule(FrozenRecord):
         self.hadolint = hadolint
         self.buildkit = buildkit
         self.check = check
-        self.options = {} if options is None else options
+        # options: plain defaults or typed declarations; option_types wins when given
+        self.option_types = typed(options) if option_types is None else dict(option_types)
+        self.options = {k: t.default for k, t in self.option_types.items()}
+        if option_types is not None and options:  # Rule.replace(options=...) keeps the new defaults
+            self.options.update({k: v for k, v in options.items() if not isinstance(v, Option)})
         self.enabled_by_default = enabled_by_default
         self.fixable = fixable
         self.tags = tags
         self.after_suppressions = after_suppressions
+        self.enabled_by = enabled_by
 
     @property
     def help_uri(self) -> str:
@@ -101,10 +114,11 @@ def _from_module(mod) -> Rule:
         code=mod.CODE, name=mod.NAME, severity=mod.SEVERITY, summary=mod.SUMMARY,
         doc=(mod.__doc__ or "").strip(), hadolint=tuple(getattr(mod, "HADOLINT", ())),
         buildkit=tuple(getattr(mod, "BUILDKIT", ())), check=mod.check,
-        options=dict(getattr(mod, "OPTIONS", {})),
+        options=getattr(mod, "OPTIONS", {}),
         enabled_by_default=getattr(mod, "ENABLED_BY_DEFAULT", True),
         fixable=getattr(mod, "FIXABLE", False), tags=tuple(getattr(mod, "TAGS", ())),
         after_suppressions=getattr(mod, "AFTER_SUPPRESSIONS", False),
+        enabled_by=getattr(mod, "ENABLED_BY", None),
     )
 
 
