@@ -8,7 +8,8 @@ import pytest
 from click.testing import CliRunner
 
 from layerlint.cli.app import main
-from layerlint.cache.explain import ExplainError, dot, explain, mermaid, render_tty
+from layerlint.cache.explain import ExplainError, explain
+from layerlint.report.explain import dot, mermaid, render_tty
 
 from .conftest import FIXTURES, REPO
 
@@ -130,9 +131,9 @@ def test_tty_plain_and_what_if(tmp_path):
 
 def test_tty_color_uses_rich(tmp_path):
     ex = explain(str(write(tmp_path, MULTI)), changed=["app.py"])
-    colored = render_tty(ex, color=True)
+    colored = render_tty(ex.data, color=True)
     assert "\x1b[" in colored and "REBUILT" in colored
-    plain = render_tty(ex, color=False)
+    plain = render_tty(ex.data, color=False)
     assert re.sub(r"\x1b\[[0-9;]*m", "", colored).split() == plain.split()
 
 
@@ -142,7 +143,7 @@ def test_mermaid_function_marks_risky_and_rebuilt_steps(tmp_path):
             "FROM python:3.12 AS unused\nRUN echo \"<b>\" '|x|' [y]\n"
             "FROM python:3.12\nCOPY --from=assets /src/dist ./static\n")
     ex = explain(str(write(tmp_path, text)))
-    mm = mermaid(ex.graph, ex.model)
+    mm = mermaid(ex.diagram)
     assert mm.startswith("flowchart TD\n") and "```" not in mm
     assert re.search(r'S0_L4\["[^"]*#9888;"\]:::risk', mm)  # an install after COPY . . is at risk
     assert 'S0_L4 -.->|"COPY --from /src/dist"| S1_L8' not in mm
@@ -150,16 +151,16 @@ def test_mermaid_function_marks_risky_and_rebuilt_steps(tmp_path):
     for label in re.findall(r'\["([^"]*)"\]', mm):
         assert not set(label) & set('"<>|[]{}`'), label  # labels cannot break out
     ex2 = explain(str(write(tmp_path, text)), changed=["src/app.js"])
-    mm2 = mermaid(ex2.graph, ex2.model, ex2.simulation)
+    mm2 = mermaid(ex2.diagram)
     assert ":::rebuilt" in mm2 and ":::cached" in mm2
     assert run("--format", "mermaid", "--changed", "x", tmp_path / "Dockerfile").output == mermaid(
-        *(lambda e: (e.graph, e.model, e.simulation))(explain(str(tmp_path / "Dockerfile"), changed=["x"])))
+        explain(str(tmp_path / "Dockerfile"), changed=["x"]).diagram)
 
 
 def test_dot_is_well_formed(tmp_path):
     text = "FROM a:1 AS b\nRUN make \"x\"\nFROM b\nCOPY --link --from=b /o /o\n"
     ex = explain(str(write(tmp_path, text)))
-    d = dot(ex.graph, ex.model)
+    d = dot(ex.diagram)
     assert d.startswith("digraph layerlint {") and d.rstrip().endswith("}")
     assert d.count("{") == d.count("}")
     assert 'label="2: RUN make \\"x\\" [compile]"' in d and "[style=dashed]" in d and 'label="FROM"' in d

@@ -29,8 +29,9 @@ CASES = [(p, v) for p in FIXTURE_FILES for v in ("as-is", "lf", "crlf", "bom-crl
 IDS = [f"{p.relative_to(REPO)}-{v}" for p, v in CASES]
 
 
-def fix(data: bytes, rules=None, **kw):
-    return fix_bytes(data, "Dockerfile", Settings(**kw), rules=rules)
+def fix(data: bytes, rules=None, unsafe=False, **kw):
+    """As ``--fix`` (safe fixes only) or, with ``unsafe``, ``--fix --unsafe-fixes``."""
+    return fix_bytes(data, "Dockerfile", Settings(**kw), rules=rules, safe_only=not unsafe)
 
 
 def _comments(data: bytes):
@@ -150,7 +151,7 @@ def test_fixture_all_fixers_preserve_and_converge(path, variant):
     comments, still parses, and fixing the result again changes nothing."""
     data = _variants(path.read_bytes())[variant]
     rules = list(all_rules().values()) + tr.FIXERS
-    out = fix(data, rules)
+    out = fix(data, rules, unsafe=True)  # every fixer, the unsafe ones too
     fixed = out.fixed
     assert fixed.startswith(b"\xef\xbb\xbf") == data.startswith(b"\xef\xbb\xbf")
     if data.count(b"\n") and data.count(b"\r\n") == data.count(b"\n"):
@@ -163,7 +164,7 @@ def test_fixture_all_fixers_preserve_and_converge(path, variant):
         assert out.applied
     else:
         assert fixed == data
-    again = fix(fixed, rules)
+    again = fix(fixed, rules, unsafe=True)
     assert again.fixed == fixed, unified_diff(again)
     assert not [f for f in out.result.findings if f.fix is not None and not any(
         r.rule == f.rule for r in out.refused)] or out.passes == 10
@@ -176,11 +177,11 @@ def test_real_fixable_rules_yield_findings_that_get_fixed():
             b"RUN apt-get update && apt-get install curl\nRUN pip install flask\nRUN apk add git\n"
             b"CMD python app.py\n")
     rules = [r for r in all_rules().values() if r.fixable]
-    out = fix(data, rules, select=["ALL"])
+    out = fix(data, rules, unsafe=True, select=["ALL"])
     for f in out.result.findings:
         if f.fix is not None:
             assert any(r.rule == f.rule for r in out.refused), f
-    assert fix(out.fixed, rules).fixed == out.fixed
+    assert fix(out.fixed, rules, unsafe=True).fixed == out.fixed
 
 
 # -- CLI -------------------------------------------------------------------------------------------
@@ -254,3 +255,106 @@ def test_write_fixed_refuses_a_file_changed_meanwhile(tmp_path):
     with pytest.raises(OSError, match="changed"):
         write_fixed(str(p), out)
     assert p.read_bytes() == b"from alpine:3.20\n"
+
+
+# -- safe and unsafe fixes -------------------------------------------------------------------------
+
+def _unsafe_apk(ctx):
+    """The throwaway apk fixer, its fixes marked unsafe."""
+    for v in tr.APK.check(ctx):
+        yield v.replace(fix=v.fix.replace(safe=False))
+
+
+UNSAFE_APK = tr.make("LL989", "unsafe-apk-no-cache", _unsafe_apk, fixable=True)
+SAFE_AND_UNSAFE = b"from alpine:3.19\nRUN apk add curl\n"
+
+
+def test_engine_applies_only_safe_fixes_unless_unsafe():
+    out = fix(SAFE_AND_UNSAFE, [tr.UPPER, UNSAFE_APK])
+    assert out.fixed == b"FROM alpine:3.19\nRUN apk add curl\n"
+    assert [a.rule for a in out.applied] == ["LL992"] and out.hidden == 1
+    assert [f.rule for f in out.result.findings] == ["LL989"] and out.result.findings[0].fix.safe is False
+    out = fix(SAFE_AND_UNSAFE, [tr.UPPER, UNSAFE_APK], unsafe=True)
+    assert out.fixed == b"FROM alpine:3.19\nRUN apk add --no-cache curl\n"
+    assert sorted(a.rule for a in out.applied) == ["LL989", "LL992"] and out.hidden == 0
+    only_unsafe = fix(b"FROM alpine:3.19\nRUN apk add curl\n", [UNSAFE_APK])
+    assert not only_unsafe.changed and only_unsafe.hidden == 1 and only_unsafe.passes == 0
+    # the engine primitive applies every fix unless told safe_only (the CLI's --fix tells it)
+    assert fix_bytes(SAFE_AND_UNSAFE, "Dockerfile", Settings(), rules=[tr.UPPER, UNSAFE_APK]).fixed == \
+        b"FROM alpine:3.19\nRUN apk add --no-cache curl\n"
+
+
+def test_cli_fix_is_safe_only_by_default_and_says_what_it_left(tmp_path, monkeypatch):
+    tr.register(monkeypatch, tr.UPPER, UNSAFE_APK)
+    monkeypatch.chdir(tmp_path)
+    p = tmp_path / "Dockerfile"
+    p.write_bytes(SAFE_AND_UNSAFE)
+    r = invoke("--select", "LL992,LL989", "--fix", "Dockerfile")
+    assert p.read_bytes() == b"FROM alpine:3.19\nRUN apk add curl\n"
+    assert r.exit_code == 1  # the unsafe one remains
+    assert "Fixed 1 problem in 1 file.\n" in r.stderr
+    assert "1 hidden fix can be enabled with `--fix --unsafe-fixes`" in r.stderr
+    assert "LL989" in r.stdout and "[unsafe fix]" in r.stdout and "fixable with --fix" not in r.stdout
+    r = invoke("--select", "LL992,LL989", "--diff", "Dockerfile")
+    assert "+RUN apk add --no-cache curl" not in r.stdout and "No fixes applied." in r.stderr
+    assert "1 hidden fix can be enabled with `--diff --unsafe-fixes`" in r.stderr
+    r = invoke("--select", "LL992,LL989", "--fix", "--unsafe-fixes", "Dockerfile")
+    assert r.exit_code == 0, r.output
+    assert p.read_bytes() == b"FROM alpine:3.19\nRUN apk add --no-cache curl\n"
+    assert "Fixed 1 problem in 1 file." in r.stderr and "hidden" not in r.stderr
+
+
+def test_cli_unsafe_fixes_on_the_fast_path(tmp_path):
+    """The console script's click-free path knows --unsafe-fixes (real rules: LL403 safe,
+    LL407 unsafe)."""
+    import subprocess
+    import sys
+    p = tmp_path / "Dockerfile"
+    p.write_text("FROM alpine:3.19\nMAINTAINER me\nrun true\n")
+
+    def run(*args):
+        return subprocess.run([sys.executable, "-m", "layerlint", "--no-color", "--select", "LL403,LL407", *args, "Dockerfile"],
+                              cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    r = run()
+    assert "LL407 [maintainer-deprecated]" in r.stdout and r.stdout.count("[unsafe fix]") == 1
+    assert r.stdout.count("[fix]") == 1
+    assert "[*] 1 fixable with --fix (1 hidden fix can be enabled with --unsafe-fixes)." in r.stdout
+    r = run("--fix")
+    assert p.read_text() == "FROM alpine:3.19\nMAINTAINER me\nRUN true\n"
+    assert "1 hidden fix can be enabled with `--fix --unsafe-fixes`" in r.stderr
+    r = run("--fix", "--unsafe-fixes")
+    assert r.returncode == 0, r.stderr
+    assert p.read_text() == 'FROM alpine:3.19\nLABEL org.opencontainers.image.authors="me"\nRUN true\n'
+
+
+def test_fix_starts_from_the_runs_result(tmp_path, monkeypatch):
+    """--fix takes the first pass's findings from the run's own lint of the file: a file is
+    linted once by the run and once more per pass that edited it, never twice for the same text."""
+    from layerlint.engine import lint_file
+    tr.register(monkeypatch, tr.UPPER)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "Dockerfile").write_bytes(b"from alpine:3.19\n")
+    (tmp_path / "clean.Dockerfile").write_bytes(b"FROM alpine:3.19\n")
+    calls = []
+    real = lint_file.lint_bytes
+
+    def counting(data, *a, **k):
+        calls.append(data)
+        return real(data, *a, **k)
+    monkeypatch.setattr(lint_file, "lint_bytes", counting)
+    r = invoke("--select", "LL992", "--fix", "Dockerfile", "clean.Dockerfile")
+    assert r.exit_code == 0, r.output
+    assert (tmp_path / "Dockerfile").read_bytes() == b"FROM alpine:3.19\n"
+    assert calls == [b"from alpine:3.19\n", b"FROM alpine:3.19\n", b"FROM alpine:3.19\n"]  # run x2, one re-lint
+
+
+def test_fix_relints_a_file_that_changed_since_the_run(tmp_path):
+    """The run's result is used only while it matches the file; otherwise the fixer lints the
+    file as it is now."""
+    from layerlint.engine.fixer import fix_file
+    from layerlint.engine.lint_file import lint_bytes
+    p = tmp_path / "Dockerfile"
+    stale = lint_bytes(b"from alpine:3.19\n", str(p), Settings(), rules=[tr.UPPER])
+    p.write_bytes(b"from alpine:3.19\nrun true\n")
+    out = fix_file(str(p), Settings(), rules=[tr.UPPER], result=stale, safe_only=True)
+    assert out.fixed == b"FROM alpine:3.19\nRUN true\n" and len(out.applied) == 2

@@ -49,7 +49,7 @@ def hostile(tmp_path, monkeypatch):
     (tmp_path / HOSTILE_NAME).write_bytes(HOSTILE.encode())
     (tmp_path / "binary.Dockerfile").write_bytes(b"FROM a\x00b\n")
     s = Settings(extend_select=["LL991"])
-    results = [lint_path(HOSTILE_NAME, s), lint_path("binary.Dockerfile", s)]
+    results = [lint_path(HOSTILE_NAME, s, diagram=True), lint_path("binary.Dockerfile", s, diagram=True)]
     assert results[1].errors and not results[0].errors
     messages = [f.message for f in results[0].findings]
     assert any("::set-output" in m and "\r" in m for m in messages)
@@ -329,6 +329,42 @@ def test_junit_clean_file_is_a_passing_case(tmp_path, monkeypatch):
     assert not list(case) and root.get("failures") == "0"
 
 
+# -- fixes: safe or unsafe, in every report that shows them ------------------------------------------
+
+FIXABLE_DF = "FROM alpine:3.19\nMAINTAINER me\nrun true\n"  # LL403 has a safe fix, LL407 an unsafe one
+
+
+def _fixable(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "Dockerfile").write_text(FIXABLE_DF)
+    res = lint_path("Dockerfile", Settings(select=["LL403", "LL407"]))
+    assert {f.rule: f.fix.safe for f in res.findings} == {"LL403": True, "LL407": False}
+    return res
+
+
+def test_fix_safety_in_json_sarif_and_tty(tmp_path, monkeypatch):
+    res = _fixable(tmp_path, monkeypatch)
+    doc = json.loads(render("json", [res], OPTS))
+    schema = json.loads((REPO / "layerlint" / "schemas" / "report.schema.json").read_text())
+    jsonschema.Draft202012Validator.check_schema(schema)
+    jsonschema.validate(doc, schema)
+    assert {f["rule"]: f["fix"]["safe"] for f in doc["findings"]} == {"LL403": True, "LL407": False}
+    assert doc["summary"]["fixable"] == {"safe": 1, "unsafe": 1}
+    sarif = json.loads(render("sarif", [res], OPTS))
+    assert not list(_sarif_validator().iter_errors(sarif))
+    fixes = {r["ruleId"]: r["fixes"][0]["properties"]["safe"] for r in sarif["runs"][0]["results"]}
+    assert fixes == {"LL403": True, "LL407": False}
+    tty = render("tty", [res], OPTS).splitlines()
+    assert [l.rsplit(" [", 1)[1] for l in tty if ": warning LL407" in l or ": style LL403" in l] == ["unsafe fix]", "fix]"]
+    assert tty[-1] == "[*] 1 fixable with --fix (1 hidden fix can be enabled with --unsafe-fixes)."
+    assert render("tty", [res], ReportOptions(unsafe_fixes=True)).splitlines()[-1] == \
+        "[*] 2 fixable with --fix --unsafe-fixes."
+    assert render("tty", [res], ReportOptions(fix_hint=False)).splitlines()[-1].startswith("Found 2 problems")
+    only_unsafe = res.replace(findings=[f for f in res.findings if f.rule == "LL407"])
+    assert render("tty", [only_unsafe], OPTS).splitlines()[-1] == \
+        "No fixes available with --fix (1 hidden fix can be enabled with --unsafe-fixes)."
+
+
 # -- Markdown summary --------------------------------------------------------------------------
 
 def test_summary_escapes_user_text(hostile):
@@ -346,13 +382,13 @@ def test_summary_escapes_user_text(hostile):
 
 
 def test_summary_mermaid_labels_are_inert(tmp_path, monkeypatch):
-    from layerlint.report.step_summary import mermaid_label
+    from layerlint.report.explain import mermaid_label
     assert mermaid_label('a"]; click A call alert(1) %%{init}%%') == \
         "a#34;#93;#59; click A call alert#40;1#41; #37;#37;#123;init#125;#37;#37;"
     monkeypatch.chdir(tmp_path)
     (tmp_path / "Dockerfile").write_text(
         'FROM node:20 AS "b]x"\nWORKDIR /app\nCOPY . .\nRUN npm ci\nFROM python:3.12-slim\nCOPY --from=0 /a /a\n')
-    res = lint_path("Dockerfile", Settings())
+    res = lint_path("Dockerfile", Settings(), diagram=True)
     text = render("summary", [res], OPTS)
     block = text.split("```mermaid\n", 1)[1].split("```", 1)[0]
     for line in block.splitlines():
@@ -360,16 +396,47 @@ def test_summary_mermaid_labels_are_inert(tmp_path, monkeypatch):
             assert '"' not in label and "]" not in label
 
 
-def test_summary_fallback_marks_cache_risks():
-    from layerlint.graph import build_graph
-    from layerlint.report.step_summary import fallback_mermaid
-    from layerlint.syntax import parse
-    df = parse("FROM node:20 AS web\nWORKDIR /w\nCOPY . .\nRUN npm ci\nFROM python:3.12-slim\nCOPY --from=web /w/dist /s\n")
-    text = fallback_mermaid(build_graph(df), {3: ["LL201"]})
-    assert 's0["web: FROM node:20"]' in text
-    assert "s0 -.->|\"COPY --from\"| s1" in text
-    assert re.search(r's0l3\["line 3: COPY \. \. .*LL201"\]:::risk', text)
-    assert "classDef risk" in text
+SUMMARY_DF = "FROM node:20 AS web\nWORKDIR /w\nCOPY . .\nRUN npm ci\nFROM python:3.12-slim\nCOPY --from=web /w/dist /s\n"
+
+
+def test_summary_draws_the_diagram_the_run_attached(tmp_path, monkeypatch):
+    """The summary renders from the results alone: the lint run attaches the stage diagram
+    (plain data) and report.explain.mermaid, the one Mermaid drawing, draws it; rendering
+    parses nothing and builds no graph or cache model."""
+    import pickle
+
+    from layerlint.cache.explain import explain
+    from layerlint.report.explain import mermaid
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "Dockerfile").write_text(SUMMARY_DF)
+    assert lint_path("Dockerfile", Settings()).diagram is None  # only when asked for
+    res = lint_path("Dockerfile", Settings(), diagram=True)
+    assert pickle.loads(pickle.dumps(res)).diagram == res.diagram == json.loads(json.dumps(res.diagram))
+    drawn = mermaid(res.diagram)
+    assert drawn == mermaid(explain("Dockerfile").diagram)  # the picture `layerlint explain` draws
+    assert re.search(r'S0_L4\["[^"]*#9888;"\]:::risk', drawn) and 'S0_L4 -.->|"COPY --from /w/dist"| S1_L6' in drawn
+
+    def boom(*a, **k):
+        raise AssertionError("a report re-ran the pipeline")
+    import layerlint.cache.model
+    import layerlint.graph
+    import layerlint.syntax
+    for mod, name in ((layerlint.syntax, "parse"), (layerlint.syntax, "parse_bytes"), (layerlint.graph, "build_graph"),
+                      (layerlint.cache.model, "build_model")):
+        monkeypatch.setattr(mod, name, boom)
+    text = render("summary", [res], OPTS)
+    assert "```mermaid\n" + drawn.strip() + "\n```" in text
+    assert "### Stages of" not in render("summary", [res.replace(diagram=None)], OPTS)
+
+
+def test_summary_diagrams_come_back_from_the_worker_pool(tmp_path, monkeypatch):
+    from layerlint.engine import batch
+    monkeypatch.setattr(batch, "PARALLEL_THRESHOLD", 2)
+    for i in range(3):
+        (tmp_path / f"{i}.Dockerfile").write_text(SUMMARY_DF)
+    results = batch.run_paths([str(tmp_path)], Settings(), jobs=2, diagram=True)
+    assert len(results) == 3 and all(r.diagram and r.diagram["stages"] for r in results)
+    assert render("summary", results, OPTS).count("```mermaid") == 3
 
 
 # -- -o pairing and atomic writes ---------------------------------------------------------------

@@ -59,11 +59,14 @@ def main() -> None:
 @click.option("--jobs", "-j", type=int, default=0, help="Processes for large batches (0: automatic).")
 @click.option("--fix", "fix", is_flag=True, help="Apply the safe fixes of the findings to the files (atomically).")
 @click.option("--diff", "diff", is_flag=True, help="Print the fixes as a unified diff instead of writing them.")
+@click.option("--unsafe-fixes", "unsafe_fixes", is_flag=True,
+              help="With --fix or --diff, also apply the unsafe fixes (they change what the image contains or how it runs).")
 def check_command(paths, formats, outputs, select, extend_select, ignore, fail_on, build_args, target,
-                  config_path, stdin_filename, no_color, quiet, shellcheck, jobs, fix=False, diff=False):
+                  config_path, stdin_filename, no_color, quiet, shellcheck, jobs, fix=False, diff=False,
+                  unsafe_fixes=False):
     """Lint Dockerfiles (files, directories, or - for stdin)."""
     run_check(paths, formats, outputs, select, extend_select, ignore, fail_on, build_args, target,
-              config_path, stdin_filename, no_color, quiet, shellcheck, jobs, fix, diff)
+              config_path, stdin_filename, no_color, quiet, shellcheck, jobs, fix, diff, unsafe_fixes)
 
 
 @main.command("rules")
@@ -138,7 +141,8 @@ def rule_command(code):
 def explain_command(dockerfile, context, target, build_args, changed, changed_args, previous, fmt, no_color):
     """Show each step's layer and what invalidates its cache; with --changed, --changed-arg
     or --previous, which steps a rebuild re-runs and why."""
-    from ..cache.explain import ExplainError, explain, render
+    from ..cache.explain import ExplainError, explain
+    from ..report.explain import render
     try:
         ex = explain(dockerfile, context=context, target=target, build_args=parse_build_args(build_args),
                      changed=list(changed), changed_args=list(changed_args), previous=previous)

@@ -39,6 +39,7 @@ _OPTIONS = {
     "--no-shellcheck": ("shellcheck", ("const", False)),
     "--fix": ("fix", ("const", True)),
     "--diff": ("diff", ("const", True)),
+    "--unsafe-fixes": ("unsafe_fixes", ("const", True)),
 }
 
 

@@ -70,7 +70,7 @@ def fail(message: str) -> None:
 
 def run_check(paths=(), formats=(), outputs=(), select=(), extend_select=(), ignore=(), fail_on=None,
               build_args=(), target=None, config_path=None, stdin_filename=None, no_color=False,
-              quiet=False, shellcheck=None, jobs=0, fix=False, diff=False):
+              quiet=False, shellcheck=None, jobs=0, fix=False, diff=False, unsafe_fixes=False):
     """Lint ``paths`` and report; always ends with ``sys.exit`` (0, 1 or 2)."""
     from ..engine.settings import ConfigError, Settings, find_config, load_config
     formats = list(formats) or ["tty"]
@@ -88,10 +88,11 @@ def run_check(paths=(), formats=(), outputs=(), select=(), extend_select=(), ign
         settings = load_config(cfg_file) if cfg_file else Settings()
     except ConfigError as exc:
         fail(str(exc))
-    if select:
-        settings.select = split_list(select)
-    settings.extend_select += split_list(extend_select)
-    settings.ignore += split_list(ignore)
+    from ..engine.selection import SelectorError, apply_cli_selectors
+    try:  # an empty or unknown selector is a usage error (engine/selection.py owns them)
+        apply_cli_selectors(settings, select, extend_select, ignore)
+    except SelectorError as exc:
+        fail(str(exc))
     if fail_on:
         settings.fail_on = fail_on
     settings.build_args.update(parse_build_args(build_args))
@@ -99,24 +100,19 @@ def run_check(paths=(), formats=(), outputs=(), select=(), extend_select=(), ign
         settings.target = target
     if shellcheck is not None:
         settings.shellcheck = shellcheck
-    from ..engine.settings import _known_selector
-    for sel in settings.ignore + (settings.select or []) + settings.extend_select:
-        if not _known_selector(sel) and not sel.upper().startswith(("DL", "SC")):
-            from ..rules import by_buildkit_name
-            if sel.lower() not in by_buildkit_name():
-                fail(f"unknown rule selector '{sel}' (see `layerlint rules`)")
 
     from ..engine.batch import run_paths
-    results = run_paths(paths, settings, stdin_filename=stdin_filename, jobs=jobs)
+    diagram = "summary" in formats  # the summary draws each file's stage graph from its result
+    results = run_paths(paths, settings, stdin_filename=stdin_filename, jobs=jobs, diagram=diagram)
     if fix or diff:
         from ..engine.fixer import run_fixes
         results, diff_text = run_fixes(results, settings, write=not diff,
                                        stdin_name=(stdin_filename or "-") if "-" in paths else None,
-                                       echo=echo_err)
+                                       echo=echo_err, unsafe=unsafe_fixes, diagram=diagram)
 
     from ..report import ReportOptions, render
     opts = ReportOptions(color=False, quiet=quiet, fail_on=settings.fail_on, tool_version=__version__,
-                         build_args=settings.build_args, target=settings.target)
+                         unsafe_fixes=unsafe_fixes, fix_hint=not (fix or diff))
     to_stdout = formats[0] if len(outputs) < len(formats) else None
     pairs = list(zip(formats[1:] if to_stdout else formats, outputs))
     if diff:

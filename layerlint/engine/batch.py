@@ -36,17 +36,17 @@ def collect(paths, errors: list[FileResult]) -> list[str]:
 
 
 def _lint_one(args) -> FileResult:
-    path, settings = args
-    return lint_path(path, settings)
+    path, settings, diagram = args
+    return lint_path(path, settings, diagram=diagram)
 
 
 def _lint_chunk(args) -> list[FileResult]:
     """A worker's share of the files with ShellCheck on: one ShellCheck batch for all of them."""
-    paths, settings = args
+    paths, settings, diagram = args
     from .shellcheck import Batch
     batch = Batch()
     try:
-        return [lint_path(p, settings, shellcheck_batch=batch) for p in paths]
+        return [lint_path(p, settings, shellcheck_batch=batch, diagram=diagram) for p in paths]
     finally:
         batch.close()
 
@@ -73,7 +73,10 @@ def _fork_context(settings):
     return multiprocessing.get_context("fork")
 
 
-def run_paths(paths, settings: Settings, stdin_filename: Optional[str] = None, jobs: int = 0) -> list[FileResult]:
+def run_paths(paths, settings: Settings, stdin_filename: Optional[str] = None, jobs: int = 0,
+              diagram: bool = False) -> list[FileResult]:
+    """Lint ``paths``.  ``diagram``: each result also carries its file's stage diagram (plain
+    data for ``--format summary``, small enough to come back from a worker)."""
     results: list[FileResult] = []
     files = collect(paths, results)
     todo = [f for f in files if f != "-"]
@@ -85,14 +88,14 @@ def run_paths(paths, settings: Settings, stdin_filename: Optional[str] = None, j
         else:
             settings = settings.replace(shellcheck=False)
     try:
-        _run(files, todo, settings, stdin_filename, jobs, batch, results)
+        _run(files, todo, settings, stdin_filename, jobs, batch, results, diagram)
     finally:
         if batch is not None:
             batch.close()
     return results
 
 
-def _run(files, todo, settings, stdin_filename, jobs, batch, results) -> None:
+def _run(files, todo, settings, stdin_filename, jobs, batch, results, diagram=False) -> None:
     if "-" in files:
         name = stdin_filename or "-"
         try:
@@ -104,7 +107,7 @@ def _run(files, todo, settings, stdin_filename, jobs, batch, results) -> None:
         else:
             ctx_dir = os.path.dirname(os.path.abspath(stdin_filename)) if stdin_filename else os.getcwd()
             results.append(lint_bytes(data, name, settings, context_dir=ctx_dir, real_path=stdin_filename,
-                                      shellcheck_batch=batch))
+                                      shellcheck_batch=batch, diagram=diagram))
     workers = jobs if jobs > 0 else _cpus()
     if workers > 1 and len(todo) >= PARALLEL_THRESHOLD:
         from concurrent.futures import ProcessPoolExecutor
@@ -112,9 +115,9 @@ def _run(files, todo, settings, stdin_filename, jobs, batch, results) -> None:
         with ProcessPoolExecutor(max_workers=workers, mp_context=_fork_context(settings)) as pool:
             if batch is not None:  # a ShellCheck batch per chunk of files, in each worker
                 size = -(-len(todo) // (workers * 4))
-                parts = [(todo[i:i + size], settings) for i in range(0, len(todo), size)]
+                parts = [(todo[i:i + size], settings, diagram) for i in range(0, len(todo), size)]
                 results += [r for part in pool.map(_lint_chunk, parts) for r in part]
             else:
-                results += list(pool.map(_lint_one, [(f, settings) for f in todo], chunksize=chunk))
+                results += list(pool.map(_lint_one, [(f, settings, diagram) for f in todo], chunksize=chunk))
     else:
-        results += [lint_path(f, settings, shellcheck_batch=batch) for f in todo]
+        results += [lint_path(f, settings, shellcheck_batch=batch, diagram=diagram) for f in todo]

@@ -5,9 +5,13 @@ file's physical lines (1-based columns counted in characters, ``end_column`` exc
 empty span is an insertion).  For one file:
 
 1. The file must decode as UTF-8 and parse; otherwise nothing is touched.
-2. Each pass lints the current text and takes every finding's fix, in file order.  A fix
-   whose edits overlap an edit already taken in this pass waits for the next pass (it is
-   recomputed there on the new text, if the finding is still there).
+2. Each pass takes every finding's fix, in file order, from the lint of the current text
+   (the first pass from the run's own result for the file when it is given and still
+   matches the file; later passes re-lint the edited text).  With ``safe_only`` (what
+   ``--fix`` does unless ``--unsafe-fixes``) only safe fixes are taken: an unsafe fix changes
+   what the image contains or how it runs.  A fix whose edits overlap an edit already taken
+   in this pass waits for the next pass (it is recomputed there on the new text, if the
+   finding is still there).
 3. Every fix is tried alone first and then all of the pass together, and kept only if the
    result re-parses to the same Dockerfile except at the fixed points: every instruction
    that no edit touches is still there, unchanged, at its (shifted) place; every new or
@@ -73,8 +77,9 @@ class FixOutcome(Record):
     refused: list[Refused]
     passes: int
     note: str  # why nothing was attempted, when that is the case
+    hidden: int  # unsafe fixes left unapplied (without --unsafe-fixes), on the fixed text
 
-    _fields = ("path", "original", "fixed", "result", "applied", "refused", "passes", "note")
+    _fields = ("path", "original", "fixed", "result", "applied", "refused", "passes", "note", "hidden")
 
     def __init__(
         self,
@@ -86,6 +91,7 @@ class FixOutcome(Record):
         refused: list[Refused] | None = None,
         passes: int = 0,
         note: str = "",
+        hidden: int = 0,
     ) -> None:
         self.path = path
         self.original = original
@@ -95,6 +101,7 @@ class FixOutcome(Record):
         self.refused = [] if refused is None else refused
         self.passes = passes
         self.note = note
+        self.hidden = hidden
 
     @property
     def changed(self) -> bool:
@@ -254,17 +261,36 @@ def verify(old_df, old_t: _Text, new_text: str, edits) -> Optional[str]:
     return None
 
 
+def takes(fix, unsafe: bool = False) -> bool:
+    """Whether ``--fix`` applies ``fix`` (a finding's, or None): safe fixes always, unsafe
+    ones with ``--unsafe-fixes``."""
+    return fix is not None and (fix.safe or unsafe)
+
+
+def hidden_fixes(result: FileResult) -> int:
+    """The findings of ``result`` whose fix is unsafe (what ``--unsafe-fixes`` would add)."""
+    return sum(1 for f in result.findings if f.fix is not None and f.fix.edits and not f.fix.safe)
+
+
 def fix_bytes(data: bytes, path: str, settings, context_dir: Optional[str] = None,
-              real_path: Optional[str] = None, rules=None, max_passes: int = MAX_PASSES) -> FixOutcome:
-    """Apply every applicable fix to ``data`` and lint the result."""
+              real_path: Optional[str] = None, rules=None, max_passes: int = MAX_PASSES,
+              result: Optional[FileResult] = None, safe_only: bool = False, diagram: bool = False) -> FixOutcome:
+    """Apply every applicable fix to ``data`` and lint the result.  ``result``: the run's lint
+    of ``data`` (same settings and rules), the first pass's findings instead of linting again;
+    ``safe_only``: leave the unsafe fixes out (counted in ``hidden``); ``diagram``: as
+    ``lint_bytes`` (for re-lints)."""
     from .lint_file import lint_bytes
+    unsafe = not safe_only
 
     def lint(b: bytes) -> FileResult:
-        return lint_bytes(b, path, settings, context_dir=context_dir, real_path=real_path, rules=rules)
+        return lint_bytes(b, path, settings, context_dir=context_dir, real_path=real_path, rules=rules,
+                          diagram=diagram)
 
-    result = lint(data)
+    if result is None:
+        result = lint(data)
     out = FixOutcome(path, data, data, result)
-    if not any(f.fix is not None for f in result.findings):
+    if not any(takes(f.fix, unsafe) for f in result.findings):
+        out.hidden = 0 if unsafe else hidden_fixes(result)
         return out
     _, problems, _ = decode(data)
     if problems:
@@ -276,6 +302,9 @@ def fix_bytes(data: bytes, path: str, settings, context_dir: Optional[str] = Non
     if not old_df.ok:
         out.note = "not fixed: the file does not parse"
         return out
+    if old_df.lines != result.lines:  # the file changed since the run linted it
+        result = lint(data)
+        out.result = result
     seen = {text}
     refused_keys: set = set()
     for n in range(max_passes):
@@ -283,7 +312,7 @@ def fix_bytes(data: bytes, path: str, settings, context_dir: Optional[str] = Non
         taken: list[tuple[int, int, str]] = []
         good: list[tuple[object, list]] = []
         for f in result.findings:
-            if f.fix is None or not f.fix.edits:
+            if not takes(f.fix, unsafe) or not f.fix.edits:
                 continue
             edits = _edit_ranges(t, f.fix)
             line_text = result.lines[f.span.line - 1] if 0 < f.span.line <= len(result.lines) else ""
@@ -326,16 +355,19 @@ def fix_bytes(data: bytes, path: str, settings, context_dir: Optional[str] = Non
         fixed = (BOM if bom else b"") + text.encode("utf-8")
         result = lint(fixed)
         out.fixed, out.result = fixed, result
-        if not any(f.fix is not None for f in result.findings):
+        if not any(takes(f.fix, unsafe) for f in result.findings):
             break
+    out.hidden = 0 if unsafe else hidden_fixes(out.result)
     return out
 
 
-def fix_file(path: str, settings, display: Optional[str] = None, rules=None) -> FixOutcome:
-    from .lint_file import read_source
+def fix_file(path: str, settings, display: Optional[str] = None, rules=None, result: Optional[FileResult] = None,
+             safe_only: bool = False, diagram: bool = False) -> FixOutcome:
+    from .files import read_source
     data = read_source(path)
     return fix_bytes(data, display or path, settings,
-                     context_dir=os.path.dirname(os.path.abspath(path)), real_path=path, rules=rules)
+                     context_dir=os.path.dirname(os.path.abspath(path)), real_path=path, rules=rules,
+                     result=result, safe_only=safe_only, diagram=diagram)
 
 
 def write_fixed(path: str, outcome: FixOutcome) -> None:
@@ -373,24 +405,32 @@ def unified_diff(outcome: FixOutcome, name: Optional[str] = None) -> str:
 
 
 def run_fixes(results: list[FileResult], settings, write: bool, stdin_name: Optional[str] = None,
-              echo=print) -> tuple[list[FileResult], str]:
+              echo=print, unsafe: bool = False, diagram: bool = False) -> tuple[list[FileResult], str]:
     """The CLI's ``--fix`` (``write``) and ``--diff``: fix every file that has fixable findings,
-    tell what was done and refused on ``echo`` (stderr), and return the results to report
-    (the remaining findings) and the diff text.  ``stdin_name``: the name the result read
-    from standard input carries (it is never written: there is no file to write)."""
+    starting from the run's result for it (``results``), tell what was done and refused on
+    ``echo`` (stderr), and return the results to report (the remaining findings) and the diff
+    text.  Safe fixes only unless ``unsafe`` (``--unsafe-fixes``); the unsafe fixes left out
+    are counted in a closing hint.  ``stdin_name``: the name the result read from standard
+    input carries (it is never written: there is no file to write).  ``diagram``: re-lints
+    keep the stage diagram (``--format summary``)."""
     out: list[FileResult] = []
     diffs: list[str] = []
-    n_fixed = n_files = 0
+    n_fixed = n_files = hidden = 0
     for r in results:
-        if r.errors or not any(f.fix is not None for f in r.findings):
+        if r.errors:
             out.append(r)
             continue
         if stdin_name is not None and r.path == stdin_name:
-            echo(f"layerlint: {r.path}: standard input cannot be fixed in place; its findings are reported unfixed")
+            if any(f.fix is not None for f in r.findings):
+                echo(f"layerlint: {r.path}: standard input cannot be fixed in place; its findings are reported unfixed")
+            out.append(r)
+            continue
+        if not any(takes(f.fix, unsafe) for f in r.findings):
+            hidden += 0 if unsafe else hidden_fixes(r)
             out.append(r)
             continue
         try:
-            outcome = fix_file(r.path, settings, display=r.path)
+            outcome = fix_file(r.path, settings, display=r.path, result=r, safe_only=not unsafe, diagram=diagram)
         except OSError as exc:
             echo(f"layerlint: {r.path}: not fixed: {exc.strerror or exc}")
             out.append(r)
@@ -406,15 +446,25 @@ def run_fixes(results: list[FileResult], settings, write: bool, stdin_name: Opti
                 except OSError as exc:
                     echo(f"layerlint: {r.path}: not written: {exc.strerror or exc}")
                     out.append(r)
+                    hidden += 0 if unsafe else hidden_fixes(r)
                     continue
             else:
                 diffs.append(unified_diff(outcome))
             n_fixed += len(outcome.applied)
             n_files += 1
+        hidden += outcome.hidden
         out.append(outcome.result)
     verb = "Fixed" if write else "Would fix"
     if n_fixed:
         echo(f"{verb} {n_fixed} problem{'s' if n_fixed != 1 else ''} in {n_files} file{'s' if n_files != 1 else ''}.")
     else:
         echo("No fixes applied.")
+    if hidden:
+        echo(hidden_hint(hidden, "--fix" if write else "--diff"))
     return out, "".join(diffs)
+
+
+def hidden_hint(n: int, option: str = "--fix") -> str:
+    """The line that tells how many unsafe fixes a run left out and how to apply them."""
+    return (f"{n} hidden fix{'es' if n != 1 else ''} can be enabled with `{option} --unsafe-fixes` (unsafe: "
+            f"{'they change' if n != 1 else 'it changes'} what the image contains or how it runs).")

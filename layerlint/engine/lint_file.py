@@ -1,37 +1,24 @@
 """Lint one Dockerfile: parse, build the graph, run the selected rules, apply suppressions."""
 from __future__ import annotations
 
-import errno
 import os
 
 from ..rules.context import Context
+from .files import read_source
 from .settings import Settings, rule_options, rule_severity, selected_rules
 from .results import FileError, FileResult, Finding
 from ..rules.base import Violation
 from ..graph import build_graph
 from ..syntax.pragmas import Suppressions
-from ..syntax import MAX_BYTES, parse_bytes
+from ..syntax import parse_bytes
 
 TYPE_CHECKING = False  # typing costs 2 ms at start-up; annotations are strings
 if TYPE_CHECKING:
     from typing import Optional
 
 
-def read_source(path: str) -> bytes:
-    """Read a Dockerfile, refusing what cannot be one (raises OSError with a clear message)."""
-    if os.path.isdir(path):
-        raise IsADirectoryError("is a directory, not a Dockerfile")
-    with open(path, "rb") as f:
-        size = os.fstat(f.fileno()).st_size
-        if size > MAX_BYTES:  # refused unread; a pipe or device is read up to the limit
-            raise OSError(errno.EFBIG, f"file is {size // (1024 * 1024)} MB; layerlint refuses files "
-                                       f"over {MAX_BYTES // (1024 * 1024)} MB")
-        data = f.read(MAX_BYTES + 1)
-    return data
-
-
 def lint_path(path: str, settings: Settings, display: Optional[str] = None,
-              shellcheck_batch=None) -> FileResult:
+              shellcheck_batch=None, diagram: bool = False) -> FileResult:
     display = display or path
     try:
         data = read_source(path)
@@ -39,13 +26,16 @@ def lint_path(path: str, settings: Settings, display: Optional[str] = None,
         msg = exc.strerror or str(exc)
         return FileResult(display, errors=[FileError(display, 0, 0, msg)])
     return lint_bytes(data, display, settings, context_dir=os.path.dirname(os.path.abspath(path)),
-                      real_path=path, shellcheck_batch=shellcheck_batch)
+                      real_path=path, shellcheck_batch=shellcheck_batch, diagram=diagram)
 
 
 def lint_bytes(data: bytes, path: str, settings: Settings, context_dir: Optional[str] = None,
-               real_path: Optional[str] = None, rules=None, shellcheck_batch=None) -> FileResult:
+               real_path: Optional[str] = None, rules=None, shellcheck_batch=None,
+               diagram: bool = False) -> FileResult:
     """Lint one file.  With ``shellcheck_batch`` (shellcheck.Batch) and ``settings.shellcheck`` the
-    SC findings and the after-suppressions rules are added when that batch is closed."""
+    SC findings and the after-suppressions rules are added when that batch is closed.  With
+    ``diagram`` (``--format summary``) the result carries the stage diagram of the file
+    (``cache.explain.diagram``: plain data, from the graph and cache model built here)."""
     settings = settings.for_path(real_path or path)
     df = parse_bytes(data, path)
     result = FileResult(path, lines=df.lines)
@@ -105,6 +95,12 @@ def lint_bytes(data: bytes, path: str, settings: Settings, context_dir: Optional
     for rule in run:
         if not rule.after_suppressions:
             apply(rule)
+    if diagram and graph.stages and not result.errors:
+        from ..cache.explain import diagram as stage_diagram
+        try:
+            result.diagram = stage_diagram(graph, ctx.cache_model)
+        except Exception:  # noqa: BLE001 - a picture for the report must not cost the findings
+            result.diagram = None
     if sc_job is not None:
         sc_job.then(finish)  # at once for a lone file; when the batch answers otherwise
     else:

@@ -82,9 +82,10 @@ class FileResult(Record):
     findings: list[Finding]
     errors: list[FileError]
     lines: list[str]  # for code frames
+    diagram: Optional[dict]  # the stage diagram (cache.explain.diagram), when the run asked for it
 
-    __slots__ = ("path", "findings", "errors", "lines")
-    _hidden = ("lines",)
+    __slots__ = ("path", "findings", "errors", "lines", "diagram")
+    _hidden = ("lines", "diagram")
 
     def __init__(
         self,
@@ -92,8 +93,10 @@ class FileResult(Record):
         findings: list[Finding] | None = None,
         errors: list[FileError] | None = None,
         lines: list[str] | None = None,
+        diagram: Optional[dict] = None,
     ) -> None:
         self.path = path
         self.findings = [] if findings is None else findings
         self.errors = [] if errors is None else errors
         self.lines = [] if lines is None else lines
+        self.diagram = diagram

@@ -1,17 +1,15 @@
 """Reports: turn lint results into text.  One module per format, each with ``render()``.
 
 ``render(results, options) -> str`` where ``results`` is a list of ``FileResult`` and
-``options`` a ``ReportOptions``.  Formats are imported only when used (start-up time).
+``options`` a ``ReportOptions``.  A report renders from the results alone and never runs the
+pipeline again (what a format needs beyond the findings, such as the summary's stage diagram,
+the run attaches to each ``FileResult``).  Formats are imported only when used (start-up time).
 """
 from __future__ import annotations
 
 import importlib
 
 from ..record import Record
-
-TYPE_CHECKING = False  # typing costs 2 ms at start-up; annotations are strings
-if TYPE_CHECKING:
-    from typing import Optional
 
 FORMATS = {
     "tty": "tty",
@@ -30,10 +28,10 @@ class ReportOptions(Record):
     quiet: bool
     fail_on: str
     tool_version: str
-    build_args: Optional[dict]  # for formats that redraw the stage graph (summary)
-    target: Optional[str]
+    unsafe_fixes: bool  # --unsafe-fixes: unsafe fixes count as applicable in the fix hint
+    fix_hint: bool  # tty: close with what --fix would apply (off in a --fix / --diff run)
 
-    _fields = ("color", "quiet", "fail_on", "tool_version", "build_args", "target")
+    _fields = ("color", "quiet", "fail_on", "tool_version", "unsafe_fixes", "fix_hint")
 
     def __init__(
         self,
@@ -41,15 +39,15 @@ class ReportOptions(Record):
         quiet: bool = False,
         fail_on: str = "info",
         tool_version: str = "",
-        build_args: Optional[dict] = None,
-        target: Optional[str] = None,
+        unsafe_fixes: bool = False,
+        fix_hint: bool = True,
     ) -> None:
         self.color = color
         self.quiet = quiet
         self.fail_on = fail_on
         self.tool_version = tool_version
-        self.build_args = build_args
-        self.target = target
+        self.unsafe_fixes = unsafe_fixes
+        self.fix_hint = fix_hint
 
 
 def render(fmt: str, results, options: ReportOptions) -> str:
@@ -61,14 +59,35 @@ def summary(results) -> dict:
     """Counts shared by every format."""
     by_sev = {"error": 0, "warning": 0, "info": 0, "style": 0}
     by_rule: dict[str, int] = {}
+    fixable = {"safe": 0, "unsafe": 0}
     for r in results:
         for f in r.findings:
             by_sev[f.severity] = by_sev.get(f.severity, 0) + 1
             by_rule[f.rule] = by_rule.get(f.rule, 0) + 1
+            if f.fix is not None and f.fix.edits:
+                fixable["safe" if f.fix.safe else "unsafe"] += 1
     return {
         "files": len(results),
         "files_with_errors": sum(1 for r in results if r.errors),
         "findings": sum(by_sev.values()),
         "by_severity": by_sev,
         "by_rule": dict(sorted(by_rule.items())),
+        "fixable": fixable,  # findings with a fix: safe ones (--fix) and unsafe ones (--unsafe-fixes)
     }
+
+
+def fix_hint(results, unsafe_fixes: bool = False) -> str:
+    """What ``--fix`` would do for these results, ruff-style, or "" when nothing is fixable:
+    ``[*] 2 fixable with --fix (1 hidden fix can be enabled with --unsafe-fixes).``"""
+    n = summary(results)["fixable"]
+    safe, unsafe = n["safe"], n["unsafe"]
+    if unsafe_fixes:
+        safe, unsafe = safe + unsafe, 0
+    hidden = f"{unsafe} hidden fix{'es' if unsafe != 1 else ''} can be enabled with --unsafe-fixes"
+    if safe and unsafe:
+        return f"[*] {safe} fixable with --fix ({hidden})."
+    if safe:
+        return f"[*] {safe} fixable with --fix" + (" --unsafe-fixes." if unsafe_fixes and n["unsafe"] else ".")
+    if unsafe:
+        return f"No fixes available with --fix ({hidden})."
+    return ""

@@ -25,6 +25,7 @@ def finding_dict(f) -> dict:
     if f.fix is not None:
         d["fix"] = {
             "description": f.fix.description,
+            "safe": f.fix.safe,  # False: --fix applies it only with --unsafe-fixes
             "edits": [{"line": e.span.line, "column": e.span.column, "end_line": e.span.end_line,
                        "end_column": e.span.end_column, "text": e.text} for e in f.fix.edits],
         }

@@ -88,7 +88,9 @@ def _fix(f, loc: dict) -> dict:
         rep["insertedContent"] = {"text": e.text}
         replacements.append(rep)
     return {"description": {"text": f.fix.description or "layerlint fix"},
-            "artifactChanges": [{"artifactLocation": loc, "replacements": replacements}]}
+            "artifactChanges": [{"artifactLocation": loc, "replacements": replacements}],
+            # unsafe: it changes what the image contains or how it runs (--fix --unsafe-fixes)
+            "properties": {"safe": f.fix.safe}}
 
 
 def document(results, options) -> dict:

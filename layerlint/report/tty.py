@@ -1,5 +1,9 @@
 """``--format tty``: findings grouped by file with a code frame, then a summary line.
 
+A finding with a fix ends in ``[fix]`` (``--fix`` applies it) or ``[unsafe fix]`` (it changes
+what the image contains or how it runs: only with ``--unsafe-fixes``); after the summary line a
+hint says how many ``--fix`` would apply and how many more ``--unsafe-fixes`` would.
+
 Plain text when colour is off (not a terminal, ``--no-color``, ``NO_COLOR``); the same lines
 with ANSI colours when it is on, so both read the same.  The colours are six SGR codes written
 here rather than through rich: importing ``rich.console`` takes about 50 ms, twice hadolint's
@@ -8,7 +12,7 @@ renders ``layerlint rule`` and ``explain``).
 """
 from __future__ import annotations
 
-from . import summary
+from . import fix_hint, summary
 
 STYLES = {"error": "bold red", "warning": "yellow", "info": "cyan", "style": "magenta",
           "path": "bold", "code": "bold", "frame": "dim", "caret": "bold red"}
@@ -35,9 +39,12 @@ def _lines(results, options):
             where = f"{r.path}:{e.line}:{e.column}" if e.line else r.path
             yield [("  ", None), (where, None), (": ", None), ("error", "error"), (f": {e.message}", None)]
         for f in r.findings:
-            yield [("  ", None), (f"{f.path}:{f.span.line}:{f.span.column}", None), (": ", None),
+            row = [("  ", None), (f"{f.path}:{f.span.line}:{f.span.column}", None), (": ", None),
                    (f.severity, f.severity), (" ", None), (f.rule, "code"), (f" [{f.title}] ", "frame"),
                    (f.message, None)]
+            if f.fix is not None and f.fix.edits:  # --fix applies a safe fix, --unsafe-fixes the others
+                row.append((" [fix]" if f.fix.safe else " [unsafe fix]", "frame"))
+            yield row
             if options.quiet:
                 continue
             yield from _frame(r.lines, f)
@@ -51,6 +58,9 @@ def _lines(results, options):
     if errs:
         text += f"; {errs} file{'s' if errs != 1 else ''} could not be fully read"
     yield [(text + ".", "path")]
+    hint = fix_hint(results, getattr(options, "unsafe_fixes", False)) if getattr(options, "fix_hint", True) else ""
+    if hint:
+        yield [(hint, None)]
 
 
 def _frame(lines, f):
