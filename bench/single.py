@@ -149,7 +149,7 @@ def main() -> int:
           f"on a terminal (colour): {fig['ratio_terminal_wall_median']:.2f}x (wall, medians)")
     floor = series["python -c 'import click'"]
     print(f"for scale: python + click alone is {floor.med('wall') / hl.med('wall'):.2f}x hadolint (wall, medians); "
-          "a plain lint run does not import click (layerlint/entry.py)")
+          "a plain lint run does not import click (layerlint/cli/fast_path.py)")
     print("\nphases of one layerlint run (in-process, minimum over runs; add the interpreter's start-up):")
     for k, v in fig["phases_ms_min"].items():
         print(f"  {k:34} {v:6.1f} ms")

@@ -201,6 +201,33 @@ class Stage(Record):
     def instructions(self) -> list[Instruction]:
         return [self.from_instr] + [s.instr for s in self.steps]
 
+    def chain(self) -> list["Stage"]:
+        """The FROM chain: the stages whose layers this stage builds on, root (built from an
+        image) first, this stage last.  The one implementation of a stage chain."""
+        out = []
+        seen = set()  # ids: a set keeps a chain of 10,000 stages linear
+        s: Optional[Stage] = self
+        while s is not None and id(s) not in seen:
+            seen.add(id(s))
+            out.append(s)
+            s = s.base_stage
+        return out[::-1]
+
+    def chain_steps(self) -> list[Step]:
+        """The steps of the chain's stages, oldest first."""
+        return [step for s in self.chain() for step in s.steps]
+
+    def chain_instructions(self) -> list[Instruction]:
+        """What builds this stage, in build order: each stage of its chain, with the ONBUILD
+        triggers of a parent stage running first in its child (as the effective instruction)."""
+        out: list[Instruction] = []
+        stages = self.chain()
+        for i, s in enumerate(stages):
+            if i > 0:
+                out += [st.instr.inner for st in stages[i - 1].steps if st.instr.inner is not None]
+            out += [st.instr for st in s.steps if st.instr.inner is None]
+        return out
+
 
 class Graph(Record):
     dockerfile: Dockerfile
@@ -241,6 +268,9 @@ class Graph(Record):
         self.before_first_from = before_first_from
         self.step_index = {} if step_index is None else step_index
         self.stages_by_name = {} if stages_by_name is None else stages_by_name
+        self._run_scripts: dict[int, list] = {}  # id(RUN) -> its parsed scripts
+        self._inline_scripts: dict[int, object] = {}  # id(command) -> its sh -c script or None
+        self._target_chain: Optional[frozenset] = None  # ids of the target's FROM chain
 
     @property
     def escape(self) -> str:
@@ -264,6 +294,50 @@ class Graph(Record):
         """The step of ``instr`` (None for FROM and global ARGs)."""
         return self.step_index.get(id(instr))
 
+    def global_values(self, defaults_only: bool = False) -> tuple[dict[str, str], list[str]]:
+        """``(values, declared)`` of the ARGs FROM lines see: the predefined platform ARGs, then
+        each global ARG in order (``--build-arg`` values unless ``defaults_only``).  ``declared``
+        lists the global ARG names in declaration order."""
+        values = {k: self.build_args.get(k, v) for k, v in PLATFORM_ARGS.items()}
+        build_args = {} if defaults_only else self.build_args
+        declared: dict[str, None] = {}
+        for instr in self.global_arg_instrs:
+            for key, _ in global_arg(instr, values, build_args, self.dockerfile.escape):
+                declared[key] = None
+        return values, list(declared)
+
+    def ships(self, stage: Optional[Stage]) -> bool:
+        """Whether ``stage``'s layers end up in the built image: it is the target or a stage the
+        target is built FROM."""
+        if self._target_chain is None:  # once per file, not once per question
+            self._target_chain = frozenset(id(s) for s in self.target.chain()) if self.target else frozenset()
+        return stage is not None and id(stage) in self._target_chain
+
+    def run_scripts(self, instr: Instruction) -> list:
+        """The shell scripts RUN ``instr`` executes under its stage's SHELL, parsed once
+        (``shell.run_scripts``; [] for exec form, a non-POSIX shell or another instruction)."""
+        instr = instr.effective
+        key = id(instr)
+        found = self._run_scripts.get(key)
+        if found is None:
+            if instr.keyword != "RUN":
+                found = []
+            else:
+                from .shell.run_scripts import scripts_of  # only a file with a RUN needs the shell parser
+                step = self.step_for(instr.parent or instr)
+                found = scripts_of(instr, step.state.shell if step is not None else None)
+            self._run_scripts[key] = found
+        return found
+
+    def run_commands(self, instr: Instruction):
+        """(script, command) for every simple command RUN ``instr`` executes, inline
+        ``sh -c 'script'`` commands right after the command that runs them."""
+        scripts = self.run_scripts(instr)
+        if not scripts:
+            return iter(())
+        from .shell.run_scripts import commands_of
+        return commands_of(scripts, self._inline_scripts)
+
     def steps(self):
         for st in self.stages:
             yield from st.steps
@@ -275,6 +349,23 @@ def expand(text: str, env: Mapping[str, str], escape: str = "\\") -> tuple[str, 
         return expand_with_unmatched(text, env, escape)
     except (ExpandError, RecursionError):
         return text, set()
+
+
+def global_arg(instr: Instruction, values: dict[str, str], build_args: Mapping[str, str],
+               escape: str) -> list[tuple[str, Optional[str]]]:
+    """Apply a global ``ARG`` (before the first FROM) to ``values``, the variables FROM lines
+    see: a ``--build-arg`` wins, a default is expanded with the ARGs before it, a valueless
+    ARG keeps a predefined or earlier value.  Returns (name, value or None) per name."""
+    out = []
+    for p in instr.pairs:
+        if p.value is None:
+            val = build_args.get(p.key, values.get(p.key))
+        else:
+            val = build_args.get(p.key, expand(p.value, values, escape)[0])
+        if val is not None:
+            values[p.key] = val
+        out.append((p.key, val))
+    return out
 
 
 def _word(instr: Instruction, idx: int) -> Optional[Word]:
@@ -303,15 +394,8 @@ def build_graph(df: Dockerfile, build_args: Optional[Mapping[str, str]] = None,
         if current is None:
             if kw == "ARG":
                 g.global_arg_instrs.append(instr)
-                for p in instr.pairs:
-                    if p.value is None:
-                        # a valueless ARG keeps a predefined or earlier value
-                        val = build_args.get(p.key, global_vals.get(p.key))
-                    else:
-                        val = build_args.get(p.key, expand(p.value, global_vals, esc)[0])
-                    g.global_args[p.key] = val
-                    if val is not None:
-                        global_vals[p.key] = val
+                for key, val in global_arg(instr, global_vals, build_args, esc):
+                    g.global_args[key] = val
             else:
                 g.before_first_from.append(instr)
             continue
@@ -411,12 +495,58 @@ def _collect_edges(g: Graph, stage: Stage, instr: Instruction, kind: Optional[st
         for f in eff.flags:
             if f.name != "mount" or not f.value:
                 continue
-            for opt in f.value.split(","):
-                k, _, v = opt.partition("=")
-                if k.strip().lower() == "from" and v:
-                    src = _lookup(g, stage, v, allow_index=False)
-                    stage.edges.append(Edge(kind or "mount", v, instr, src if src is not stage else None,
-                                            Word(f.raw, f.span)))
+            v = parse_mount(f.value).get("from", ("",))[0]
+            if v:
+                src = _lookup(g, stage, v, allow_index=False)
+                stage.edges.append(Edge(kind or "mount", v, instr, src if src is not stage else None,
+                                        Word(f.raw, f.span)))
+
+
+_MOUNT_KEYS = {"src": "source", "dst": "target", "destination": "target", "ro": "readonly"}
+
+
+def parse_mount(value: str) -> dict[str, tuple[str, int, int]]:
+    """The options of a ``RUN --mount=`` value, as BuildKit reads them (comma-separated CSV
+    fields, quotes allowed, keys case-insensitive, ``src``/``dst``/``destination``/``ro``
+    aliases, ``ro``/``rw`` alone): canonical key -> (value, start, end), the offsets of the
+    value in ``value``.  The one reader of mount flags (graph edges, cache model, rules)."""
+    out: dict[str, tuple[str, int, int]] = {}
+    for text, start, end in _csv_fields(value):
+        k, eq, v = text.partition("=")
+        key = k.strip().lower()
+        if not eq:
+            if key in ("ro", "readonly"):
+                out["readonly"] = ("true", start, end)
+            elif key in ("rw", "readwrite"):
+                out["readonly"] = ("false", start, end)
+            elif key:
+                out[key] = ("true", start, end)
+            continue
+        vstart = value.find("=", start) + 1
+        while vstart < end and value[vstart] in " \"'":
+            vstart += 1
+        out[_MOUNT_KEYS.get(key, key)] = (v.strip(), vstart, vstart + len(v.strip()))
+    return out
+
+
+def _csv_fields(value: str) -> list[tuple[str, int, int]]:
+    """Comma-separated fields with quotes removed, each with its start and end offset."""
+    out, cur, q, start = [], [], None, 0
+    for i, ch in enumerate(value):
+        if q:
+            if ch == q:
+                q = None
+            else:
+                cur.append(ch)
+        elif ch in "\"'":
+            q = ch
+        elif ch == ",":
+            out.append(("".join(cur), start, i))
+            cur, start = [], i + 1
+        else:
+            cur.append(ch)
+    out.append(("".join(cur), start, len(value)))
+    return [f for f in out if f[0].strip()]
 
 
 def _lookup(g: Graph, stage: Stage, ref: str, allow_index: bool) -> Optional[Stage]:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 
 from .record import FrozenRecord
 
@@ -9,6 +10,10 @@ from .record import FrozenRecord
 TYPE_CHECKING = False  # typing costs 2 ms at start-up; annotations are strings
 if TYPE_CHECKING:
     from typing import Optional
+
+
+# Docker Hub's host names: an image with none of them (or no registry) comes from Docker Hub
+DOCKER_HUB = ("docker.io", "index.docker.io", "registry-1.docker.io", "hub.docker.com")
 
 
 class ImageRef(FrozenRecord):
@@ -45,7 +50,7 @@ class ImageRef(FrozenRecord):
     @property
     def official(self) -> bool:
         """A Docker Official Image (``python``, ``library/python``, ``docker.io/library/python``)."""
-        return self.registry in (None, "docker.io", "index.docker.io", "registry-1.docker.io") \
+        return (self.registry is None or self.registry in DOCKER_HUB) \
             and self.path.startswith("library/") and self.path.count("/") == 1
 
 
@@ -69,6 +74,35 @@ def parse_image(text: str) -> ImageRef:
     if registry in ("docker.io", "index.docker.io") and "/" not in rest:
         path = f"library/{rest}"
     return ImageRef(text, registry, path, tag, digest, tag_offset)
+
+
+# -- image references (distribution/reference ParseNormalizedNamed) -----------------------------
+_ALNUM = r"[a-z0-9]+"
+_SEP = r"(?:[._]|__|[-]+)"
+_PATH_COMPONENT = f"{_ALNUM}(?:{_SEP}{_ALNUM})*"
+_DOMAIN_COMPONENT = r"(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])"
+_DOMAIN = rf"(?:{_DOMAIN_COMPONENT}(?:\.{_DOMAIN_COMPONENT})*|\[[a-fA-F0-9:]+\])(?::[0-9]+)?"
+_TAG = r"[\w][\w.-]{0,127}"
+_DIGEST = r"[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}"
+_NAME = rf"(?:{_DOMAIN}/)?{_PATH_COMPONENT}(?:/{_PATH_COMPONENT})*"
+_REFERENCE = re.compile(rf"({_NAME})(?::({_TAG}))?(?:@({_DIGEST}))?", re.ASCII)
+_HEX64 = re.compile(r"[a-f0-9]{64}")
+
+
+def valid_image_reference(s: str) -> bool:
+    """Whether BuildKit's ``reference.ParseNormalizedNamed`` accepts ``s``."""
+    if not s or _HEX64.fullmatch(s):
+        return False
+    i = s.find("/")
+    if i == -1 or (not any(c in s[:i] for c in ".:") and s[:i] != "localhost" and s[:i].lower() == s[:i]):
+        domain, remainder = "docker.io", s
+    else:
+        domain, remainder = s[:i], s[i + 1:]
+    remote = remainder.split(":", 1)[0]
+    if remote.lower() != remote:
+        return False
+    m = _REFERENCE.fullmatch(domain + "/" + remainder)
+    return bool(m) and len(m.group(1)) <= 255
 
 
 # -- sizes -------------------------------------------------------------------------------------

@@ -8,7 +8,8 @@ import json
 
 import pytest
 
-from layerlint.cache.model import build_model, clean_context_path, is_volatile_name, path_selected, paths_overlap
+from layerlint.buildctx.paths import context_relative as clean_context_path
+from layerlint.cache.model import build_model, is_volatile_name, path_selected, paths_overlap
 from layerlint.buildctx.dockerignore import Dockerignore
 from layerlint.graph import build_graph
 from layerlint.syntax import parse

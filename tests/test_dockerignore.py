@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from layerlint.buildctx.dockerignore import COMMON_PATHS, Dockerignore, DockerignoreError, Pattern, find_dockerignore, go_clean, load_for
+from layerlint.buildctx.dockerignore import COMMON_PATHS, Dockerignore, DockerignoreError, Pattern, find_dockerignore, load_for
+from layerlint.buildctx.paths import go_clean
 
 
 def di(*lines: str) -> Dockerignore:

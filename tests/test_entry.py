@@ -57,6 +57,7 @@ def test_a_plain_lint_run_does_not_import_click_or_rich():
     assert p.returncode == 1 and '"rule": "LL101"' in p.stdout
     assert "click" not in mods and "rich" not in mods and "dataclasses" not in mods, sorted(mods)
     assert "typing" not in mods and "inspect" not in mods
+    assert "tempfile" not in mods and "shutil" not in mods  # only a run that writes a file needs them
 
 
 @pytest.mark.parametrize("args", [["--help"], ["rules"], [EXAMPLE, "-x"], ["--format", "nope", EXAMPLE]])
@@ -108,6 +109,7 @@ TOKENS = ["Dockerfile", "x.Dockerfile", "-", "--", "rules", "check", "adir", "ou
           "--fix", "--diff", "--quiet=yes", "--colour", "-qj2", "--sel"]
 
 
+@pytest.mark.slow
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.sampled_from(TOKENS), max_size=7))
 def test_fast_path_never_disagrees_with_click(tmp_path, argv):

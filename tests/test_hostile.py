@@ -129,7 +129,7 @@ def test_100mb_file_is_refused_unread(tmp_path):
     assert after < before + 10 * 1024, (before, after)
 
     # and in the API: read_source never reads a byte of it
-    from layerlint.engine import lint_file as lint_mod
+    from layerlint.engine import files as lint_mod
     reads = []
     real_open = open
 
@@ -184,6 +184,7 @@ def test_oversized_stdin_is_refused(tmp_path):
 
 
 # -- size of the structure ----------------------------------------------------------------------
+@pytest.mark.slow
 def test_10000_stages(tmp_path):
     text = "".join(f"FROM alpine:3.19 AS s{i}\nRUN echo {i}\n" for i in range(10_000))
     (tmp_path / "Dockerfile").write_text(text)
@@ -193,6 +194,7 @@ def test_10000_stages(tmp_path):
     assert doc["files"] == [{"path": "Dockerfile"}] and not p.stderr
 
 
+@pytest.mark.slow
 def test_10000_chained_stages(tmp_path):
     # each stage built FROM the previous one and copying from it: rules that follow FROM chains
     # remember what they found per stage (this took minutes when each stage walked its chain)
@@ -304,7 +306,7 @@ def test_unreadable_directory_and_file_during_discovery(tmp_path, monkeypatch):
     locked, secret = root / "locked", root / "secret" / "Dockerfile"
     if os.geteuid() == 0:
         # root reads through chmod 000, so make the kernel's answer what a user would get
-        from layerlint.engine import discover, lint_file as lint
+        from layerlint.engine import discover, files as lint
         real_scandir, real_open = os.scandir, open
 
         def scandir(p):
@@ -518,7 +520,7 @@ def test_kill_mid_write_leaves_old_file_then_new_file_keeps_mode(tmp_path, what)
         target.write_text("old report\n")
     os.chmod(target, 0o640)
     before = target.read_bytes()
-    args = ["--fix", "Dockerfile"] if what == "fix" else ["--format", "json", "-o", "report.json", "Dockerfile"]
+    args = ["--fix", "--unsafe-fixes", "Dockerfile"] if what == "fix" else ["--format", "json", "-o", "report.json", "Dockerfile"]
     ready = tmp_path / "ready"
     p = subprocess.Popen([sys.executable, "-c", KILL_MIDWAY, str(ready), *args], cwd=tmp_path,
                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

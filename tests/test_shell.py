@@ -633,6 +633,7 @@ def test_parse_never_raises_on_odd_types():
 MB = 1_000_000
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "src",
     [
@@ -728,7 +729,7 @@ def test_records_use_slots():
 
 
 def test_inline_script_of_sh_c():
-    from layerlint.shell.parser import inline_script
+    from layerlint.shell.commands import inline_script
 
     def found(text):
         cmd = parse(text).commands[0]

@@ -58,6 +58,7 @@ import os
 import unicodedata
 
 from ..record import Record
+from .paths import BadPattern, go_clean, go_match
 
 TYPE_CHECKING = False  # typing costs 2 ms at start-up; annotations are strings
 if TYPE_CHECKING:
@@ -70,7 +71,6 @@ __all__ = [
     "DockerignoreError",
     "Pattern",
     "find_dockerignore",
-    "go_clean",
     "load_for",
 ]
 
@@ -115,105 +115,12 @@ def _go_trim_space(s: str) -> str:
     return s.strip(_GO_SPACE)
 
 
-def go_clean(path: str) -> str:
-    """Go ``path/filepath.Clean`` for '/'-separated paths (purely lexical)."""
-    if path == "":
-        return "."
-    rooted = path.startswith("/")
-    parts: list[str] = []
-    for comp in path.split("/"):
-        if comp in ("", "."):
-            continue
-        if comp == "..":
-            if parts and parts[-1] != "..":
-                parts.pop()
-            elif not rooted:
-                parts.append("..")
-            continue
-        parts.append(comp)
-    out = "/".join(parts)
-    if rooted:
-        return "/" + out
-    return out or "."
-
-
-# --------------------------------------------------------------------------------------
-# filepath.Match syntax check (the only thing patternmatcher.New uses it for)
-# --------------------------------------------------------------------------------------
-
-
-class _BadPattern(Exception):
-    pass
-
-
-def _scan_chunk(pattern: str) -> tuple[bool, str, str]:
-    star = False
-    while pattern.startswith("*"):
-        pattern = pattern[1:]
-        star = True
-    inrange = False
-    i = 0
-    while i < len(pattern):
-        c = pattern[i]
-        if c == "\\":
-            if i + 1 < len(pattern):
-                i += 1
-        elif c == "[":
-            inrange = True
-        elif c == "]":
-            inrange = False
-        elif c == "*" and not inrange:
-            break
-        i += 1
-    return star, pattern[:i], pattern[i:]
-
-
-def _get_esc(chunk: str) -> str:
-    """Consume one class character (possibly escaped); return the rest (must be non-empty)."""
-    if not chunk or chunk[0] in "-]":
-        raise _BadPattern
-    if chunk[0] == "\\":
-        chunk = chunk[1:]
-        if not chunk:
-            raise _BadPattern
-    rest = chunk[1:]
-    if not rest:
-        raise _BadPattern
-    return rest
-
-
-def _check_chunk(chunk: str) -> None:
-    while chunk:
-        c = chunk[0]
-        if c == "[":
-            chunk = chunk[1:]
-            if chunk.startswith("^"):
-                chunk = chunk[1:]
-            nrange = 0
-            while True:
-                if chunk and chunk[0] == "]" and nrange > 0:
-                    chunk = chunk[1:]
-                    break
-                chunk = _get_esc(chunk)
-                if chunk[0] == "-":
-                    chunk = _get_esc(chunk[1:])
-                nrange += 1
-        elif c == "\\":
-            chunk = chunk[1:]
-            if not chunk:
-                raise _BadPattern
-            chunk = chunk[1:]
-        else:
-            chunk = chunk[1:]
-
-
 def _glob_syntax_ok(pattern: str) -> bool:
-    """True iff Go's ``filepath.Match(pattern, ".")`` returns no error."""
+    """True iff Go's ``filepath.Match(pattern, ".")`` returns no error (the only thing
+    patternmatcher.New uses it for)."""
     try:
-        while pattern:
-            _star, chunk, pattern = _scan_chunk(pattern)
-            _check_chunk(chunk)
-    except _BadPattern:
+        go_match(pattern, ".")
+    except BadPattern:
         return False
     return True
 

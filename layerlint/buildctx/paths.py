@@ -18,12 +18,46 @@ if TYPE_CHECKING:
     from typing import Optional
 
 
+def go_clean(path: str) -> str:
+    """Go ``path/filepath.Clean`` for '/'-separated paths (purely lexical)."""
+    if path == "":
+        return "."
+    rooted = path.startswith("/")
+    parts: list[str] = []
+    for comp in path.split("/"):
+        if comp in ("", "."):
+            continue
+        if comp == "..":
+            if parts and parts[-1] != "..":
+                parts.pop()
+            elif not rooted:
+                parts.append("..")
+            continue
+        parts.append(comp)
+    out = "/".join(parts)
+    if rooted:
+        return "/" + out
+    return out or "."
+
+
 def clean(rel: str) -> str:
     """A context path the way BuildKit cleans it: rooted at the context, ``..`` stops there.
 
-    ``../../etc/passwd`` -> ``etc/passwd``; ``/app/./x/`` -> ``app/x``; ``.`` -> ``""``."""
-    p = posixpath.normpath("/" + rel.replace("\\", "/")).lstrip("/")
-    return "" if p == "." else p
+    ``../../etc/passwd`` -> ``etc/passwd``; ``/app/./x/`` -> ``app/x``; ``.`` -> ``""``.  A
+    backslash counts as a separator here: a path read from disk never reaches outside through
+    a Windows-style ``..\\``."""
+    return _rooted(rel.replace("\\", "/"))
+
+
+def context_relative(path: str) -> str:
+    """A COPY source or a user-given path as a cleaned context-relative path, ``"."`` for the
+    context root (the form the cache model and ``.dockerignore`` matching use).  A backslash
+    is an ordinary character, as for BuildKit on Linux."""
+    return _rooted(path.strip()) or "."
+
+
+def _rooted(p: str) -> str:
+    return go_clean("/" + p).lstrip("/")
 
 
 def context_path(context_dir: Optional[str], rel: str) -> Optional[str]:
@@ -122,3 +156,130 @@ def cached_per_directory(fn):
             return fn(path)
         return cached(path, st.st_ino, st.st_mtime_ns)
     return wrapper
+
+
+# -- Go's path/filepath.Match (behaviour port, own code) ------------------------------------
+# BuildKit matches COPY sources with it and checks .dockerignore patterns with it; both go
+# through ``go_match`` so the two can never disagree on what a pattern means.
+
+class BadPattern(ValueError):
+    """Go's ``filepath.ErrBadPattern``: the pattern is malformed."""
+
+
+def go_match(pattern: str, name: str) -> bool:
+    """Whether ``name`` matches shell ``pattern`` as Go's ``filepath.Match`` decides on Linux:
+    ``*`` and ``?`` never match ``/``, ``[...]`` classes with ranges and ``^``, ``\\`` escapes.
+    Raises ``BadPattern`` for a malformed pattern, even when the name already failed to match."""
+    while pattern:
+        star, chunk, pattern = _scan_chunk(pattern)
+        if star and not chunk:
+            return "/" not in name  # a trailing * matches the rest unless it holds a /
+        rest = _match_chunk(chunk, name)
+        if rest is not None and (not rest or pattern):
+            name = rest
+            continue
+        if star:
+            matched = False
+            for i in range(len(name)):
+                if name[i] == "/":
+                    break
+                rest = _match_chunk(chunk, name[i + 1:])
+                if rest is not None:
+                    if not pattern and rest:
+                        continue  # the last chunk must use up the name
+                    name = rest
+                    matched = True
+                    break
+            if matched:
+                continue
+        while pattern:  # no match: the rest must still be well-formed
+            _, chunk, pattern = _scan_chunk(pattern)
+            _match_chunk(chunk, "")
+        return False
+    return not name
+
+
+def _scan_chunk(pattern: str) -> tuple[bool, str, str]:
+    """(leading star?, the chunk up to the next unbracketed star, the rest)."""
+    star = False
+    while pattern.startswith("*"):
+        pattern = pattern[1:]
+        star = True
+    inrange = False
+    i = 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            if i + 1 < len(pattern):
+                i += 1
+        elif c == "[":
+            inrange = True
+        elif c == "]":
+            inrange = False
+        elif c == "*" and not inrange:
+            break
+        i += 1
+    return star, pattern[:i], pattern[i:]
+
+
+def _match_chunk(chunk: str, s: str):
+    """The rest of ``s`` after ``chunk`` matched its start, or None; the whole chunk is checked
+    for syntax even after a mismatch."""
+    failed = False
+    while chunk:
+        if not failed and not s:
+            failed = True
+        c = chunk[0]
+        if c == "[":
+            r = ""
+            if not failed:
+                r, s = s[0], s[1:]
+            chunk = chunk[1:]
+            negated = chunk.startswith("^")
+            if negated:
+                chunk = chunk[1:]
+            match = False
+            nrange = 0
+            while True:
+                if chunk and chunk[0] == "]" and nrange > 0:
+                    chunk = chunk[1:]
+                    break
+                lo, chunk = _get_esc(chunk)
+                hi = lo
+                if chunk[0] == "-":
+                    hi, chunk = _get_esc(chunk[1:])
+                if r and lo <= r <= hi:
+                    match = True
+                nrange += 1
+            if match == negated:
+                failed = True
+        elif c == "?":
+            if not failed:
+                if s[0] == "/":
+                    failed = True
+                s = s[1:]
+            chunk = chunk[1:]
+        else:
+            if c == "\\":
+                chunk = chunk[1:]
+                if not chunk:
+                    raise BadPattern("trailing backslash")
+            if not failed:
+                if chunk[0] != s[0]:
+                    failed = True
+                s = s[1:]
+            chunk = chunk[1:]
+    return None if failed else s
+
+
+def _get_esc(chunk: str) -> tuple[str, str]:
+    """One (possibly escaped) class character and the rest of the chunk, which must go on."""
+    if not chunk or chunk[0] in "-]":
+        raise BadPattern("bad character class")
+    if chunk[0] == "\\":
+        chunk = chunk[1:]
+        if not chunk:
+            raise BadPattern("bad character class")
+    if not chunk[1:]:
+        raise BadPattern("unterminated character class")
+    return chunk[0], chunk[1:]

@@ -44,7 +44,8 @@ import os
 import posixpath
 import re
 
-from ..graph import PROXY_ARGS, Graph, Stage, Step, build_graph
+from ..buildctx.paths import BadPattern, context_relative, go_match
+from ..graph import PROXY_ARGS, Graph, Stage, Step, build_graph, parse_mount
 from ..record import Record
 from ..syntax.expand import referenced_vars
 from ..syntax.model import Dockerfile, Instruction
@@ -327,57 +328,6 @@ class Simulation(Record):
 # path helpers
 # --------------------------------------------------------------------------------------
 
-def clean_context_path(path: str) -> str:
-    """A COPY source or a user-given path as a context-relative path ("." for the root)."""
-    p = path.replace("\\", "/") if os.sep == "\\" else path
-    p = posixpath.normpath("/" + p.strip()).lstrip("/")
-    return p or "."
-
-
-def _go_match_regex(pattern: str) -> Optional[re.Pattern]:
-    """Go ``filepath.Match`` as a regular expression (None if the pattern is malformed)."""
-    out, i, n = [], 0, len(pattern)
-    while i < n:
-        c = pattern[i]
-        if c == "*":
-            out.append("[^/]*")
-        elif c == "?":
-            out.append("[^/]")
-        elif c == "\\" and i + 1 < n:
-            i += 1
-            out.append(re.escape(pattern[i]))
-        elif c == "[":
-            j = i + 1
-            neg = j < n and pattern[j] == "^"
-            if neg:
-                j += 1
-            body = []
-            first = True
-            while j < n and (pattern[j] != "]" or first):
-                ch = pattern[j]
-                if ch == "\\" and j + 1 < n:
-                    j += 1
-                    ch = pattern[j]
-                    body.append(re.escape(ch))
-                elif ch == "-":
-                    body.append("-")
-                else:
-                    body.append(re.escape(ch))
-                first = False
-                j += 1
-            if j >= n:
-                return None
-            out.append("[" + ("^/" if neg else "") + "".join(body) + "]")
-            i = j
-        else:
-            out.append(re.escape(c))
-        i += 1
-    try:
-        return re.compile("^" + "".join(out) + "$", re.S)
-    except re.error:
-        return None
-
-
 def path_selected(pattern: str, path: str) -> bool:
     """Whether a change at context path ``path`` reaches source ``pattern`` (both cleaned):
     the pattern names the path or a directory above it, or ``path`` is a directory that
@@ -386,18 +336,15 @@ def path_selected(pattern: str, path: str) -> bool:
         return True
     if not any(c in pattern for c in "*?[\\"):
         return path == pattern or path.startswith(pattern + "/") or pattern.startswith(path + "/")
-    rx = _go_match_regex(pattern)
-    if rx is None:
+    try:
+        parts = path.split("/")
+        for k in range(1, len(parts) + 1):
+            if go_match(pattern, "/".join(parts[:k])):
+                return True
+        pcomps = pattern.split("/")
+        return len(parts) < len(pcomps) and go_match("/".join(pcomps[:len(parts)]), path)
+    except BadPattern:
         return True  # malformed: assume it does
-    parts = path.split("/")
-    for k in range(1, len(parts) + 1):
-        if rx.match("/".join(parts[:k])):
-            return True
-    pcomps = pattern.split("/")
-    if len(parts) < len(pcomps):
-        sub = _go_match_regex("/".join(pcomps[:len(parts)]))
-        return sub is None or bool(sub.match(path))
-    return False
 
 
 def paths_overlap(a: Optional[str], b: Optional[str]) -> bool:
@@ -489,8 +436,8 @@ class CacheModel:
         return rel
 
     def is_ignored(self, path: str) -> bool:
-        return self.dockerignore is not None and clean_context_path(path) != "." and \
-            self.dockerignore.is_excluded(clean_context_path(path))
+        return self.dockerignore is not None and context_relative(path) != "." and \
+            self.dockerignore.is_excluded(context_relative(path))
 
     def depends_on(self, sm: StepModel) -> dict:
         """What invalidates a step, for reports (JSON-ready)."""
@@ -651,43 +598,6 @@ def _attribute_vars(m: CacheModel, sm: StepModel, state, names: Iterable[str]) -
     sm.args = list(dict.fromkeys(sm.args))
 
 
-def _parse_mount(value: str) -> dict[str, str]:
-    opts: dict[str, str] = {}
-    for part in _split_csv(value):
-        k, eq, v = part.partition("=")
-        k = k.strip().lower()
-        if not eq:
-            if k in ("ro", "readonly"):
-                opts["readonly"] = "true"
-            elif k in ("rw", "readwrite"):
-                opts["readonly"] = "false"
-            elif k:
-                opts[k] = "true"
-            continue
-        k = {"src": "source", "dst": "target", "destination": "target", "ro": "readonly"}.get(k, k)
-        opts[k] = v.strip()
-    return opts
-
-
-def _split_csv(value: str) -> list[str]:
-    out, cur, q = [], [], None
-    for ch in value:
-        if q:
-            if ch == q:
-                q = None
-            else:
-                cur.append(ch)
-        elif ch in "\"'":
-            q = ch
-        elif ch == ",":
-            out.append("".join(cur))
-            cur = []
-        else:
-            cur.append(ch)
-    out.append("".join(cur))
-    return [p for p in out if p.strip()]
-
-
 def _model_run(m: CacheModel, sm: StepModel, eff: Instruction, st: Step) -> None:
     state = st.state
     env = {k: v for k, v in state.vars.items() if k not in PROXY_ARGS}
@@ -705,7 +615,7 @@ def _model_run(m: CacheModel, sm: StepModel, eff: Instruction, st: Step) -> None
     for f in eff.flags:
         if f.name != "mount" or f.value is None:
             continue
-        opts = _parse_mount(_expand(st, f.value))
+        opts = {k: v for k, (v, _, _) in parse_mount(_expand(st, f.value)).items()}
         mtype = opts.get("type", "bind").lower()
         target = opts.get("target", "")
         mnt = Mount(mtype, target, opts)
@@ -719,7 +629,7 @@ def _model_run(m: CacheModel, sm: StepModel, eff: Instruction, st: Step) -> None
                 else:
                     mnt.source = Source("image", abs_path(src), src, image=frm)
             else:
-                mnt.source = Source("context", clean_context_path(src), src)
+                mnt.source = Source("context", context_relative(src), src)
         mounts.append(mnt)
         if mtype == "cache":
             sm.unknown.append(f"cache mount {target}: its content does not enter the cache key "
@@ -742,26 +652,22 @@ def _model_run(m: CacheModel, sm: StepModel, eff: Instruction, st: Step) -> None
             sm.unknown.append(f"mount from {src.image}: image digest resolved at build time")
 
 
-def _fake_command(argv: list[str]):
-    from ..shell import parser as shell
-    return shell.SimpleCommand(words=[shell.Word(a, a, 0, 0) for a in argv])
-
-
 def _run_cost(m: CacheModel, eff: Instruction, st: Step) -> tuple[Optional[str], str]:
+    """The most expensive thing a RUN does ('compile', 'install', 'download') and the command."""
     from ..shell.packages import cost_kind
-    cmds = []
     if eff.exec_form is not None:
-        argv = list(eff.exec_form)
-        if len(argv) >= 3 and posixpath.basename(argv[0]) in ("sh", "bash", "ash", "dash") and argv[1] == "-c":
-            cmds = _shell_commands(argv[2])
+        from ..shell import parser as shell
+        from ..shell.commands import inline_script
+        words = [shell.Word(a, a, 0, 0) for a in eff.exec_form]
+        inline = inline_script(words)  # RUN ["sh", "-c", "pip install ..."]
+        if inline is None:
+            cmds = [shell.SimpleCommand(words=words)]
         else:
-            cmds = [_fake_command(argv)]
+            from ..shell.run_scripts import RunScript, commands_of
+            script = RunScript(eff, eff.parent or eff, inline[1], shell.parse(inline[1]), interpreter=inline[0])
+            cmds = [cmd for _, cmd in commands_of([script], {})]
     else:
-        shell0 = posixpath.basename(st.state.shell[0]) if st.state.shell else "sh"
-        if shell0.lower().removesuffix(".exe") in ("sh", "bash", "ash", "dash", "zsh", "ksh", "mksh", "busybox"):
-            cmds = _shell_commands(eff.args_text)
-            for h in eff.heredocs:
-                cmds += _shell_commands(h.content)
+        cmds = [cmd for _, cmd in m.graph.run_commands(eff)]  # the rules' parse, shared
     best: Optional[str] = None
     detail = ""
     for c in cmds:
@@ -772,18 +678,6 @@ def _run_cost(m: CacheModel, eff: Instruction, st: Step) -> tuple[Optional[str],
             best = k
             detail = " ".join(w.value for w in c.words[:4])
     return best, detail
-
-
-def _shell_commands(text: str, depth: int = 0):
-    """The simple commands of a script, those of its inline ``sh -c '...'`` scripts included."""
-    from ..shell import parser as shell
-    out = []
-    for cmd in shell.parse(text).commands:
-        out.append(cmd)
-        inline = shell.inline_script(cmd.words) if depth < shell.INLINE_DEPTH else None
-        if inline is not None:
-            out += _shell_commands(inline[1], depth + 1)
-    return out
 
 
 def _model_copy(m: CacheModel, sm: StepModel, eff: Instruction, st: Step) -> None:
@@ -845,7 +739,7 @@ def _model_copy(m: CacheModel, sm: StepModel, eff: Instruction, st: Step) -> Non
             if sm.cost is None:
                 sm.cost, sm.cost_detail = "download", s
         else:
-            cp = clean_context_path(s)
+            cp = context_relative(s)
             sources.append(Source("context", cp, s))
             selectors.append(cp)
             if m.dockerignore is not None and cp != "." and not any(c in cp for c in "*?[") \
@@ -1036,7 +930,7 @@ def _simulate(m: CacheModel, changed_paths: list[str], changed_args: list[str],
             continue
         if ctx_abs and os.path.isabs(p) and (p == ctx_abs or p.startswith(ctx_abs.rstrip(os.sep) + os.sep)):
             p = os.path.relpath(p, ctx_abs)  # an absolute path inside the context
-        cp = clean_context_path(p)
+        cp = context_relative(p)
         if cp != "." and m.is_ignored(cp):
             ignored.append(cp)
         else:

@@ -1,9 +1,12 @@
-"""Atomic file writes: nothing layerlint writes is ever left half-written."""
+"""Files layerlint reads and writes: a Dockerfile read within the size limit, and atomic writes
+(nothing layerlint writes is ever left half-written)."""
 from __future__ import annotations
 
+import errno
 import os
 import stat
-import tempfile
+
+from ..syntax import MAX_BYTES
 
 
 def write_atomic(path: str, data: str | bytes) -> None:
@@ -20,6 +23,7 @@ def write_atomic(path: str, data: str | bytes) -> None:
         umask = os.umask(0)
         os.umask(umask)
         mode = 0o666 & ~umask
+    import tempfile  # only a run that writes pays for it (it imports shutil and random)
     fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(fd, "wb") as f:
@@ -50,3 +54,16 @@ def _fsync_directory(directory: str) -> None:
         pass
     finally:
         os.close(fd)
+
+
+def read_source(path: str) -> bytes:
+    """Read a Dockerfile, refusing what cannot be one (raises OSError with a clear message)."""
+    if os.path.isdir(path):
+        raise IsADirectoryError("is a directory, not a Dockerfile")
+    with open(path, "rb") as f:
+        size = os.fstat(f.fileno()).st_size
+        if size > MAX_BYTES:  # refused unread; a pipe or device is read up to the limit
+            raise OSError(errno.EFBIG, f"file is {size // (1024 * 1024)} MB; layerlint refuses files "
+                                       f"over {MAX_BYTES // (1024 * 1024)} MB")
+        data = f.read(MAX_BYTES + 1)
+    return data

@@ -35,7 +35,9 @@ import sys
 import sysconfig
 import tempfile
 
-from ..rules.context import Context, _shell_name, lone_heredoc
+from ..rules.context import Context
+from ..shell.commands import shell_name
+from ..shell.run_scripts import lone_heredoc
 from .results import FileResult, Finding
 from ..graph import DEFAULT_SHELL, PROXY_ARGS
 from ..rules import Rule
@@ -125,27 +127,16 @@ def available() -> bool:
 
 
 # -- selection ------------------------------------------------------------------------------------
-def _matches(sel: str, code: str) -> bool:
-    sel = sel.strip()
-    return sel.upper() == "ALL" or sel.lower() == "shellcheck" or (
-        sel.upper().startswith("SC") and code.startswith(sel.upper()))
-
-
 def enabled(settings) -> bool:
     """Whether the selection can keep any SC finding at all (if not, ShellCheck is not run)."""
-    if any(s.strip().upper() in ("ALL", "SC") or s.strip().lower() == "shellcheck" for s in settings.ignore):
-        return False
-    return settings.select is None or any(_matches(s, "SC") or s.strip().upper().startswith("SC")
-                                          for s in list(settings.select) + list(settings.extend_select))
+    from .selection import shellcheck_enabled
+    return shellcheck_enabled(settings)
 
 
 def wanted(settings, code: str) -> bool:
     """Whether ``--select`` / ``--ignore`` (and config) keep finding ``code`` (``SC2086``)."""
-    if any(_matches(s, code) for s in settings.ignore):
-        return False
-    if settings.select is None:
-        return True
-    return any(_matches(s, code) for s in list(settings.select) + list(settings.extend_select))
+    from .selection import shellcheck_wanted
+    return shellcheck_wanted(settings, code)
 
 
 # -- building the scripts -------------------------------------------------------------------------
@@ -194,7 +185,7 @@ def _prelude(dialect_line: str, body: str, declared: dict[str, Optional[str]]) -
 
 
 def _dialect(name: str) -> Optional[str]:
-    return SHEBANGS.get(_shell_name(name).lower().removesuffix(".exe"))
+    return SHEBANGS.get(shell_name(name).lower().removesuffix(".exe"))
 
 
 def pragma_shell(ctx: Context) -> Optional[str]:

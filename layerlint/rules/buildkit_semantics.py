@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from ..graph import PLATFORM_ARGS
-from ..syntax.expand import referenced_vars
+from .context import referenced_vars
 from ..syntax.model import Instruction, Span
 
 TYPE_CHECKING = False  # typing costs 2 ms at start-up; annotations are strings
@@ -23,19 +23,9 @@ NON_ENV_ARGS = frozenset({"BUILDKIT_SBOM_SCAN_CONTEXT", "BUILDKIT_SBOM_SCAN_STAG
 
 
 # -- positions ---------------------------------------------------------------------------------
-def offset_of(instr: Instruction, span: Span) -> Optional[int]:
-    """Offset in ``instr.line`` of the character at the start of ``span`` (None if not in it)."""
-    smap = instr.smap
-    starts = smap._offsets + [smap.length]
-    for i, (line, col) in enumerate(zip(smap._lines, smap._columns)):
-        if line == span.line and col <= span.column < col + (starts[i + 1] - starts[i]):
-            return starts[i] + span.column - col
-    return None
-
-
 def sub_span(instr: Instruction, span: Span, start: int, end: int) -> Span:
     """Span of ``[start, end)`` inside the text that begins at ``span`` (continuations mapped)."""
-    base = offset_of(instr, span)
+    base = instr.offset_of(span)
     if base is None:
         return span
     return instr.span_of(base + start, base + end)
@@ -73,35 +63,6 @@ def suggest(value: str, options: Iterable[str]) -> str:
     return best
 
 
-# -- image references (distribution/reference ParseNormalizedNamed) -----------------------------
-_ALNUM = r"[a-z0-9]+"
-_SEP = r"(?:[._]|__|[-]+)"
-_PATH_COMPONENT = f"{_ALNUM}(?:{_SEP}{_ALNUM})*"
-_DOMAIN_COMPONENT = r"(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])"
-_DOMAIN = rf"(?:{_DOMAIN_COMPONENT}(?:\.{_DOMAIN_COMPONENT})*|\[[a-fA-F0-9:]+\])(?::[0-9]+)?"
-_TAG = r"[\w][\w.-]{0,127}"
-_DIGEST = r"[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}"
-_NAME = rf"(?:{_DOMAIN}/)?{_PATH_COMPONENT}(?:/{_PATH_COMPONENT})*"
-_REFERENCE = re.compile(rf"({_NAME})(?::({_TAG}))?(?:@({_DIGEST}))?", re.ASCII)
-_HEX64 = re.compile(r"[a-f0-9]{64}")
-
-
-def valid_image_reference(s: str) -> bool:
-    """Whether BuildKit's ``reference.ParseNormalizedNamed`` accepts ``s``."""
-    if not s or _HEX64.fullmatch(s):
-        return False
-    i = s.find("/")
-    if i == -1 or (not any(c in s[:i] for c in ".:") and s[:i] != "localhost" and s[:i].lower() == s[:i]):
-        domain, remainder = "docker.io", s
-    else:
-        domain, remainder = s[:i], s[i + 1:]
-    remote = remainder.split(":", 1)[0]
-    if remote.lower() != remote:
-        return False
-    m = _REFERENCE.fullmatch(domain + "/" + remainder)
-    return bool(m) and len(m.group(1)) <= 255
-
-
 # -- platforms (containerd platforms.Parse, the parts the checks use) ---------------------------
 _PLATFORM_PART = re.compile(r"[A-Za-z0-9_.-]+")
 _KNOWN_OS = frozenset("aix android darwin dragonfly freebsd hurd illumos ios js linux nacl netbsd "
@@ -131,18 +92,6 @@ def parse_platform(s: str) -> Optional[tuple[str, str]]:
         arch = _normalize_arch(parts[0])
         return ("linux", arch) if arch in _KNOWN_ARCH else None
     return os_, _normalize_arch(parts[1])
-
-
-# -- stages ------------------------------------------------------------------------------------
-def chain(stage) -> list:
-    """The stages whose instructions this stage inherits, root first, the stage itself last."""
-    out, seen = [], set()
-    s = stage
-    while s is not None and id(s) not in seen:
-        seen.add(id(s))
-        out.append(s)
-        s = s.base_stage
-    return out[::-1]
 
 
 # -- quoting for fixes -------------------------------------------------------------------------
@@ -196,64 +145,13 @@ def _unquoted_blanks(raw: str, escape: str) -> set[int]:
 
 # -- global ARGs as BuildKit's buildMetaArgs computes them -----------------------------------------
 def global_env(ctx, defaults_only: bool = False) -> tuple[dict[str, str], list[str]]:
-    """``(values, declared)`` of the ARGs FROM lines see: predefined platform ARGs (and
-    TARGETSTAGE), then each ARG before the first FROM in order. ``--build-arg`` values apply
-    unless ``defaults_only``; an ARG without a value never removes an existing value.
-    ``declared`` lists the global ARG names in declaration order."""
-    from ..graph import expand
-
+    """``Graph.global_values`` plus BuildKit's TARGETSTAGE (the target stage's name)."""
     g = ctx.graph
-    values: dict[str, str] = {k: g.build_args.get(k, v) for k, v in PLATFORM_ARGS.items()}
-    target = g.target.name if g.target is not None and g.target.name else ""
-    values["TARGETSTAGE"] = target
-    declared: list[str] = []
-    for instr in g.global_arg_instrs:
-        for p in instr.pairs:
-            if p.key not in declared:
-                declared.append(p.key)
-            if not defaults_only and p.key in g.build_args:
-                values[p.key] = g.build_args[p.key]
-            elif p.value is not None:
-                values[p.key] = expand(p.value, values, ctx.df.escape)[0]
+    values, declared = g.global_values(defaults_only)
+    values["TARGETSTAGE"] = g.target.name if g.target is not None and g.target.name else ""
     return values, declared
 
 
 def flag_value_offset(flag) -> int:
     """Offset of the value inside ``flag.raw`` (just after the first '=')."""
     return flag.raw.find("=") + 1
-
-
-# -- EXPOSE port specs (dockerfile2llb convert_expose.go) -----------------------------------------
-def expose_ports(ctx, instr):
-    """``(word, port_text, expanded_port)`` for every port spec of an EXPOSE, after the
-    builder's expansion and word splitting; words whose variables are unknown are skipped."""
-    from ..syntax.expand import ExpandError, expand_with_unmatched, expand_words
-
-    step = ctx.step(instr)
-    env = {} if step is None or instr.parent is not None else step.state.vars
-    esc = ctx.df.escape
-    for w in instr.words:
-        try:
-            _, unknown = expand_with_unmatched(w.text, env, esc)
-            if unknown:
-                continue
-            ports = expand_words(w.text, env, esc)
-        except (ExpandError, RecursionError):
-            continue
-        for p in ports:
-            yield w, p
-
-
-def split_port(raw: str):
-    """``(ip, host_port, container_port, proto)`` or None when BuildKit rejects the proto."""
-    parts = raw.split(":")
-    if len(parts) == 1:
-        ip, host, cont = "", "", parts[0]
-    elif len(parts) == 2:
-        ip, host, cont = "", parts[0], parts[1]
-    else:
-        ip, host, cont = ":".join(parts[:-2]), parts[-2], parts[-1]
-    port, _, proto = cont.partition("/")
-    if not port or proto.lower() not in ("", "tcp", "udp", "sctp"):
-        return None
-    return ip, host, port, proto

@@ -1,4 +1,5 @@
-"""Helpers shared by the instruction rules (COPY/ADD arguments, USER values, stage chains)."""
+"""Helpers shared by the instruction rules: COPY/ADD arguments, expanded values, USER values,
+Windows images and EXPOSE port specs."""
 from __future__ import annotations
 
 import re
@@ -25,14 +26,6 @@ class Arg(Record):
         self.span = span
         self.exact = exact
         self.heredoc = heredoc
-
-
-def offset_at(instr: Instruction, line: int, column: int) -> int:
-    """Offset in ``instr.line`` of the character at (line, column); -1 if none."""
-    for off in range(len(instr.line)):
-        if instr.smap.position(off) == (line, column):
-            return off
-    return -1
 
 
 def copy_args(instr: Instruction) -> Optional[tuple[list[Arg], Arg]]:
@@ -73,30 +66,6 @@ def _unquote(text: str) -> str:
     return text
 
 
-def chain(stage) -> list:
-    """The stages of ``stage``'s FROM chain, root (built from an image) first."""
-    out = []
-    seen = set()
-    s = stage
-    while s is not None and id(s) not in seen:
-        seen.add(id(s))
-        out.append(s)
-        s = s.base_stage
-    return out[::-1]
-
-
-def chain_instructions(stage) -> list[Instruction]:
-    """What builds ``stage``, in build order: each stage of its chain, with the ONBUILD
-    triggers of a parent stage running first in its child (as the effective instruction)."""
-    out: list[Instruction] = []
-    stages = chain(stage)
-    for i, s in enumerate(stages):
-        if i > 0:
-            out += [st.instr.inner for st in stages[i - 1].steps if st.instr.inner is not None]
-        out += [st.instr for st in s.steps if st.instr.inner is None]
-    return out
-
-
 _ROOT = re.compile(r"^(root|0)(:.*)?$")
 
 
@@ -119,3 +88,39 @@ def is_windows(stage) -> bool:
         return True
     argv0 = (stage.end_state.shell or [""])[0].replace("\\", "/").rsplit("/", 1)[-1].lower()
     return argv0.removesuffix(".exe") in ("cmd", "powershell", "pwsh")
+
+
+# -- EXPOSE port specs (dockerfile2llb convert_expose.go) -----------------------------------------
+def expose_ports(ctx, instr):
+    """``(word, port_text, expanded_port)`` for every port spec of an EXPOSE, after the
+    builder's expansion and word splitting; words whose variables are unknown are skipped."""
+    from .context import ExpandError, expand_with_unmatched, expand_words
+
+    step = ctx.step(instr)
+    env = {} if step is None or instr.parent is not None else step.state.vars
+    esc = ctx.df.escape
+    for w in instr.words:
+        try:
+            _, unknown = expand_with_unmatched(w.text, env, esc)
+            if unknown:
+                continue
+            ports = expand_words(w.text, env, esc)
+        except (ExpandError, RecursionError):
+            continue
+        for p in ports:
+            yield w, p
+
+
+def split_port(raw: str):
+    """``(ip, host_port, container_port, proto)`` or None when BuildKit rejects the proto."""
+    parts = raw.split(":")
+    if len(parts) == 1:
+        ip, host, cont = "", "", parts[0]
+    elif len(parts) == 2:
+        ip, host, cont = "", parts[0], parts[1]
+    else:
+        ip, host, cont = ":".join(parts[:-2]), parts[-2], parts[-1]
+    port, _, proto = cont.partition("/")
+    if not port or proto.lower() not in ("", "tcp", "udp", "sctp"):
+        return None
+    return ip, host, port, proto

@@ -1,8 +1,9 @@
-"""Helpers shared by the RUN rules (LL3xx): what a shell command is, its options and
-operands, package-manager invocations, cache mounts, working directories and the stages
-whose layers end up in the image.
+"""The commands a RUN executes, as the rules read them: calls through wrappers with their
+positions, package-manager calls with expanded words, cache mounts, working directories,
+package-manager caches and what commands do to files.
 
-Works on ``layerlint.shell`` words (positions via ``script.word_span``).  Nothing here
+Built on the shell layer (``shell.commands`` for wrappers and options, ``shell.packages`` for
+package managers) and the rule context (positions via ``script.word_span``).  Nothing here
 reports anything: the rule modules decide.
 """
 from __future__ import annotations
@@ -11,43 +12,20 @@ import posixpath
 import re
 
 from .base import Edit, Fix
+from ..graph import parse_mount
 from ..record import Record
+from ..shell.commands import Parsed, parse_options, strip_wrappers
+from ..shell.packages import option_spec, pm_family
 from ..syntax.model import Span
 
 TYPE_CHECKING = False  # typing costs 2 ms at start-up; annotations are strings
 if TYPE_CHECKING:
-    from typing import Iterable, Iterator, Optional
-
-# -- commands and wrappers ---------------------------------------------------------------
-
-# wrapper -> (short options taking a value, long options taking a value, positionals to skip)
-_WRAPPERS: dict[str, tuple[str, frozenset, int]] = {
-    "sudo": ("ugpCDhrtTUR", frozenset({"--user", "--group", "--prompt", "--close-from", "--chdir",
-                                       "--host", "--role", "--type", "--command-timeout", "--other-user",
-                                       "--chroot"}), 0),
-    "env": ("uCS", frozenset({"--unset", "--chdir", "--split-string"}), 0),
-    "exec": ("a", frozenset(), 0),
-    "nice": ("n", frozenset({"--adjustment"}), 0),
-    "nohup": ("", frozenset(), 0),
-    "time": ("fo", frozenset({"--format", "--output"}), 0),
-    "timeout": ("sk", frozenset({"--signal", "--kill-after"}), 1),
-    "stdbuf": ("ioe", frozenset({"--input", "--output", "--error"}), 0),
-    "su-exec": ("", frozenset(), 1),
-    "gosu": ("", frozenset(), 1),
-    "chronic": ("", frozenset(), 0),
-    "command": ("", frozenset(), 0),
-    "builtin": ("", frozenset(), 0),
-    "xargs": ("aEIdLnPs", frozenset({"--arg-file", "--eof", "--replace", "--delimiter", "--max-lines",
-                                     "--max-args", "--max-procs", "--max-chars", "--process-slot-var"}), 0),
-    "eatmydata": ("", frozenset(), 0),
-}
-_ASSIGN_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
-
+    from typing import Iterator, Optional
 
 class Call(Record):
     """A simple command seen through wrappers: ``sudo -E env X=1 python3 -m pip install x``
     is ``pip`` with words ``[pip, install, x]`` (``words[0]`` is the program word)."""
-    script: object  # analysis.RunScript
+    script: object  # shell.run_scripts.RunScript
     cmd: object  # shell.SimpleCommand
     prog: str  # basename of the program ("pip" for ``python -m pip``)
     words: list  # shell Words, the program word first
@@ -80,52 +58,6 @@ class Call(Record):
         return self.span(self.words[0]).line
 
 
-def strip_wrappers(words: list) -> list:
-    """The words of the command a wrapper (sudo, env, nice, xargs...) runs."""
-    i = 0
-    n = len(words)
-    while i < n:
-        name = posixpath.basename(words[i].value)
-        spec = _WRAPPERS.get(name)
-        if spec is None:
-            break
-        if name in ("command", "builtin") and i + 1 < n and words[i + 1].value in ("-v", "-V"):
-            break  # `command -v ps` looks a name up, it does not run it
-        short_val, long_val, skip = spec
-        i += 1
-        while i < n:
-            v = words[i].value
-            if v == "--":
-                i += 1
-                break
-            if name == "env" and _ASSIGN_RE.match(v):
-                i += 1
-                continue
-            if not v.startswith("-") or v == "-":
-                break
-            if v.startswith("--"):
-                i += 2 if (v in long_val and "=" not in v) else 1
-                continue
-            letters = v[1:]
-            consumed = 1
-            for k, ch in enumerate(letters):
-                if ch in short_val:
-                    if k == len(letters) - 1:
-                        consumed = 2
-                    break
-            i += consumed
-        i += skip
-    words = words[i:]
-    # python -m pip / python3.12 -I -m pip
-    if len(words) >= 3 and re.fullmatch(r"python[0-9.]*", posixpath.basename(words[0].value)):
-        j = 1
-        while j < len(words) and words[j].value.startswith("-") and words[j].value != "-m":
-            j += 1
-        if j + 1 < len(words) and words[j].value == "-m":
-            return words[j + 1:]
-    return words
-
-
 def calls(ctx, instr) -> Iterator[Call]:
     """Every simple command of a RUN (line script and heredoc bodies), through wrappers."""
     for script, cmd in ctx.commands(instr):
@@ -135,170 +67,7 @@ def calls(ctx, instr) -> Iterator[Call]:
         yield Call(script, cmd, posixpath.basename(words[0].value), words)
 
 
-# -- option parsing ----------------------------------------------------------------------
-
-class Opt(Record):
-    name: str  # as written without the value: "-y", "--yes", "-q"
-    value: Optional[str]
-    word: object  # the shell Word it came from
-    value_word: object  # the Word holding the value (the next word for ``-o value``)
-
-    __slots__ = ("name", "value", "word", "value_word")
-
-    def __init__(self, name: str, value: Optional[str], word: object, value_word: object = None) -> None:
-        self.name = name
-        self.value = value
-        self.word = word
-        self.value_word = value_word
-
-    @property
-    def where(self):
-        return self.value_word if self.value_word is not None else self.word
-
-
-class Parsed(Record):
-    opts: list[Opt]
-    operands: list  # shell Words that are not options
-
-    __slots__ = ("opts", "operands")
-
-    def __init__(self, opts: list[Opt] | None = None, operands: list | None = None) -> None:
-        self.opts = [] if opts is None else opts
-        self.operands = [] if operands is None else operands
-
-    def has(self, *names: str) -> bool:
-        return any(o.name in names for o in self.opts)
-
-    def count(self, *names: str) -> int:
-        return sum(1 for o in self.opts if o.name in names)
-
-    def values(self, *names: str) -> list[str]:
-        return [o.value or "" for o in self.opts if o.name in names]
-
-    def first(self, *names: str) -> Optional[Opt]:
-        return next((o for o in self.opts if o.name in names), None)
-
-
-def parse_options(words: Iterable, short_val: str = "", long_val: Iterable[str] = (),
-                  go_style: bool = False, long_prefixes: Iterable[str] = ()) -> Parsed:
-    """Split words into options and operands (GNU style: ``-abc`` clusters, ``--x=v``).
-
-    ``short_val``: short letters that take a value (``-ofoo`` or ``-o foo``); ``long_val``:
-    long options (with dashes) that take the next word when written without ``=``;
-    ``go_style``: single-dash long options (``-ldflags=x``, ``-o out``) as Go uses them;
-    ``long_prefixes``: single-dash multi-letter options kept whole (wget's ``-nv``).
-    """
-    out = Parsed()
-    long_val = frozenset(long_val)
-    words = list(words)
-    i = 0
-    n = len(words)
-    ended = False
-    while i < n:
-        w = words[i]
-        v = w.value
-        i += 1
-        if ended or not v.startswith("-") or v == "-" or w.has_expansion and v.startswith("$"):
-            out.operands.append(w)
-            continue
-        if v == "--":
-            ended = True
-            continue
-        if v.startswith("--") or go_style:
-            name, eq, val = v.partition("=")
-            if go_style and name.startswith("--"):
-                name = name[1:]
-            if eq:
-                out.opts.append(Opt(name, val, w))
-            elif name in long_val and i < n:
-                out.opts.append(Opt(name, words[i].value, w, words[i]))
-                i += 1
-            else:
-                out.opts.append(Opt(name, None, w))
-            continue
-        whole = next((p for p in long_prefixes if v == p or v.startswith(p + "=")), None)
-        if whole is not None:
-            out.opts.append(Opt(whole, v.partition("=")[2] or None, w))
-            continue
-        letters = v[1:]
-        k = 0
-        while k < len(letters):
-            ch = letters[k]
-            rest = letters[k + 1:]
-            if ch in short_val:
-                if rest:
-                    out.opts.append(Opt("-" + ch, rest[1:] if rest.startswith("=") else rest, w))
-                elif i < n:
-                    out.opts.append(Opt("-" + ch, words[i].value, w, words[i]))
-                    i += 1
-                else:
-                    out.opts.append(Opt("-" + ch, None, w))
-                break
-            if rest.startswith("="):  # apt-get -q=2
-                out.opts.append(Opt("-" + ch, rest[1:], w))
-                break
-            out.opts.append(Opt("-" + ch, None, w))
-            k += 1
-    return out
-
-
-# -- package managers --------------------------------------------------------------------
-
-APT = frozenset({"apt-get", "apt", "aptitude"})
-RPM_PMS = frozenset({"yum", "dnf", "microdnf", "tdnf", "dnf5"})
-
-# program -> (short options with a value, long options with a value)
-_PM_SPECS: dict[str, tuple[str, frozenset]] = {
-    "apt": ("octaP", frozenset({"--option", "--config-file", "--target-release", "--default-release",
-                                "--host-architecture", "--build-profiles"})),
-    "apk": ("tXp", frozenset({"--virtual", "--repository", "--root", "--arch", "--cache-dir",
-                                     "--cache-max-age", "--keys-dir", "--repositories-file", "--wait",
-                                     "--timeout"})),
-    "rpm": ("cdexR", frozenset({"--config", "--debuglevel", "--errorlevel", "--exclude", "--setopt",
-                                "--enablerepo", "--disablerepo", "--repo", "--repoid", "--releasever",
-                                "--installroot", "--downloaddir", "--destdir", "--color", "--forcearch",
-                                "--rpmverbosity", "--comment", "--advisory", "--advisories", "--bz",
-                                "--cve", "--sec-severity", "--secseverity", "--repofrompath",
-                                "--setopt", "--use-host-config"})),
-    "zypper": ("rtRcD", frozenset({"--repo", "--from", "--type", "--root", "--reposd-dir", "--cache-dir",
-                                   "--raw-cache-dir", "--solv-cache-dir", "--pkg-cache-dir", "--userdata",
-                                   "--config", "--download"})),
-    "pip": ("rceitfC", frozenset({"--requirement", "--constraint", "--editable", "--index-url",
-                                  "--extra-index-url", "--find-links", "--target", "--prefix", "--root",
-                                  "--cache-dir", "--platform", "--python-version", "--implementation",
-                                  "--abi", "--src", "--upgrade-strategy", "--progress-bar", "--trusted-host",
-                                  "--proxy", "--retries", "--timeout", "--log", "--global-option",
-                                  "--config-settings", "--no-binary", "--only-binary", "--report",
-                                  "--exists-action", "--python", "--cert", "--client-cert",
-                                  "--root-user-action", "--keyring-provider", "--build-option",
-                                  "--install-option", "--use-feature", "--use-deprecated",
-                                  "--group"})),
-    "npm": ("w", frozenset({"--prefix", "--registry", "--cache", "--workspace", "--loglevel", "--tag",
-                            "--omit", "--include", "--userconfig", "--install-strategy", "--before"})),
-    "gem": ("vinsP", frozenset({"--version", "--install-dir", "--bindir", "--source", "--platform",
-                                "--trust-policy", "--build-root", "--target-rbconfig"})),
-    "go": ("", frozenset({"-o", "-p", "-C", "-ldflags", "-gcflags", "-asmflags", "-tags", "-mod", "-modfile",
-                          "-pkgdir", "-buildmode", "-compiler", "-gccgoflags", "-installsuffix", "-overlay",
-                          "-pgo", "-toolexec", "-exec", "-covermode", "-coverpkg", "-buildvcs"})),
-}
-
-
-def option_spec(family: str) -> tuple[str, frozenset]:
-    """(short options with a value, long options with a value) of a package-manager family."""
-    return _PM_SPECS[family]
-
-
-def pm_family(prog: str) -> Optional[str]:
-    if prog in APT:
-        return "apt"
-    if prog in RPM_PMS:
-        return "rpm"
-    if prog in ("pip", "pip2", "pip3") or re.fullmatch(r"pip[0-9.]+", prog):
-        return "pip"
-    if prog in ("apk", "zypper", "npm", "gem", "go"):
-        return prog
-    return None
-
+# -- package-manager calls -----------------------------------------------------------------
 
 class Expanded(Record):
     """A word produced by expanding a variable (``$PKGS`` -> ``curl``): ``origin`` is the
@@ -411,7 +180,7 @@ def pm_call(call: Call, env: Optional[dict] = None) -> Optional[PMCall]:
     fam = pm_family(call.prog)
     if fam is None:
         return None
-    short_val, long_val = _PM_SPECS[fam]
+    short_val, long_val = option_spec(fam)
     args, unknown = expand_words(call.args, env)
     parsed = parse_options(args, short_val, long_val, go_style=(fam == "go"))
     sub_word = parsed.operands[0] if parsed.operands else None
@@ -433,21 +202,6 @@ def pm_calls(ctx, instr) -> Iterator[PMCall]:
         pc = pm_call(call, env)
         if pc is not None:
             yield pc
-
-
-# subcommands that install / remove system packages, by package-manager family
-INSTALL_SUBS = {
-    "apt": ("install",),
-    "apk": ("add",),
-    "rpm": ("install", "groupinstall", "localinstall", "reinstall", "group install", "module install"),
-    "zypper": ("install", "in"),
-}
-REMOVE_SUBS = {
-    "apt": ("remove", "purge", "autoremove"),
-    "apk": ("del",),
-    "rpm": ("remove", "erase", "autoremove"),
-    "zypper": ("remove", "rm"),
-}
 
 
 def insert_after(script, word, text: str, what: str) -> Fix:
@@ -528,11 +282,8 @@ def mounts(ctx, instr) -> list[Mount]:
     for f in instr.flags:
         if f.name != "mount" or not f.value:
             continue
-        kv: dict[str, str] = {}
-        for part in f.value.split(","):
-            k, eq, v = part.partition("=")
-            kv[k.strip().lower()] = v.strip() if eq else "true"
-        target = kv.get("target") or kv.get("dst") or kv.get("destination")
+        kv = {k: v for k, (v, _, _) in parse_mount(f.value).items()}
+        target = kv.get("target")
         if target:
             if step is not None and "$" in target:
                 target = step.expand(target)[0]
@@ -577,44 +328,11 @@ def home_dir(ctx, instr) -> Optional[str]:
     return None
 
 
-def target_chain(ctx) -> list:
-    """The target stage and the stages it is built FROM: their layers are the image."""
-    out = []
-    seen = set()  # ids: a set keeps a chain of 10,000 stages linear
-    s = ctx.graph.target
-    while s is not None and id(s) not in seen:
-        seen.add(id(s))
-        out.append(s)
-        s = s.base_stage
-    return out
-
-
 def ships(ctx, instr) -> bool:
     """Whether the RUN's layer ends up in the built image: it runs in the target stage (or a
     stage the target is built FROM), or it is an ONBUILD trigger (it runs in the image
     built on this one)."""
-    if instr.parent is not None:
-        return True
-    stage = ctx.stage_of(instr)
-    ids = getattr(ctx, "_target_chain_ids", None)
-    if ids is None:  # once per file, not once per RUN
-        ids = ctx._target_chain_ids = frozenset(id(s) for s in target_chain(ctx))
-    return stage is not None and id(stage) in ids
-
-
-def stage_chain_steps(stage) -> list:
-    """Steps of ``stage`` preceded by the steps of the stages it is built FROM (oldest first)."""
-    chain = []
-    seen = set()
-    s = stage
-    while s is not None and id(s) not in seen:
-        seen.add(id(s))
-        chain.append(s)
-        s = s.base_stage
-    steps = []
-    for st in reversed(chain):
-        steps.extend(st.steps)
-    return steps
+    return instr.parent is not None or ctx.graph.ships(ctx.stage_of(instr))
 
 
 class Located(Record):

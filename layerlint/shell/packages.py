@@ -1,13 +1,16 @@
-"""What a shell command does, as far as caching and image size care.
+"""Package managers and build tools: what a command installs, compiles or downloads.
 
 Shared by the cache model (which steps are expensive) and the rules (which manifest an install
-reads).  Works on ``layerlint.shell.SimpleCommand`` objects.
+reads, which package manager a command is and its options).  Works on ``shell.parser``
+``SimpleCommand`` objects; the program is found through ``shell.commands.strip_wrappers``.
 """
 from __future__ import annotations
 
 import posixpath
+import re
 
 from ..record import FrozenRecord
+from .commands import strip_wrappers
 
 TYPE_CHECKING = False  # typing costs 2 ms at start-up; annotations are strings
 if TYPE_CHECKING:
@@ -42,10 +45,10 @@ _INSTALLS: dict[tuple[str, Optional[str]], tuple[str, ...]] = {
     ("dotnet", "restore"): ("*.csproj",),
     ("mix", "deps.get"): ("mix.exs", "mix.lock"),
 }
-PIP = ("pip", "pip3", "pip2")
+PIP = ("pip", "pip3", "pip2")  # pm_family() also knows pip3.12
 COMPILERS = frozenset({"gcc", "g++", "cc", "c++", "clang", "make", "cmake", "ninja", "javac", "rustc", "tsc"})
 DOWNLOADERS = frozenset({"curl", "wget", "git"})
-SYSTEM_PM = frozenset({"apt-get", "apt", "apk", "yum", "dnf", "microdnf", "zypper", "tdnf"})
+
 
 
 class Install(FrozenRecord):
@@ -62,15 +65,8 @@ class Install(FrozenRecord):
 
 
 def _argv(cmd) -> list[str]:
-    words = [w.value for w in cmd.words]
-    # look through wrappers: `python -m pip`, `sudo`, `env X=1`
-    while words and posixpath.basename(words[0]) in ("sudo", "env", "exec", "nice", "time", "su-exec", "gosu"):
-        words = words[1:]
-        while words and ("=" in words[0] or words[0].startswith("-")):
-            words = words[1:]
-    if len(words) >= 3 and posixpath.basename(words[0]).startswith("python") and words[1] == "-m":
-        words = words[2:]
-    return words
+    """The words of the command ``cmd`` really runs (wrappers and ``python -m`` looked through)."""
+    return [w.value for w in strip_wrappers(cmd.words)]
 
 
 def program(cmd) -> str:
@@ -154,3 +150,79 @@ def cost_kind(cmd) -> Optional[str]:
     if prog in DOWNLOADERS:
         return "download"
     return None
+
+
+# -- package managers --------------------------------------------------------------------
+
+APT = frozenset({"apt-get", "apt", "aptitude"})
+RPM_PMS = frozenset({"yum", "dnf", "microdnf", "tdnf", "dnf5"})
+
+# program -> (short options with a value, long options with a value)
+_PM_SPECS: dict[str, tuple[str, frozenset]] = {
+    "apt": ("octaP", frozenset({"--option", "--config-file", "--target-release", "--default-release",
+                                "--host-architecture", "--build-profiles"})),
+    "apk": ("tXp", frozenset({"--virtual", "--repository", "--root", "--arch", "--cache-dir",
+                                     "--cache-max-age", "--keys-dir", "--repositories-file", "--wait",
+                                     "--timeout"})),
+    "rpm": ("cdexR", frozenset({"--config", "--debuglevel", "--errorlevel", "--exclude", "--setopt",
+                                "--enablerepo", "--disablerepo", "--repo", "--repoid", "--releasever",
+                                "--installroot", "--downloaddir", "--destdir", "--color", "--forcearch",
+                                "--rpmverbosity", "--comment", "--advisory", "--advisories", "--bz",
+                                "--cve", "--sec-severity", "--secseverity", "--repofrompath",
+                                "--setopt", "--use-host-config"})),
+    "zypper": ("rtRcD", frozenset({"--repo", "--from", "--type", "--root", "--reposd-dir", "--cache-dir",
+                                   "--raw-cache-dir", "--solv-cache-dir", "--pkg-cache-dir", "--userdata",
+                                   "--config", "--download"})),
+    "pip": ("rceitfC", frozenset({"--requirement", "--constraint", "--editable", "--index-url",
+                                  "--extra-index-url", "--find-links", "--target", "--prefix", "--root",
+                                  "--cache-dir", "--platform", "--python-version", "--implementation",
+                                  "--abi", "--src", "--upgrade-strategy", "--progress-bar", "--trusted-host",
+                                  "--proxy", "--retries", "--timeout", "--log", "--global-option",
+                                  "--config-settings", "--no-binary", "--only-binary", "--report",
+                                  "--exists-action", "--python", "--cert", "--client-cert",
+                                  "--root-user-action", "--keyring-provider", "--build-option",
+                                  "--install-option", "--use-feature", "--use-deprecated",
+                                  "--group"})),
+    "npm": ("w", frozenset({"--prefix", "--registry", "--cache", "--workspace", "--loglevel", "--tag",
+                            "--omit", "--include", "--userconfig", "--install-strategy", "--before"})),
+    "gem": ("vinsP", frozenset({"--version", "--install-dir", "--bindir", "--source", "--platform",
+                                "--trust-policy", "--build-root", "--target-rbconfig"})),
+    "go": ("", frozenset({"-o", "-p", "-C", "-ldflags", "-gcflags", "-asmflags", "-tags", "-mod", "-modfile",
+                          "-pkgdir", "-buildmode", "-compiler", "-gccgoflags", "-installsuffix", "-overlay",
+                          "-pgo", "-toolexec", "-exec", "-covermode", "-coverpkg", "-buildvcs"})),
+}
+
+
+def option_spec(family: str) -> tuple[str, frozenset]:
+    """(short options with a value, long options with a value) of a package-manager family."""
+    return _PM_SPECS[family]
+
+
+def pm_family(prog: str) -> Optional[str]:
+    if prog in APT:
+        return "apt"
+    if prog in RPM_PMS:
+        return "rpm"
+    if prog in ("pip", "pip2", "pip3") or re.fullmatch(r"pip[0-9.]+", prog):
+        return "pip"
+    if prog in ("apk", "zypper", "npm", "gem", "go"):
+        return prog
+    return None
+
+
+# subcommands that install / remove system packages, by package-manager family
+INSTALL_SUBS = {
+    "apt": ("install",),
+    "apk": ("add",),
+    "rpm": ("install", "groupinstall", "localinstall", "reinstall", "group install", "module install"),
+    "zypper": ("install", "in"),
+}
+REMOVE_SUBS = {
+    "apt": ("remove", "purge", "autoremove"),
+    "apk": ("del",),
+    "rpm": ("remove", "erase", "autoremove"),
+    "zypper": ("remove", "rm"),
+}
+
+
+SYSTEM_PM = APT | RPM_PMS | {"apk", "zypper"}

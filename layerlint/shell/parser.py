@@ -39,7 +39,7 @@ TYPE_CHECKING = False  # typing costs 2 ms at start-up; annotations are strings
 if TYPE_CHECKING:
     from typing import Iterator, Optional, Union
 
-__all__ = ["Word", "SimpleCommand", "Script", "parse", "iter_commands", "inline_script"]
+__all__ = ["Word", "SimpleCommand", "Script", "parse", "iter_commands"]
 
 
 # --------------------------------------------------------------------------------------
@@ -1476,61 +1476,3 @@ class _Parser:
         else:  # (( ... )) arithmetic command: a pipeline element that is no simple command
             self._begin_element(owner)
             owner.after = True
-
-
-# -- inline scripts: sh -c 'script' -----------------------------------------------------
-
-INLINE_DEPTH = 4  # sh -c 'sh -c "..."': how deep callers follow inline scripts
-_POSIX_SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "ksh", "mksh"})
-# programs that run the command given in their arguments: `sudo -u app bash -c '...'`,
-# `find . -exec sh -c '...' \;`, `xargs sh -c '...'`
-_RUNS_ITS_ARGUMENTS = frozenset({"sudo", "env", "nice", "nohup", "time", "exec", "xargs", "gosu", "su-exec",
-                                 "runuser", "chroot", "stdbuf", "timeout", "busybox", "find", "command"})
-
-
-def inline_script(words: list[Word]) -> Optional[tuple[str, str, int]]:
-    """``(shell, script text, offset of the text in the command's source)`` for
-    ``[runner...] sh [options] -c SCRIPT [args]``, else None.
-
-    Only a script whose text maps one to one onto the source is returned (unquoted, or in
-    quotes with no escape inside), so positions found in it stay exact."""
-    if not words:
-        return None
-    i = 0
-    if _base(words[0].value) not in _POSIX_SHELLS:
-        if _base(words[0].value) not in _RUNS_ITS_ARGUMENTS:
-            return None
-        i = next((k for k in range(1, len(words)) if _base(words[k].value) in _POSIX_SHELLS), None)
-        if i is None:
-            return None
-    name = _base(words[i].value)
-    c_flag = False
-    j = i + 1
-    while j < len(words):
-        v = words[j].value
-        if v in ("-o", "+o", "-O", "+O", "--rcfile", "--init-file"):
-            j += 2
-            continue
-        if v == "--":
-            j += 1
-            break
-        if v.startswith("--"):
-            j += 1
-            continue
-        if len(v) > 1 and v[0] in "-+":
-            c_flag = c_flag or (v[0] == "-" and "c" in v[1:])
-            j += 1
-            continue
-        break
-    if not c_flag or j >= len(words):
-        return None
-    w = words[j]
-    if w.raw == w.value:
-        return name, w.value, w.start
-    if len(w.raw) >= 2 and w.raw[0] == w.raw[-1] and w.raw[0] in "'\"" and w.raw[1:-1] == w.value:
-        return name, w.value, w.start + 1
-    return None
-
-
-def _base(argv0: str) -> str:
-    return argv0.strip().rsplit("/", 1)[-1]

@@ -58,7 +58,7 @@ class ExpandError(ValueError):
     def buildkit_message(self) -> str:
         if self.word is None:
             return self.reason
-        return f"failed to process {_go_quote(self.word)}: {self.reason}"
+        return f"failed to process {go_quote(self.word)}: {self.reason}"
 
 
 # --------------------------------------------------------------------------- public API
@@ -748,7 +748,7 @@ def _scan_dollar(src: str, i: int, stack: list[list], found: list[tuple[str, int
     return j
 
 
-def _go_quote(s: str) -> str:
+def go_quote(s: str) -> str:
     """Go's %q (strconv.Quote), for BuildKit-identical error text."""
     out = ['"']
     named = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t",

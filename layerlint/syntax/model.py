@@ -69,6 +69,15 @@ class SourceMap:
         self._columns.append(column)
         self.length += text_len
 
+    def offset(self, line: int, column: int) -> Optional[int]:
+        """The offset of the character at (``line``, ``column``), or None when it is not in the
+        text (the inverse of ``position``)."""
+        starts = self._offsets + [self.length]
+        for i, (ln, col) in enumerate(zip(self._lines, self._columns)):
+            if ln == line and col <= column < col + (starts[i + 1] - starts[i]):
+                return starts[i] + column - col
+        return None
+
     def position(self, offset: int) -> tuple[int, int]:
         """(line, column) of the character at ``offset`` (clamped to the text)."""
         if not self._offsets:
@@ -206,6 +215,20 @@ class Heredoc(Record):
             return self.body
         return "".join(l.lstrip("\t") for l in self.body.splitlines(keepends=True))
 
+    def body_span(self, start: int, end: int) -> Span:
+        """The file span of body offsets ``start``..``end`` (``end`` exclusive)."""
+        text = self.body
+
+        def pos(off: int) -> tuple[int, int]:
+            off = max(0, min(off, len(text)))
+            nl = text.rfind("\n", 0, off)
+            return self.body_line + text.count("\n", 0, off), off - (nl + 1) + 1
+        l1, c1 = pos(start)
+        if end <= start:
+            return Span(l1, c1, l1, c1)
+        l2, c2 = pos(end - 1)
+        return Span(l1, c1, l2, c2 + 1)
+
 
 class Instruction(Record):
     keyword: str  # upper-case
@@ -291,6 +314,10 @@ class Instruction(Record):
     def span_of(self, start: int, end: int) -> Span:
         """Span of ``line[start:end]``."""
         return self.smap.span(start, end)
+
+    def offset_of(self, span: Span) -> Optional[int]:
+        """Offset in ``line`` of the first character of ``span`` (None when it is not in it)."""
+        return self.smap.offset(span.line, span.column)
 
     def args_span(self) -> Span:
         return self.smap.span(self.args_offset, len(self.line))

@@ -28,6 +28,7 @@ FROM node:22-slim
 ```
 """
 from ..base import Violation
+from ..options import Bool
 from ...images import parse_image
 
 CODE = "LL101"
@@ -36,7 +37,7 @@ SEVERITY = "warning"
 SUMMARY = "Base image has no tag or uses the floating `latest` tag"
 HADOLINT = ("DL3006", "DL3007")
 BUILDKIT = ()
-OPTIONS = {"require-digest": False}
+OPTIONS = {"require-digest": Bool(False, "also report image references not pinned by digest (@sha256:...)")}
 TAGS = ("reproducibility", "base-image")
 
 

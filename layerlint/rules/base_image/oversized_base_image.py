@@ -34,6 +34,7 @@ CMD ["python", "app.py"]
 ```
 """
 from ..base import Violation
+from ..options import Float, Str
 from ...images import is_slim, known_image, parse_image, smaller_variants
 
 CODE = "LL102"
@@ -42,7 +43,10 @@ SEVERITY = "info"
 SUMMARY = "Full-size base image where a much smaller variant of the same version exists"
 HADOLINT = ()
 BUILDKIT = ()
-OPTIONS = {"min-saving-mb": 50, "platform": "linux/amd64"}
+OPTIONS = {
+    "min-saving-mb": Float(50, "report only a smaller variant that saves at least this many MB", min=0),
+    "platform": Str("linux/amd64", "platform whose image sizes are compared when FROM --platform does not say"),
+}
 TAGS = ("size", "base-image")
 
 

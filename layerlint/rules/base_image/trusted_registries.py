@@ -38,8 +38,9 @@ COPY --from=registry.example.com/mirror/uv:0.4 /uv /bin/uv
 from fnmatch import fnmatchcase
 
 from ..base import Violation
-from ...images import parse_image
-from ..instruction_args import offset_at
+from ..options import StrList
+from ...images import DOCKER_HUB, parse_image
+from ...graph import parse_mount
 
 CODE = "LL104"
 NAME = "trusted-registries"
@@ -47,11 +48,9 @@ SEVERITY = "error"
 SUMMARY = "Image pulled from a registry outside the configured trusted list"
 HADOLINT = ("DL3026",)
 BUILDKIT = ()
-OPTIONS = {"registries": []}
+OPTIONS = {"registries": StrList([], "registry host patterns (fnmatch) images may come from; empty: the rule "
+                                     "reports nothing", config_key="trusted-registries")}
 TAGS = ("base-image", "security", "policy")
-
-DOCKER_HUB = ("docker.io", "index.docker.io", "registry-1.docker.io", "hub.docker.com")
-
 
 def registry_of(ref: str) -> str:
     reg = parse_image(ref).registry
@@ -71,14 +70,11 @@ def trusted(registry: str, patterns) -> bool:
 
 def _mount_from_span(instr, flag):
     """Span of the ``from=`` value inside a ``--mount`` flag."""
-    low = flag.raw.lower()
-    i = low.find("from=")
-    base = offset_at(instr, flag.span.line, flag.span.column)
-    if i < 0 or base < 0:
+    found = parse_mount(flag.value or "").get("from")
+    base = instr.offset_of(flag.value_span) if flag.value_span is not None else None
+    if found is None or base is None:
         return flag.span
-    end = flag.raw.find(",", i)
-    end = len(flag.raw) if end < 0 else end
-    return instr.span_of(base + i + 5, base + end)
+    return instr.span_of(base + found[1], base + found[2])
 
 
 def check(ctx):

@@ -24,7 +24,7 @@ EXPOSE 80
 ```
 """
 from ..base import Violation
-from ..buildkit_semantics import expose_ports, split_port
+from ..instruction_args import expose_ports, split_port
 
 CODE = "LL419"
 NAME = "expose-invalid-format"

@@ -25,7 +25,7 @@ EXPOSE 80/tcp 443/tcp
 """
 from ..base import Edit, Fix, Violation
 from ...syntax.model import Span
-from ..buildkit_semantics import expose_ports, split_port
+from ..instruction_args import expose_ports, split_port
 
 CODE = "LL418"
 NAME = "expose-proto-casing"

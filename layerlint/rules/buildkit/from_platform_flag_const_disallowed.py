@@ -29,7 +29,7 @@ RUN GOOS=$TARGETOS GOARCH=$TARGETARCH go build -o /out/app .
 """
 from ..base import Violation
 from ...graph import expand
-from ...syntax.expand import referenced_vars
+from ..context import referenced_vars
 from ..buildkit_semantics import parse_platform
 
 CODE = "LL416"

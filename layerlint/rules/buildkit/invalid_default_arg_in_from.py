@@ -25,8 +25,9 @@ FROM busybox:${TAG}
 ```
 """
 from ..base import Violation
-from ...syntax.expand import ExpandError, expand_with_unmatched, referenced_vars
-from ..buildkit_semantics import global_env, valid_image_reference
+from ..context import ExpandError, expand_with_unmatched, referenced_vars
+from ...images import valid_image_reference
+from ..buildkit_semantics import global_env
 
 CODE = "LL415"
 NAME = "invalid-default-arg-in-from"

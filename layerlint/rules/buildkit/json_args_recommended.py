@@ -38,7 +38,8 @@ import json
 import re
 
 from ..base import Edit, Fix, Violation
-from ..buildkit_semantics import chain
+from ..options import Bool
+
 
 CODE = "LL406"
 NAME = "json-args-recommended"
@@ -46,7 +47,7 @@ SEVERITY = "warning"
 SUMMARY = "`CMD`/`ENTRYPOINT` in shell form: signals do not reach the process"
 HADOLINT = ("DL3025",)
 BUILDKIT = ("JSONArgsRecommended",)
-OPTIONS = {"include-healthcheck": False}
+OPTIONS = {"include-healthcheck": Bool(False, "also report HEALTHCHECK CMD in shell form (as hadolint's DL3025)")}
 FIXABLE = True
 TAGS = ("buildkit", "signals")
 
@@ -59,7 +60,7 @@ def _shell_set_before(ctx, instr) -> bool:
     stage = ctx.stage_of(instr)
     if stage is None:
         return False
-    for st in chain(stage):
+    for st in stage.chain():
         for step in st.steps:
             if step.instr is owner:
                 return False
@@ -83,7 +84,7 @@ def _inherited_cmd(ctx, instr) -> bool:
     if stage is None:
         return True
     for st in ctx.graph.stages:
-        if stage in chain(st):
+        if stage in st.chain():
             if any(s.instr.effective.keyword == "CMD" for s in st.steps):
                 return True
     return False
@@ -114,5 +115,6 @@ def check(ctx):
         fix = None
         new = _exec_form(text, esc)
         if new is not None and not (kw == "ENTRYPOINT" and _inherited_cmd(ctx, instr)):
-            fix = Fix(f"Use exec form: {label} {new}", [Edit(span, new)])
+            # unsafe: no shell any more, so variable expansion and signal handling change
+            fix = Fix(f"Use exec form: {label} {new}", [Edit(span, new)], safe=False)
         yield Violation(span, msg, fix)

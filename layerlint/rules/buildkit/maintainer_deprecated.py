@@ -25,7 +25,7 @@ LABEL org.opencontainers.image.authors="Jane Doe <jane@example.com>"
 ```
 """
 from ..base import Edit, Fix, Violation
-from ..buildkit_semantics import dq, offset_of
+from ..buildkit_semantics import dq
 
 CODE = "LL407"
 NAME = "maintainer-deprecated"
@@ -40,10 +40,11 @@ TAGS = ("buildkit", "deprecated")
 def check(ctx):
     for instr in ctx.instructions("MAINTAINER"):
         fix = None
-        start = offset_of(instr, instr.keyword_span)
+        start = instr.offset_of(instr.keyword_span)
         if instr.args_text and start is not None:
             label = "label" if instr.keyword_raw.islower() else "LABEL"
             new = f"{label} org.opencontainers.image.authors={dq(instr.args_text, ctx.df.escape)}"
             span = instr.span_of(start, instr.args_offset + len(instr.args_text))
-            fix = Fix("Replace MAINTAINER with the OCI authors label", [Edit(span, new)])
+            # unsafe: the image loses its Author field and gains a label instead
+            fix = Fix("Replace MAINTAINER with the OCI authors label", [Edit(span, new)], safe=False)
         yield Violation(instr.keyword_span, "Maintainer instruction is deprecated in favor of using label", fix)

@@ -22,7 +22,7 @@ FROM alpine:3.20
 ```
 """
 from ..base import Violation
-from ...syntax.expand import referenced_vars
+from ..context import referenced_vars
 from ...graph import expand
 
 CODE = "LL414"

@@ -35,6 +35,7 @@ RUN --mount=type=secret,id=github_token,env=GITHUB_TOKEN \
 """
 
 from ..base import Violation
+from ..options import StrList
 import re
 
 CODE = "LL413"
@@ -43,7 +44,7 @@ SEVERITY = "warning"
 SUMMARY = "`ARG`/`ENV` name looks like a secret; use a secret mount"
 HADOLINT = ("DL3064",)
 BUILDKIT = ("SecretsUsedInArgOrEnv",)
-OPTIONS = {"extra-substrings": []}
+OPTIONS = {"extra-substrings": StrList([], "more name substrings that mark a secret (case-insensitive)")}
 TAGS = ("buildkit", "security")
 
 _DENY = re.compile(r"(?:_|^)(?:apikey|auth|credential|credentials|key|password|pword|passwd|secret|token)(?:_|$)",

@@ -27,7 +27,7 @@ FROM node:${NODE_VERSION}-slim
 ```
 """
 from ..base import Violation
-from ...syntax.expand import referenced_vars
+from ..context import referenced_vars
 from ...graph import expand
 from ..buildkit_semantics import PREDEFINED_ARGS, flag_value_offset, global_env, sub_span, suggest
 

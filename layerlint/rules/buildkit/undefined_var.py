@@ -49,9 +49,8 @@ COPY $APP_DIR/config /etc/app/
 ```
 """
 from ..base import Violation
-from ..context import _body_span
 from ...graph import expand
-from ...syntax.expand import referenced_vars
+from ..context import referenced_vars
 from ..buildkit_semantics import NON_ENV_ARGS, PREDEFINED_ARGS, first_ref, flag_value_offset, global_env, sub_span, suggest
 
 CODE = "LL410"
@@ -120,7 +119,7 @@ def _items(instr, esc):
 def _heredoc_span(text, h, name, esc):
     ref = first_ref(text, name, esc)
     s, e = ref if ref is not None else (0, 0)
-    return _body_span(text, h.body_line, s, e)
+    return h.body_span(s, e)  # text has the offsets of h.body
 
 
 _ELSEWHERE = " (it is defined elsewhere in this Dockerfile, but not in scope here)"

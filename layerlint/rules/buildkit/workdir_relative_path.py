@@ -34,7 +34,8 @@ COPY . .
 import re
 
 from ..base import Violation
-from ...syntax.expand import _go_quote
+from ..options import Bool
+from ..context import go_quote
 
 CODE = "LL409"
 NAME = "workdir-relative-path"
@@ -42,7 +43,7 @@ SEVERITY = "warning"
 SUMMARY = "First `WORKDIR` of a stage is relative: it depends on the base image"
 HADOLINT = ("DL3000",)
 BUILDKIT = ("WorkdirRelativePath",)
-OPTIONS = {"every-relative": False}
+OPTIONS = {"every-relative": Bool(False, "report every relative WORKDIR, as hadolint's DL3000")}
 TAGS = ("buildkit", "reproducibility")
 
 _DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
@@ -64,6 +65,6 @@ def check(ctx):
             path, unknown = step.expand(instr.args_text)
             if (every or not is_set) and not unknown and not _absolute(path):
                 span = instr.span_of(instr.args_offset, instr.args_offset + len(instr.args_text))
-                yield Violation(span, f"Relative workdir {_go_quote(path)} can have unexpected results if the base image changes")
+                yield Violation(span, f"Relative workdir {go_quote(path)} can have unexpected results if the base image changes")
             is_set = True
         workdir_set[id(stage)] = is_set

@@ -263,7 +263,8 @@ def _fix(ctx, copy_sm, run_sm, src, dest_abs):
     else:
         end_col = len(ctx.df.lines[last - 1]) + 1
         insert = Edit(Span(last, end_col, last, end_col), "\n" + indent + moved)
-    return Fix(f"copy {', '.join(rels)} first, install, then `{moved}`", [replace, insert])
+    # unsafe: the install now runs before the full COPY, which may add or overwrite what it made
+    return Fix(f"copy {', '.join(rels)} first, install, then `{moved}`", [replace, insert], safe=False)
 
 
 def _manifests(ctx, run_sm, workdir):

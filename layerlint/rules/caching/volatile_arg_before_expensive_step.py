@@ -43,8 +43,9 @@ LABEL org.opencontainers.image.revision=$GIT_SHA
 from bisect import bisect_right
 
 from ..base import Violation
+from ..options import StrList
 from ...cache.model import is_volatile_name
-from ...syntax.expand import referenced_vars
+from ..context import referenced_vars
 
 CODE = "LL202"
 NAME = "volatile-arg-before-expensive-step"
@@ -53,7 +54,7 @@ SUMMARY = "A per-build ARG/ENV (BUILD_DATE, GIT_SHA, VERSION...) declared before
 HADOLINT = ()
 BUILDKIT = ()
 TAGS = ("cache",)
-OPTIONS = {"names": []}  # extra variable names to treat as volatile
+OPTIONS = {"names": StrList([], "more ARG names to treat as volatile (case-insensitive)")}
 
 
 def _uses(sm, name, escape):

@@ -79,7 +79,9 @@ def check(ctx):
         fix = None
         if all_local and not any(f.name in ADD_ONLY_FLAGS for f in instr.flags):
             word = "copy" if instr.keyword_raw.islower() else "COPY"
-            fix = Fix("Replace ADD with COPY", [Edit(instr.keyword_span, word)])
+            # unsafe: ADD extracts a local tar archive whatever its name, and a variable source
+            # may name one (or a URL) at build time; COPY copies it as it is
+            fix = Fix("Replace ADD with COPY", [Edit(instr.keyword_span, word)], safe=False)
         first = local[0]
         what = "a heredoc" if first.heredoc else f"local path `{first.text}`"
         extra = "" if all_local else " (put the URLs and archives in their own ADD)"

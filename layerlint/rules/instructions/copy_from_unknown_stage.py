@@ -39,6 +39,7 @@ COPY --from=nginx:1.27 /etc/nginx/nginx.conf /etc/nginx/
 """
 
 from ..base import Violation
+from ..options import StrList
 
 CODE = "LL507"
 NAME = "copy-from-unknown-stage"
@@ -46,7 +47,7 @@ SEVERITY = "warning"
 SUMMARY = "COPY --from names no earlier stage and is not an image reference"
 HADOLINT = ("DL3022",)
 BUILDKIT = ()
-OPTIONS = {"contexts": []}
+OPTIONS = {"contexts": StrList([], "named build contexts (--build-context NAME=...) COPY --from may name")}
 TAGS = ("multi-stage",)
 
 

@@ -31,8 +31,7 @@ ENV APP_BIN=$APP_HOME/bin
 ```
 """
 from ..base import Violation
-from ...syntax.expand import referenced_vars
-from ..instruction_args import offset_at
+from ..context import referenced_vars
 
 CODE = "LL513"
 NAME = "env-same-instruction-reference"
@@ -58,7 +57,7 @@ def check(ctx):
             refs = [r for r in referenced_vars(pair.value, esc) if r[0] in others]
             if not refs:
                 continue
-            base = offset_at(instr, pair.value_span.line, pair.value_span.column)
+            base = instr.offset_of(pair.value_span)
             for name, start, end in refs:
                 setter = others[name]
                 if setter.value.strip("\"'") in (f"${name}", f"${{{name}}}"):
@@ -67,7 +66,7 @@ def check(ctx):
                 old = before.get(name)
                 if old is not None and old == new:
                     continue
-                span = instr.span_of(base + start, base + end) if base >= 0 else pair.value_span
+                span = instr.span_of(base + start, base + end) if base is not None else pair.value_span
                 yield Violation(span, f"{pair.key} refers to ${name}, which this same ENV sets to {setter.value}: the "
                              f"builder expands it with the value {name} had before this instruction, not that one; "
                              f"set {name} in an earlier ENV")

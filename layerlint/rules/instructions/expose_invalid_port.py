@@ -29,7 +29,7 @@ EXPOSE 8000-9000/udp
 import re
 
 from ..base import Violation
-from ..instruction_args import expand
+from ..instruction_args import expose_ports, split_port
 
 CODE = "LL512"
 NAME = "expose-invalid-port"
@@ -39,24 +39,23 @@ HADOLINT = ("DL3011",)
 BUILDKIT = ()
 TAGS = ("instruction",)
 
-_PORT = re.compile(r"^(\d+)(?:-(\d+))?(?:/([A-Za-z]+))?$")
+_RANGE = re.compile(r"^(\d+)(?:-(\d+))?$")
 
 
 def check(ctx):
     for instr in ctx.instructions("EXPOSE"):
-        for word in instr.words:
-            value = expand(ctx, instr, word.text)
-            if value is None:
+        for word, item in expose_ports(ctx, instr):  # the builder's expansion and word splitting
+            spec = split_port(item)
+            if spec is None or spec[0] or spec[1]:
+                continue  # a bad protocol or a host part: LL418 / LL419 say what is wrong
+            m = _RANGE.match(spec[2])
+            if not m:
                 continue
-            for item in value.split():
-                m = _PORT.match(item)
-                if not m:
-                    continue
-                lo = int(m.group(1))
-                hi = int(m.group(2)) if m.group(2) else lo
-                shown = word.text if item == word.text else f"{word.text} (= {item})"
-                if lo > 65535 or hi > 65535:
-                    bad = lo if lo > 65535 else hi
-                    yield Violation(word.span, f"EXPOSE {shown}: port {bad} is out of range; ports are 0-65535")
-                elif hi < lo:
-                    yield Violation(word.span, f"EXPOSE {shown}: the range ends before it starts; write {hi}-{lo}")
+            lo = int(m.group(1))
+            hi = int(m.group(2)) if m.group(2) else lo
+            shown = word.text if item == word.text else f"{word.text} (= {item})"
+            if lo > 65535 or hi > 65535:
+                bad = lo if lo > 65535 else hi
+                yield Violation(word.span, f"EXPOSE {shown}: port {bad} is out of range; ports are 0-65535")
+            elif hi < lo:
+                yield Violation(word.span, f"EXPOSE {shown}: the range ends before it starts; write {hi}-{lo}")

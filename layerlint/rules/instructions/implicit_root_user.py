@@ -41,7 +41,7 @@ CMD ["node", "server.js"]
 """
 from ..base import Violation
 from ...images import parse_image
-from ..instruction_args import chain, chain_instructions
+
 
 CODE = "LL502"
 NAME = "implicit-root-user"
@@ -76,9 +76,9 @@ def check(ctx):
     final = ctx.graph.target
     if final is None:
         return
-    if any(i.keyword == "USER" for i in chain_instructions(final)):
+    if any(i.keyword == "USER" for i in final.chain_instructions()):
         return
-    root = chain(final)[0]
+    root = final.chain()[0]
     if root.base_word is None or root.base_unresolved or "$" in root.base:
         return
     if root.is_scratch:

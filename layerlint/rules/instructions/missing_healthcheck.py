@@ -27,7 +27,7 @@ HEALTHCHECK --interval=30s --timeout=3s CMD curl -fsS http://localhost/ || exit 
 ```
 """
 from ..base import Violation
-from ..instruction_args import chain_instructions
+
 
 CODE = "LL516"
 NAME = "missing-healthcheck"
@@ -41,7 +41,7 @@ TAGS = ("runtime",)
 
 def check(ctx):
     final = ctx.graph.target
-    if final is None or any(i.keyword == "HEALTHCHECK" for i in chain_instructions(final)):
+    if final is None or any(i.keyword == "HEALTHCHECK" for i in final.chain_instructions()):
         return
     yield Violation(final.from_instr.keyword_span, "The final stage defines no HEALTHCHECK: Docker cannot tell a hung "
                                           "service from a healthy one; add `HEALTHCHECK CMD ...` (or `HEALTHCHECK NONE`)")

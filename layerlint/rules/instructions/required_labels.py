@@ -48,7 +48,8 @@ LABEL org.opencontainers.image.source="https://github.com/example/app" \
 import re
 
 from ..base import Violation
-from ..instruction_args import chain_instructions, expand
+from ..options import Bool, StrMap
+from ..instruction_args import expand
 
 CODE = "LL515"
 NAME = "required-labels"
@@ -56,7 +57,12 @@ SEVERITY = "warning"
 SUMMARY = "Label from the configured schema missing, empty or malformed"
 HADOLINT = ("DL3049", "DL3050", "DL3051", "DL3052", "DL3053", "DL3054", "DL3055", "DL3056", "DL3058")
 BUILDKIT = ()
-OPTIONS = {"labels": {}, "strict": False}
+OPTIONS = {
+    "labels": StrMap({}, "the label schema: label key -> type; empty: the rule reports nothing",
+                     values=("string", "url", "email", "semver", "rfc3339", "hash", "spdx"),
+                     config_key="required-labels"),
+    "strict": Bool(False, "also report labels that are not in the schema"),
+}
 TAGS = ("label", "policy")
 
 _NUM = r"(?:0|[1-9]\d*)"
@@ -163,7 +169,7 @@ def check(ctx):
     if final is None:
         return
     present = set()
-    for instr in chain_instructions(final):
+    for instr in final.chain_instructions():
         if instr.keyword == "LABEL":
             for pair in instr.pairs:
                 present.add(expand(ctx, instr, pair.key) or pair.key)

@@ -39,7 +39,7 @@ CMD ["python", "/app/main.py"]
 ```
 """
 from ..base import Violation
-from ..instruction_args import chain_instructions, expand, is_root, user_span
+from ..instruction_args import expand, is_root, user_span
 
 CODE = "LL501"
 NAME = "root-user"
@@ -54,7 +54,7 @@ def check(ctx):
     final = ctx.graph.target
     if final is None:
         return
-    users = [i for i in chain_instructions(final) if i.keyword == "USER" and i.args_text]
+    users = [i for i in final.chain_instructions() if i.keyword == "USER" and i.args_text]
     if not users:
         return
     last = users[-1]

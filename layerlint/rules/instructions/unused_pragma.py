@@ -44,6 +44,7 @@ SUMMARY = "Suppression pragma that silences nothing or names an unknown rule"
 HADOLINT = ()
 BUILDKIT = ()
 ENABLED_BY_DEFAULT = False
+ENABLED_BY = "report-unused-pragmas"  # the config key that also turns it on
 TAGS = ("pragmas",)
 AFTER_SUPPRESSIONS = True  # runs last, when ctx.suppressions knows which pragmas were used
 

@@ -34,7 +34,7 @@ USER 10001
 ```
 """
 from ..base import Violation
-from ..instruction_args import chain_instructions, expand, is_root, is_windows, user_span
+from ..instruction_args import expand, is_root, is_windows, user_span
 
 CODE = "LL503"
 NAME = "user-non-numeric"
@@ -50,7 +50,7 @@ def check(ctx):
     final = ctx.graph.target
     if final is None or is_windows(final):
         return
-    users = [i for i in chain_instructions(final) if i.keyword == "USER" and i.args_text]
+    users = [i for i in final.chain_instructions() if i.keyword == "USER" and i.args_text]
     if not users:
         return
     last = users[-1]

@@ -30,7 +30,7 @@ RUN apt-get update && apt-get install -y --no-install-recommends python3 \
 import re
 
 from ..base import Violation
-from ..shell_commands import pm_calls
+from ..run_commands import pm_calls
 
 CODE = "LL312"
 NAME = "apt-install-recommends"
@@ -99,4 +99,6 @@ def check(ctx):
             if configured:
                 continue
             yield Violation(pc.span(pc.sub_word), f"`{pc.prog} install` without `--no-install-recommends` also installs every recommended "
-                   "package; add the flag and name the extras you need", pc.insert_after_sub(" --no-install-recommends", "add --no-install-recommends"))
+                   "package; add the flag and name the extras you need",
+                   # unsafe: the recommended packages are no longer installed
+                   pc.insert_after_sub(" --no-install-recommends", "add --no-install-recommends").replace(safe=False))

@@ -27,7 +27,7 @@ RUN apt-get update && apt-get install -y curl
 """
 from ..base import Edit, Fix, Violation
 from ...syntax.model import Span
-from ..shell_commands import pm_calls
+from ..run_commands import pm_calls
 
 CODE = "LL310"
 NAME = "apt-instead-of-apt-get"
@@ -61,7 +61,9 @@ def check(ctx):
                 if sub == "full-upgrade":
                     edits.append(Edit(pc.span(pc.sub_word), "dist-upgrade"))
                 tool = "apt-get"
-                fix = Fix(f"use apt-get {'dist-upgrade' if sub == 'full-upgrade' else sub}", edits)
+                # unsafe: apt-get keeps the downloaded .debs (apt removes them) and its `upgrade` holds
+                # back upgrades that need new packages (apt installs them)
+                fix = Fix(f"use apt-get {'dist-upgrade' if sub == 'full-upgrade' else sub}", edits, safe=False)
             elif sub in APT_CACHE:
                 tool = "apt-cache"
                 fix = Fix(f"use apt-cache {sub}", [Edit(_end(span), "-cache")])

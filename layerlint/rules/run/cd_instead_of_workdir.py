@@ -27,7 +27,7 @@ RUN npm ci
 ```
 """
 from ..base import Violation
-from ..shell_commands import calls
+from ..run_commands import calls
 
 CODE = "LL302"
 NAME = "cd-instead-of-workdir"

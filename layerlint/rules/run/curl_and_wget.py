@@ -26,7 +26,7 @@ RUN curl -fsSLo /tmp/b.tgz https://example.com/b.tgz
 ```
 """
 from ..base import Violation
-from ..shell_commands import calls
+from ..run_commands import calls
 
 CODE = "LL319"
 NAME = "curl-and-wget"

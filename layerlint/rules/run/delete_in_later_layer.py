@@ -49,7 +49,8 @@ from ..base import Violation
 from ...shell.packages import cost_kind
 from ...record import Record
 from ...buildctx.paths import clean, context_glob
-from ..shell_commands import INSTALL_SUBS, REMOVE_SUBS, SYSTEM_DIRS, RunCaches, abspath, cache_trigger, clean_kind, deletes, effects, mounts, origin, stage_chain_steps, under
+from ..run_commands import SYSTEM_DIRS, RunCaches, abspath, cache_trigger, clean_kind, deletes, effects, mounts, origin, under
+from ...shell.packages import INSTALL_SUBS, REMOVE_SUBS
 
 TYPE_CHECKING = False  # typing costs 2 ms at start-up; annotations are strings
 if TYPE_CHECKING:
@@ -211,7 +212,7 @@ def check(ctx):
         return
     made: list[Made] = []
     installed: dict[tuple[str, str], int] = {}  # (family, package) -> line
-    for step in stage_chain_steps(target):
+    for step in target.chain_steps():
         instr = step.instr
         if instr.inner is not None:
             continue  # ONBUILD triggers run in another build

@@ -25,7 +25,7 @@ RUN zypper -n patch
 ```
 """
 from ..base import Violation
-from ..shell_commands import pm_calls
+from ..run_commands import pm_calls
 
 CODE = "LL313"
 NAME = "dist-upgrade"

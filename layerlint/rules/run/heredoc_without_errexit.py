@@ -107,8 +107,9 @@ def check(ctx):
             line = body_line = sc.heredoc.body_line
             if first.startswith("#!"):
                 line = body_line + 1
+            # unsafe: a failing command now stops the script, so a build that passed may fail
             fix = Fix("insert `set -e` as the first line of the script",
-                      [Edit(Span(line, 1, line, 1), "set -e\n")])
+                      [Edit(Span(line, 1, line, 1), "set -e\n")], safe=False)
             shown = " ".join(w.value for w in victim.words)
             if len(shown) > 40:
                 shown = shown[:37] + "..."

@@ -31,7 +31,7 @@ RUN apt-get update && apt-get install -y curl
 ```
 """
 from ..base import Violation
-from ..shell_commands import insert_after, pm_calls
+from ..run_commands import insert_after, pm_calls
 
 CODE = "LL311"
 NAME = "install-without-yes"

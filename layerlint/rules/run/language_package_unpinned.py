@@ -36,7 +36,9 @@ RUN pip install --no-cache-dir flask==3.0.3 gunicorn==22.0.0
 import re
 
 from ..base import Violation
-from ..shell_commands import calls, expand_words, option_spec, origin, parse_options, pm_call, run_env, shown
+from ..run_commands import calls, expand_words, origin, pm_call, run_env, shown
+from ...shell.commands import parse_options
+from ...shell.packages import option_spec
 
 CODE = "LL316"
 NAME = "language-package-unpinned"

@@ -26,7 +26,8 @@ SHELL ["/bin/bash", "-c"]
 import posixpath
 
 from ..base import Violation
-from ..shell_commands import calls, parse_options
+from ..run_commands import calls
+from ...shell.commands import parse_options
 
 CODE = "LL305"
 NAME = "ln-bin-sh"

@@ -31,7 +31,7 @@ RUN curl -fsSL https://example.com/tool.tar.gz | tar -xz -C /usr/local/bin
 import posixpath
 
 from ..base import Violation
-from ..shell_commands import strip_wrappers
+from ...shell.commands import strip_wrappers
 
 CODE = "LL304"
 NAME = "missing-pipefail"

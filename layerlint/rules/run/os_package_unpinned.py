@@ -35,7 +35,7 @@ RUN apt-get update && apt-get install -y --no-install-recommends curl=7.88.1-10+
 import re
 
 from ..base import Violation
-from ..shell_commands import pm_calls, shown
+from ..run_commands import pm_calls, shown
 
 CODE = "LL315"
 NAME = "os-package-unpinned"

@@ -43,7 +43,7 @@ RUN --mount=type=cache,target=/root/.cache/pip pip install -r requirements.txt
 from __future__ import annotations
 
 from ..base import Violation
-from ..shell_commands import RunCaches, cache_trigger, located_calls, mounts, origin, ships
+from ..run_commands import RunCaches, cache_trigger, located_calls, mounts, origin, ships
 
 CODE = "LL317"
 NAME = "package-cache-in-layer"
@@ -101,6 +101,7 @@ def check(ctx):
             later = _later_cleanup(ctx, instr, kind, paths)
             if later is not None:
                 msg += f" (the cleanup on line {later} runs in a later layer and does not shrink the image)"
-            yield Violation(call.span(origin(word)), msg, fix, hadolint=codes)
+            # unsafe: the cache (apk's package index among them) is gone for the later steps
+            yield Violation(call.span(origin(word)), msg, fix if fix is None else fix.replace(safe=False), hadolint=codes)
 
 

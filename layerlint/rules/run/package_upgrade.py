@@ -28,7 +28,7 @@ FROM alpine:3.20.3
 ```
 """
 from ..base import Violation
-from ..shell_commands import pm_calls
+from ..run_commands import pm_calls
 
 CODE = "LL314"
 NAME = "package-upgrade"

@@ -30,7 +30,7 @@ CMD ["nginx", "-g", "daemon off;"]
 ```
 """
 from ..base import Violation
-from ..shell_commands import calls, mounts
+from ..run_commands import calls, mounts
 
 CODE = "LL301"
 NAME = "pointless-command"

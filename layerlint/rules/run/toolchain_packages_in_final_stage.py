@@ -42,7 +42,8 @@ RUN pip install --no-cache-dir /wheels/*
 import re
 
 from ..base import Violation
-from ..shell_commands import INSTALL_SUBS, REMOVE_SUBS, RunCaches, origin, ships
+from ..run_commands import RunCaches, origin, ships
+from ...shell.packages import INSTALL_SUBS, REMOVE_SUBS
 
 CODE = "LL321"
 NAME = "toolchain-packages-in-final-stage"

@@ -25,7 +25,8 @@ RUN useradd -l -u 123456789 app
 ```
 """
 from ..base import Violation
-from ..shell_commands import calls, expand_words, insert_after, origin, parse_options, run_env
+from ..run_commands import calls, expand_words, insert_after, origin, run_env
+from ...shell.commands import parse_options
 
 CODE = "LL306"
 NAME = "useradd-without-l"

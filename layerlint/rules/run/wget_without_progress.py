@@ -24,7 +24,8 @@ RUN wget --progress=dot:giga https://example.com/tool.tar.gz
 ```
 """
 from ..base import Violation
-from ..shell_commands import calls, may_hold_options, parse_options
+from ..run_commands import calls, may_hold_options
+from ...shell.commands import parse_options
 
 CODE = "LL318"
 NAME = "wget-without-progress"

@@ -32,7 +32,7 @@ VOLUME /data
 import json
 
 from ..base import Violation
-from ..shell_commands import effects, home_dir, located_calls, origin, run_env, under
+from ..run_commands import effects, home_dir, located_calls, origin, run_env, under
 
 CODE = "LL322"
 NAME = "write-after-volume"
