@@ -200,8 +200,6 @@ class _ReError(Exception):
     pass
 
 
-
-
 def _ranges_pred(ranges: Iterable[tuple[int, int]]) -> CharPred:
     rs = tuple(ranges)
 

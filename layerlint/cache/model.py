@@ -263,6 +263,7 @@ class StepModel(Record):
             yield p
             p = p.parent
 
+
 class StepResult(Record):
     """The what-if verdict for one instruction."""
     step: StepModel
@@ -987,6 +988,7 @@ def _counterparts(m_new: CacheModel, m_old: CacheModel, diffed: bool) -> dict[in
     """new StepModel id -> the previous build's StepModel of the same instruction."""
     if not diffed:
         return {id(a): b for a, b in zip(m_new.steps, m_old.steps)}
+
     def sig(s: StepModel) -> str:
         return s.keyword
     a = [s for s in m_new.steps]

@@ -18,6 +18,7 @@ TYPE_CHECKING = False  # typing costs 2 ms at start-up; annotations are strings
 if TYPE_CHECKING:
     from typing import Any, Iterator, Optional
 
+
 class Context:
     def __init__(self, df: Dockerfile, graph: Graph, path: str, options: Optional[dict] = None,
                  context_dir: Optional[str] = None) -> None:

@@ -87,4 +87,3 @@ HADOLINT_REMOVED = {
     "DL3031": "yum update (removed in 2021)",
     "DL3039": "dnf upgrade (removed in 2021)",
 }
-

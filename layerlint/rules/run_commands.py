@@ -22,6 +22,7 @@ TYPE_CHECKING = False  # typing costs 2 ms at start-up; annotations are strings
 if TYPE_CHECKING:
     from typing import Iterator, Optional
 
+
 class Call(Record):
     """A simple command seen through wrappers: ``sudo -E env X=1 python3 -m pip install x``
     is ``pip`` with words ``[pip, install, x]`` (``words[0]`` is the program word)."""

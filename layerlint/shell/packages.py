@@ -50,7 +50,6 @@ COMPILERS = frozenset({"gcc", "g++", "cc", "c++", "clang", "make", "cmake", "nin
 DOWNLOADERS = frozenset({"curl", "wget", "git"})
 
 
-
 class Install(FrozenRecord):
     tool: str  # e.g. "pip", "npm"
     manifests: tuple[str, ...]  # files (relative to the command's directory) it reads

@@ -482,4 +482,3 @@ def _unquote_delimiter(rest: str) -> tuple[str, bool]:
             out.append(ch)
         i += 1
     return "".join(out), quoted
-

@@ -52,6 +52,7 @@ OPTIONS = {"registries": StrList([], "registry host patterns (fnmatch) images ma
                                      "reports nothing", config_key="trusted-registries")}
 TAGS = ("base-image", "security", "policy")
 
+
 def registry_of(ref: str) -> str:
     reg = parse_image(ref).registry
     return (reg or "docker.io").lower()

@@ -27,8 +27,8 @@ FROM nginx:1.27 AS runtime
 COPY --from=build /app/dist /usr/share/nginx/html
 ```
 """
-
 from ..base import Violation
+
 CODE = "LL404"
 NAME = "duplicate-stage-name"
 SEVERITY = "error"

@@ -30,8 +30,8 @@ FROM golang:1.22 AS build
 ARG VERSION=dev
 ```
 """
-
 from ..base import Violation
+
 CODE = "LL420"
 NAME = "invalid-definition-description"
 SEVERITY = "style"

@@ -26,8 +26,8 @@ COPY . /app
 CMD ["npm", "start"]
 ```
 """
-
 from ..base import Violation
+
 CODE = "LL411"
 NAME = "multiple-instructions-disallowed"
 SEVERITY = "warning"

@@ -26,8 +26,8 @@ FROM scratch
 COPY --from=prepare /hi /hi
 ```
 """
-
 from ..base import Violation
+
 CODE = "LL405"
 NAME = "reserved-stage-name"
 SEVERITY = "error"

@@ -27,8 +27,8 @@ ADD --checksum=sha256:<sha256 of tool-1.2.3-linux-amd64> \
     https://example.com/releases/tool-1.2.3-linux-amd64 /usr/local/bin/tool
 ```
 """
-
 from ..base import Violation
+
 CODE = "LL205"
 NAME = "remote-add-without-checksum"
 SEVERITY = "warning"

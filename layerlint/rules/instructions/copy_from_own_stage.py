@@ -26,8 +26,8 @@ FROM debian:bookworm-slim
 COPY --from=build /out/app /usr/local/bin/app
 ```
 """
-
 from ..base import Violation
+
 CODE = "LL508"
 NAME = "copy-from-own-stage"
 SEVERITY = "error"

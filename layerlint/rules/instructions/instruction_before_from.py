@@ -24,8 +24,8 @@ FROM python:${PYTHON_VERSION}-slim
 LABEL org.opencontainers.image.source="https://github.com/example/app"
 ```
 """
-
 from ..base import Violation
+
 CODE = "LL517"
 NAME = "instruction-before-from"
 SEVERITY = "error"

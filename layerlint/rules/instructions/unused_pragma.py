@@ -35,8 +35,8 @@ FROM python:3.12-slim
 RUN echo "no apt-get here any more"
 ```
 """
-
 from ..base import Violation
+
 CODE = "LL518"
 NAME = "unused-pragma"
 SEVERITY = "info"

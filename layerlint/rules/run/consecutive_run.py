@@ -26,8 +26,8 @@ RUN mkdir -p /app \
  && chown 1000:1000 /app
 ```
 """
-
 from ..base import Violation
+
 CODE = "LL309"
 NAME = "consecutive-run"
 SEVERITY = "info"

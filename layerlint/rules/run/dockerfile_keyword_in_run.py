@@ -26,8 +26,8 @@ RUN apt-get update && \
     apt-get install -y curl
 ```
 """
-
 from ..base import Violation
+
 CODE = "LL307"
 NAME = "dockerfile-keyword-in-run"
 SEVERITY = "error"

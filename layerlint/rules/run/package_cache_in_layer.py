@@ -103,5 +103,3 @@ def check(ctx):
                 msg += f" (the cleanup on line {later} runs in a later layer and does not shrink the image)"
             # unsafe: the cache (apk's package index among them) is gone for the later steps
             yield Violation(call.span(origin(word)), msg, fix if fix is None else fix.replace(safe=False), hadolint=codes)
-
-
