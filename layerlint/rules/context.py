@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from ..graph import Graph, Stage, Step
 from ..syntax.expand import ExpandError, expand_with_unmatched, expand_words, go_quote, referenced_vars
+from ..shell.run_scripts import heredoc_feeder
 from ..syntax.model import Dockerfile, Instruction
 
-# The expansion functions rules may use, as BuildKit's lexer computes them: rules import them
-# from here, never from the syntax layer, so this module is the whole API a rule reads.
-__all__ = ["Context", "ExpandError", "expand_with_unmatched", "expand_words", "go_quote", "referenced_vars"]
+# The expansion functions rules may use (as BuildKit's lexer computes them) and the heredoc
+# feeder of a RUN's scripts: rules import them from here, never from the syntax layer or the
+# shell parser, so this module is the whole API a rule reads.
+__all__ = ["Context", "ExpandError", "expand_with_unmatched", "expand_words", "go_quote", "heredoc_feeder",
+           "referenced_vars"]
 
 TYPE_CHECKING = False  # typing costs 2 ms at start-up; annotations are strings
 if TYPE_CHECKING:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from ..record import Record
 from ..syntax.model import Heredoc, Instruction, Span
-from . import parser as shell
 from .commands import INLINE_DEPTH, inline_script, is_posix_shell, shebang_shell, shell_name
 
 TYPE_CHECKING = False  # typing costs 2 ms at start-up; annotations are strings
@@ -77,6 +76,7 @@ def scripts_of(instr: Instruction, shell_argv) -> list[RunScript]:
         return []
     owner = instr.parent or instr
     text = instr.args_text
+    from . import parser as shell  # only a file with a shell-form RUN pays for the parser
     parsed = shell.parse(text)
     out = [RunScript(instr, owner, text, parsed, None, instr.args_offset)]
     for h in instr.heredocs:
@@ -94,11 +94,20 @@ def _heredoc_shell(instr: Instruction, h: Heredoc, parsed) -> Optional[str]:
         return name if is_posix_shell(name) else None
     if lone_heredoc(instr):
         return ""  # a lone heredoc is the script itself
+    feeder = heredoc_feeder(parsed, h.name)
+    if feeder is not None:
+        name = shell_name(feeder.words[0].value)
+        return name if is_posix_shell(name) else None
+    return None
+
+
+def heredoc_feeder(parsed, name: str):
+    """The command of the RUN's line script (``parsed``) that reads heredoc ``name`` on its
+    standard input (``bash -o pipefail <<EOF``), or None."""
     for cmd in parsed.commands:
         for op, target in cmd.redirects:
-            if "<<" in op and target is not None and target.value == h.name:
-                name = shell_name(cmd.words[0].value) if cmd.words else ""
-                return name if is_posix_shell(name) else None
+            if "<<" in op and target is not None and target.value == name and cmd.words:
+                return cmd
     return None
 
 
@@ -108,6 +117,7 @@ def inline_of(sc: RunScript, cmd) -> Optional[RunScript]:
     if found is None:
         return None
     name, text, offset = found
+    from . import parser as shell
     return RunScript(sc.instr, sc.owner, text, shell.parse(text), sc.heredoc, sc._base + offset, name, (sc, cmd))
 
 

@@ -39,6 +39,7 @@ EOF
 ```
 """
 from ..base import Edit, Fix, Violation
+from ..context import heredoc_feeder
 from ...syntax.model import Span
 
 CODE = "LL308"
@@ -66,14 +67,6 @@ def has_e(args) -> bool:
     return False
 
 
-def _feeder(line_script, name):
-    for cmd in line_script.parsed.commands:
-        for op, target in cmd.redirects:
-            if "<<" in op and target is not None and target.value == name and cmd.words:
-                return cmd
-    return None
-
-
 def check(ctx):
     for instr in ctx.instructions("RUN"):
         scripts = ctx.scripts(instr)
@@ -84,7 +77,7 @@ def check(ctx):
         for sc in scripts[1:]:
             body = sc.heredoc.body
             first = body.lstrip("\t").split("\n", 1)[0]
-            feeder = _feeder(scripts[0], sc.heredoc.name)
+            feeder = heredoc_feeder(scripts[0].parsed, sc.heredoc.name)
             if first.startswith("#!"):
                 if has_e(first[2:].split()[1:]):
                     continue

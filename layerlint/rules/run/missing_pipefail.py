@@ -31,6 +31,7 @@ RUN curl -fsSL https://example.com/tool.tar.gz | tar -xz -C /usr/local/bin
 import posixpath
 
 from ..base import Violation
+from ..context import heredoc_feeder
 from ...shell.commands import strip_wrappers
 
 CODE = "LL304"
@@ -41,7 +42,6 @@ HADOLINT = ("DL4006",)
 BUILDKIT = ()
 
 HARMLESS = frozenset({"echo", "printf", "yes", "true", ":"})
-SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "ksh", "mksh", "busybox"})
 
 
 def sets_pipefail(args) -> bool:
@@ -51,16 +51,6 @@ def sets_pipefail(args) -> bool:
         if a.startswith("-") and not a.startswith("--") and a.endswith("o") and args[i + 1] == "pipefail":
             return True
     return False
-
-
-def _feeder(sc, scripts):
-    """The shell command a heredoc is fed to (``bash -o pipefail <<EOF``), if any."""
-    line = scripts[0]
-    for cmd in line.parsed.commands:
-        for op, target in cmd.redirects:
-            if "<<" in op and target is not None and target.value == sc.heredoc.name and cmd.words:
-                return cmd
-    return None
 
 
 def check(ctx):
@@ -76,7 +66,7 @@ def check(ctx):
             if sc.heredoc is None:
                 ok = shell_ok
             else:
-                feeder = _feeder(sc, scripts)
+                feeder = heredoc_feeder(scripts[0].parsed, sc.heredoc.name)
                 if feeder is not None:  # `bash -o pipefail <<EOF`
                     ok = sets_pipefail([w.value for w in feeder.words[1:]])
                 elif sc.heredoc.body.lstrip("\t").startswith("#!"):
