@@ -353,3 +353,16 @@ def test_cli_selectors_that_work(tmp_path):
         p = subprocess.run([sys.executable, "-m", "layerlint", "--format", "json", "--select", sel, "Dockerfile"],
                            cwd=tmp_path, capture_output=True, text=True, timeout=120)
         assert p.returncode == 1 and "LL101" in {f["rule"] for f in json.loads(p.stdout)["findings"]}, (sel, p.stderr)
+
+
+def test_the_documented_schema_knows_every_rule_option():
+    """docs/config.schema.json (generated, for editors) rejects what the run rejects."""
+    import json
+    import pathlib
+
+    import jsonschema
+    schema = json.loads((pathlib.Path(__file__).parent.parent / "docs" / "config.schema.json").read_text())
+    validator = jsonschema.Draft7Validator(schema)
+    assert not list(validator.iter_errors({"rules": {"LL101": {"require-digest": True}}}))
+    assert list(validator.iter_errors({"rules": {"LL101": {"requre-digest": True}}}))
+    assert list(validator.iter_errors({"rules": {"missing-tag": {"require-digest": "yes please"}}}))

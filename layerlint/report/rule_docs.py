@@ -156,4 +156,14 @@ def rules_document(rules=None) -> str:
 
 def generated_files(rules=None) -> dict[str, str]:
     """Repository-relative path -> content of every generated document."""
-    return {"docs/rules.md": rules_document(rules), "docs/parity.md": parity_markdown(rules)}
+    return {"docs/rules.md": rules_document(rules), "docs/parity.md": parity_markdown(rules),
+            "docs/config.schema.json": config_schema_document()}
+
+
+def config_schema_document() -> str:
+    """The whole config schema, every rule's typed options included, for editors and tools that
+    validate a ``.layerlint.toml`` (the package's own schema file leaves the rule tables open;
+    the run fills them in from the registry, as here)."""
+    import json
+    from ..engine.settings import config_schema
+    return json.dumps(config_schema(), indent=2, ensure_ascii=False) + "\n"
