@@ -66,6 +66,18 @@ def _unquote(text: str) -> str:
     return text
 
 
+def final_user(ctx) -> Optional[tuple[Instruction, Optional[str]]]:
+    """The last ``USER`` that builds the target image (its FROM chain's included) and its value
+    as the builder expands it (None when unknown); None when no USER sets one."""
+    final = ctx.graph.target
+    if final is None:
+        return None
+    users = [i for i in final.chain_instructions() if i.keyword == "USER" and i.args_text]
+    if not users:
+        return None
+    return users[-1], expand(ctx, users[-1], users[-1].args_text)
+
+
 _ROOT = re.compile(r"^(root|0)(:.*)?$")
 
 

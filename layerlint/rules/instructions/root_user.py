@@ -39,7 +39,7 @@ CMD ["python", "/app/main.py"]
 ```
 """
 from ..base import Violation
-from ..instruction_args import expand, is_root, user_span
+from ..instruction_args import final_user, is_root, user_span
 
 CODE = "LL501"
 NAME = "root-user"
@@ -51,14 +51,10 @@ TAGS = ("security", "user")
 
 
 def check(ctx):
-    final = ctx.graph.target
-    if final is None:
+    found = final_user(ctx)
+    if found is None:
         return
-    users = [i for i in final.chain_instructions() if i.keyword == "USER" and i.args_text]
-    if not users:
-        return
-    last = users[-1]
-    value = expand(ctx, last, last.args_text)
+    last, value = found
     if value is None or not is_root(value):
         return
     shown = last.args_text if value == last.args_text else f"{last.args_text} (= {value})"

@@ -34,7 +34,7 @@ USER 10001
 ```
 """
 from ..base import Violation
-from ..instruction_args import expand, is_root, is_windows, user_span
+from ..instruction_args import final_user, is_root, is_windows, user_span
 
 CODE = "LL503"
 NAME = "user-non-numeric"
@@ -47,14 +47,12 @@ TAGS = ("security", "user", "kubernetes")
 
 
 def check(ctx):
-    final = ctx.graph.target
-    if final is None or is_windows(final):
+    if ctx.graph.target is None or is_windows(ctx.graph.target):
         return
-    users = [i for i in final.chain_instructions() if i.keyword == "USER" and i.args_text]
-    if not users:
+    found = final_user(ctx)
+    if found is None:
         return
-    last = users[-1]
-    value = expand(ctx, last, last.args_text)
+    last, value = found
     if value is None or is_root(value):
         return
     user = value.split(":", 1)[0].strip()
