@@ -135,26 +135,27 @@ def context_glob(context_dir: Optional[str], pattern: str) -> list[str]:
 
 
 def cached_per_directory(fn):
-    """Cache ``fn(directory)`` (a scan of the directory) per process, keyed by the directory's
-    inode and modification time: a batch lints many Dockerfiles that share one context, and
-    scanning a 3,000-entry directory once per Dockerfile made a run quadratic.  Like git's
-    "racily clean" check, a directory modified in the last 2 seconds is scanned afresh."""
+    """Cache ``fn(directory, *args)`` (a scan of the directory) per process, keyed by the
+    directory's inode and modification time: a batch lints many Dockerfiles that share one
+    context, and scanning a 3,000-entry directory once per Dockerfile made a run quadratic.
+    Like git's "racily clean" check, a directory modified in the last 2 seconds is scanned
+    afresh."""
     import functools
     import time
 
     @functools.lru_cache(maxsize=256)
-    def cached(path, ino, mtime_ns):
-        return fn(path)
+    def cached(path, ino, mtime_ns, *args):
+        return fn(path, *args)
 
     @functools.wraps(fn)
-    def wrapper(path):
+    def wrapper(path, *args):
         try:
             st = os.stat(path)
         except (OSError, ValueError):
-            return fn(path)
+            return fn(path, *args)
         if time.time_ns() - st.st_mtime_ns < 2_000_000_000:
-            return fn(path)
-        return cached(path, st.st_ino, st.st_mtime_ns)
+            return fn(path, *args)
+        return cached(path, st.st_ino, st.st_mtime_ns, *args)
     return wrapper
 
 

@@ -15,13 +15,6 @@ FAIL_LEVELS = ("error", "warning", "info", "style", "none")
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
-def split_list(values) -> list[str]:
-    out: list[str] = []
-    for v in values:
-        out += [x.strip() for x in v.split(",") if x.strip()]
-    return out
-
-
 def parse_build_args(values) -> dict[str, str]:
     out = {}
     for v in values:

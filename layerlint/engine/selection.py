@@ -91,14 +91,6 @@ def did_you_mean(key: str) -> str:
     return hint
 
 
-def check_selectors(selectors: Iterable[str]) -> None:
-    """Raise SelectorError for the first empty or unknown selector."""
-    for sel in selectors:
-        problem = selector_error(sel)
-        if problem is not None:
-            raise SelectorError(problem)
-
-
 def parse_cli_selectors(values: Iterable[str], option: str) -> list[str]:
     """The selectors of repeated, comma-separated ``--select`` / ``--extend-select`` / ``--ignore``
     values (``LL101,LL201``); a value that names none (``''``, ``','``) is a SelectorError."""

@@ -280,11 +280,6 @@ def _dotted(keys) -> str:
     return ".".join(str(k) for k in keys) or "(top level)"
 
 
-def _key_line(path: str, keys) -> int:
-    """The line of a key path in a config file (1 when it cannot be found)."""
-    return _Where(path, None).line(keys)
-
-
 # -- what the rules declare ------------------------------------------------------------------------
 def config_shortcuts() -> dict[str, tuple]:
     """Top-level config key -> (rule, option name, Option), from the options' ``config_key``."""
@@ -506,11 +501,3 @@ def rule_options(settings: Settings, rule) -> dict[str, Any]:
 
 def rule_severity(settings: Settings, rule) -> str:
     return settings.severity.get(rule.code) or settings.severity.get(rule.name) or rule.severity
-
-
-def _shellcheck_selector(code: str) -> bool:  # kept for callers of the old name
-    return selection.is_shellcheck_selector(code)
-
-
-def _known_selector(code: str) -> bool:  # kept for callers of the old name
-    return selection.selector_error(code) is None

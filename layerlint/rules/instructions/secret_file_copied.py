@@ -41,12 +41,11 @@ RUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci
 ```
 """
 import fnmatch
-import functools
 import os
 import posixpath
-import time
 
 from ..base import Violation
+from ...buildctx.paths import cached_per_directory
 from ..instruction_args import copy_args, expand
 
 CODE = "LL511"
@@ -124,12 +123,10 @@ def secret_kind(path: str) -> str:
     return ""
 
 
-@functools.lru_cache(maxsize=256)
-def _secret_names(base: str, rel: str, ino: int, mtime_ns: int) -> tuple[str, ...]:
-    """Names at the top of directory ``base`` (context path ``rel``) that look like credentials.
-
-    Cached per directory and modification time: a batch lints many Dockerfiles that share a
-    context, and scanning a 3,000-file directory once per Dockerfile made runs quadratic."""
+@cached_per_directory
+def _secret_names(base: str, rel: str) -> tuple[str, ...]:
+    """Names at the top of directory ``base`` (context path ``rel``) that look like credentials
+    (remembered per directory: ``buildctx.paths.cached_per_directory``)."""
     try:
         if not os.path.isdir(base):
             return ()
@@ -146,15 +143,9 @@ def _context_secrets(ctx, rel: str, excludes) -> list[str]:
     base = ctx.context_path(rel)  # never outside the context (COPY ../../etc/ ...)
     if base is None:
         return []
-    try:
-        st = os.stat(base)
-    except OSError:
-        return []
     ignore = ctx.dockerignore
     found = []
-    # like git's "racily clean" check: a directory changed in the last 2 s is not trusted to the cache
-    scan = _secret_names if time.time_ns() - st.st_mtime_ns > 2_000_000_000 else _secret_names.__wrapped__
-    for name in scan(base, rel, st.st_ino, st.st_mtime_ns):
+    for name in _secret_names(base, rel):
         path = posixpath.join(rel, name) if rel else name
         if ignore is not None and ignore.is_excluded(path):
             continue
