@@ -351,6 +351,16 @@ def expand(text: str, env: Mapping[str, str], escape: str = "\\") -> tuple[str, 
         return text, set()
 
 
+def image_path(path: str, cwd: Optional[str]) -> Optional[str]:
+    """``path`` inside the image, resolved against the working directory ``cwd`` and normalized
+    (``//x`` is ``/x``); None for a relative path when the working directory is unknown."""
+    if not path.startswith("/"):
+        if cwd is None:
+            return None
+        path = posixpath.join(cwd, path)
+    return "/" + posixpath.normpath(path).lstrip("/")
+
+
 def global_arg(instr: Instruction, values: dict[str, str], build_args: Mapping[str, str],
                escape: str) -> list[tuple[str, Optional[str]]]:
     """Apply a global ``ARG`` (before the first FROM) to ``values``, the variables FROM lines
@@ -434,11 +444,7 @@ def _advance(g: Graph, state: State, instr: Instruction, global_vals: Mapping[st
     elif kw == "USER" and instr.args_text:
         state.user = expand(instr.args_text, vars_, esc)[0]
     elif kw == "WORKDIR" and instr.args_text:
-        path = expand(instr.args_text, vars_, esc)[0]
-        if path.startswith("/"):
-            state.workdir = posixpath.normpath(path)
-        elif state.workdir is not None:
-            state.workdir = posixpath.normpath(posixpath.join(state.workdir, path))
+        state.workdir = image_path(expand(instr.args_text, vars_, esc)[0], state.workdir)
     elif kw == "SHELL" and instr.exec_form:
         state.shell = list(instr.exec_form)
 

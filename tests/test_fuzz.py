@@ -239,7 +239,7 @@ def pipeline(data: bytes, tmp: Path) -> None:
         res = lint_bytes(data, "Dockerfile", ALL, context_dir=str(tmp), real_path=str(tmp / "Dockerfile"))
         for e in res.errors:
             assert isinstance(e.line, int) and e.message and "\n" not in e.message
-            assert "layerlint bug" not in e.message, e.message  # a rule raised (lint.py turns it into an error)
+            assert "layerlint bug" not in e.message, e.message  # a rule raised (engine/lint_file.py turns it into an error)
         for f in res.findings:
             assert 0 <= f.span.line and f.message
         for fmt in FORMATS:

@@ -1,4 +1,4 @@
-"""ShellCheck on RUN scripts (layerlint/shellcheck.py): exact positions, dialect, prelude, skips,
+"""ShellCheck on RUN scripts (layerlint/engine/shellcheck.py): exact positions, dialect, prelude, skips,
 pragmas, batches and the missing-binary warning.  Skipped where ShellCheck is not installed."""
 import json
 import os

@@ -45,7 +45,7 @@ import posixpath
 import re
 
 from ..buildctx.paths import BadPattern, context_relative, go_match
-from ..graph import PROXY_ARGS, Graph, Stage, Step, build_graph, parse_mount
+from ..graph import PROXY_ARGS, Graph, Stage, Step, build_graph, image_path, parse_mount
 from ..record import Record
 from ..syntax.expand import referenced_vars
 from ..syntax.model import Dockerfile, Instruction
@@ -366,14 +366,6 @@ def abs_path(path: str) -> str:
     return posixpath.normpath("/" + path.lstrip("/"))
 
 
-def _abs(path: str, workdir: Optional[str]) -> Optional[str]:
-    if path.startswith("/"):
-        return posixpath.normpath(path) if path != "/" else "/"
-    if workdir is None:
-        return None
-    return posixpath.normpath(posixpath.join(workdir, path))
-
-
 def _is_url(s: str) -> bool:
     return s.startswith(("http://", "https://"))
 
@@ -575,7 +567,7 @@ def _model_step(m: CacheModel, stage: Stage, st: Step, index: int, trigger: bool
     elif kw == "WORKDIR":
         path = _expand(st, eff.args_text) if eff.args_text else ""
         sm.used_vars = _vars_used(m, [eff.args_text])
-        dest = _abs(path, state.workdir)
+        dest = image_path(path, state.workdir)
         if dest == "/" or not path:
             sm.kind = "metadata"
         else:
@@ -747,7 +739,7 @@ def _model_copy(m: CacheModel, sm: StepModel, eff: Instruction, st: Step) -> Non
                     and m.dockerignore.is_excluded(cp):
                 sm.unknown.append(f"{s} is excluded by .dockerignore: the build fails (file not found)")
     sm.sources = sources
-    dest_abs = _abs(dest, state.workdir)
+    dest_abs = image_path(dest, state.workdir)
     if dest_abs is not None and (dest.endswith("/") or dest in (".", "..")) and dest_abs != "/":
         dest_abs += "/"
     sm.dest = dest_abs.rstrip("/") or "/" if dest_abs is not None else None

@@ -1,7 +1,7 @@
 """Command line: ``layerlint [OPTIONS] PATH...`` plus ``rules``, ``rule CODE`` and ``explain``.
 
 A thin front end: the click definitions of every command and option.  What ``check`` does lives
-in ``check.py``; a plain lint run skips this module entirely (see ``entry.py``).  Heavy modules are
+in ``lint_command.py``; a plain lint run skips this module entirely (see ``fast_path.py``).  Heavy modules are
 imported inside the commands that need them.
 """
 from __future__ import annotations

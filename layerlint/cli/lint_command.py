@@ -1,7 +1,7 @@
 """What ``layerlint [OPTIONS] PATH...`` does once its options are known.
 
-Kept apart from the click definitions in ``cli.py`` so that a plain lint run (``entry.py``'s fast
-path) never pays for importing click; both front ends call ``run_check`` with the same values.
+Kept apart from the click definitions in ``cli/app.py`` so that a plain lint run
+(``cli/fast_path.py``) never pays for importing click; both front ends call ``run_check`` with the same values.
 """
 from __future__ import annotations
 

@@ -1,14 +1,14 @@
 """What a lint run produces and reports consume: findings and file errors, per file."""
 from __future__ import annotations
 
-
 from ..record import Record
-from ..syntax.model import Span
-from ..rules.base import Fix
 
 TYPE_CHECKING = False  # typing costs 2 ms at start-up; annotations are strings
 if TYPE_CHECKING:
     from typing import Optional
+
+    from ..rules.base import Fix
+    from ..syntax.model import Span
 
 SEVERITIES = ("error", "warning", "info", "style")
 SEVERITY_RANK = {"error": 3, "warning": 2, "info": 1, "style": 0}

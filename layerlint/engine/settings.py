@@ -351,18 +351,26 @@ def validate(data: dict, path: str, text: Optional[str] = None) -> None:
 def _key_hint(key: str, known: list, top_level: bool) -> str:
     """A did-you-mean for an unknown key: a close key of the same table or, at the top level, a
     rule option (which belongs in that rule's ``[rules.CODE]`` table)."""
-    import difflib  # a did-you-mean only when one is needed (start-up cost)
-    ratio = lambda a: difflib.SequenceMatcher(None, key, a).ratio()  # noqa: E731
-    best = max(known, key=ratio, default=None)
-    best_ratio = ratio(best) if best else 0.0
+    best, best_ratio = _closest(key, known)
     if top_level:
         from ..rules import all_rules
         for rule in all_rules().values():
-            for name in rule.option_types:
-                r = ratio(name)
-                if r > best_ratio or (r == best_ratio and r == 1.0):
-                    best, best_ratio = f"[rules.{rule.code}] {name}", r
-    return f"; did you mean '{best}'?" if best and best_ratio >= 0.6 else ""
+            name, r = _closest(key, rule.option_types)
+            if name is not None and (r > best_ratio or r == best_ratio == 1.0):
+                best, best_ratio = f"[rules.{rule.code}] {name}", r
+    return f"; did you mean '{best}'?" if best else ""
+
+
+def _closest(key: str, candidates) -> tuple[Optional[str], float]:
+    """The candidate most like a mistyped ``key`` and how alike (difflib's ratio), or (None, 0)
+    when none is at least 0.6 alike."""
+    import difflib  # a did-you-mean only when one is needed (start-up cost)
+    best, best_ratio = None, 0.0
+    for c in candidates:
+        r = difflib.SequenceMatcher(None, key, c).ratio()
+        if r > best_ratio:
+            best, best_ratio = c, r
+    return (best, best_ratio) if best_ratio >= 0.6 else (None, 0.0)
 
 
 def _check_selectors(table: dict, at: tuple, where: _Where) -> None:
@@ -435,9 +443,8 @@ def _unknown_option(rule, name: str, table: str) -> str:
     known = list(rule.option_types)
     if not known:
         return f"unknown option '{name}' in '{table}': {rule.code} {rule.name} has no options"
-    import difflib  # a did-you-mean only when one is needed (start-up cost)
-    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-    hint = f"; did you mean '{close[0]}'?" if close else ""
+    close, _ = _closest(name, known)
+    hint = f"; did you mean '{close}'?" if close else ""
     return (f"unknown option '{name}' in '{table}'{hint} ({rule.code} {rule.name} options: "
             + ", ".join(known) + ")")
 

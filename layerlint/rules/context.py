@@ -66,7 +66,7 @@ class Context:
     # -- build context -------------------------------------------------------------------
     def context_path(self, rel: str) -> Optional[str]:
         """The on-disk path of build-context path ``rel``, or None; never outside the context
-        (``../../etc/passwd`` is ``<context>/etc/passwd``, symlinks stay inside): see safepath."""
+        (``../../etc/passwd`` is ``<context>/etc/passwd``, symlinks stay inside): see ``buildctx.paths``."""
         from ..buildctx.paths import context_path
         return context_path(self.context_dir, rel)
 

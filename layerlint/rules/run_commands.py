@@ -12,7 +12,7 @@ import posixpath
 import re
 
 from .base import Edit, Fix
-from ..graph import parse_mount
+from ..graph import image_path, parse_mount
 from ..record import Record
 from ..shell.commands import Parsed, parse_options, strip_wrappers
 from ..shell.packages import option_spec, pm_family
@@ -288,7 +288,7 @@ def mounts(ctx, instr) -> list[Mount]:
         if target:
             if step is not None and "$" in target:
                 target = step.expand(target)[0]
-            target = abspath(target, workdir or "/")
+            target = image_path(target, workdir or "/")
         out.append(Mount(kv.get("type", "bind"), target or "", f))  # ssh/secret mounts may have none
     return out
 
@@ -299,14 +299,6 @@ def cache_mounted(mts: list[Mount], path: str) -> Optional[Mount]:
         if m.type in ("cache", "tmpfs") and m.target and under(path, m.target):
             return m
     return None
-
-
-def abspath(path: str, cwd: Optional[str]) -> Optional[str]:
-    if path.startswith("/"):
-        return posixpath.normpath(path).replace("//", "/")
-    if cwd is None:
-        return None
-    return posixpath.normpath(posixpath.join(cwd, path))
 
 
 def under(path: Optional[str], root: Optional[str]) -> bool:
@@ -383,7 +375,7 @@ def located_calls(ctx, instr) -> Iterator[Located]:
                     t = vals[0]
                     if t.startswith("~"):
                         t = (home + t[1:]) if home else ""
-                    new = abspath(t, cwd) if t else None
+                    new = image_path(t, cwd) if t else None
             cwd_by_depth[depth] = new
 
 
@@ -397,7 +389,7 @@ def resolve(word, cwd: Optional[str], env: dict[str, str], home: Optional[str]) 
         if home is None:
             return None
         p = home + p[1:]
-    return abspath(p, cwd)
+    return image_path(p, cwd)
 
 
 # -- package-manager caches ----------------------------------------------------------------
@@ -508,7 +500,7 @@ class RunCaches:
 
 
 def _dir(value, cwd):
-    return abspath(value, cwd or "/") if value else None
+    return image_path(value, cwd or "/") if value else None
 
 
 def _mounted(mts, paths, suffixes=()):

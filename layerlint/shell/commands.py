@@ -120,6 +120,11 @@ def strip_wrappers(words: list) -> list:
     return words
 
 
+def argv(words: list) -> list[str]:
+    """The values of the words of the command really run, through wrappers and ``python -m``."""
+    return [w.value for w in strip_wrappers(words)]
+
+
 def program(words: list) -> str:
     """The basename of the program a command runs, through wrappers and ``python -m``."""
     inner = strip_wrappers(words)

@@ -10,7 +10,7 @@ import posixpath
 import re
 
 from ..record import FrozenRecord
-from .commands import strip_wrappers
+from . import commands
 
 TYPE_CHECKING = False  # typing costs 2 ms at start-up; annotations are strings
 if TYPE_CHECKING:
@@ -63,19 +63,9 @@ class Install(FrozenRecord):
         self.command = command
 
 
-def _argv(cmd) -> list[str]:
-    """The words of the command ``cmd`` really runs (wrappers and ``python -m`` looked through)."""
-    return [w.value for w in strip_wrappers(cmd.words)]
-
-
-def program(cmd) -> str:
-    argv = _argv(cmd)
-    return posixpath.basename(argv[0]) if argv else ""
-
-
 def dependency_install(cmd) -> Optional[Install]:
     """A language dependency install that reads a manifest file from the source tree."""
-    argv = _argv(cmd)
+    argv = commands.argv(cmd.words)
     if not argv:
         return None
     prog = argv[0] if argv[0].startswith("./") else posixpath.basename(argv[0])
@@ -118,7 +108,7 @@ _BUILD_SUBCOMMANDS = {
 
 def is_compile(cmd) -> bool:
     """Compiles or packages the project (``go build``, ``make``, ``npm run build``...)."""
-    argv = _argv(cmd)
+    argv = commands.argv(cmd.words)
     if not argv:
         return False
     prog = argv[0] if argv[0].startswith("./") else posixpath.basename(argv[0])
@@ -134,7 +124,7 @@ def is_compile(cmd) -> bool:
 
 def cost_kind(cmd) -> Optional[str]:
     """'compile', 'install' or 'download' for commands that make a step slow."""
-    argv = _argv(cmd)
+    argv = commands.argv(cmd.words)
     if not argv:
         return None
     prog = posixpath.basename(argv[0])

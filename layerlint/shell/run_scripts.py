@@ -20,7 +20,7 @@ class RunScript(Record):
     instr: Instruction  # the RUN (the trigger, for ONBUILD RUN)
     owner: Instruction  # the instruction in the file (ONBUILD or the RUN itself)
     text: str
-    parsed: Any  # layerlint.shell.Script
+    parsed: Any  # shell.parser.Script
     heredoc: Optional[Heredoc]
     _base: int  # offset of ``text`` in instr.line (line scripts) or in the heredoc body
     interpreter: str  # heredoc body or ``sh -c``: the shell that runs it ("": the RUN's SHELL)

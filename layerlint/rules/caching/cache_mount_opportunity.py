@@ -34,7 +34,7 @@ RUN --mount=type=cache,target=/root/.cache/pip pip install -r requirements.txt
 import posixpath
 
 from ..base import Violation
-from ...shell.packages import _argv  # argv without wrappers (sudo, env, python -m)
+from ...shell import commands  # argv without wrappers (sudo, env, python -m)
 
 CODE = "LL206"
 NAME = "cache-mount-opportunity"
@@ -71,7 +71,7 @@ def check(ctx):
         step = ctx.step(instr)
         env = step.state.vars if step is not None else {}
         for script, cmd in ctx.commands(instr):
-            argv = _argv(cmd)
+            argv = commands.argv(cmd.words)
             if not argv:
                 continue
             prog = posixpath.basename(argv[0])

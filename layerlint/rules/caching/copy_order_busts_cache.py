@@ -47,7 +47,9 @@ import os
 import posixpath
 import re
 
-from ...shell.packages import dependency_install, program
+from ...graph import image_path
+from ...shell.commands import program
+from ...shell.packages import dependency_install
 from ..base import Edit, Fix, Violation
 from ...syntax.model import Span
 
@@ -63,18 +65,12 @@ FIXABLE = True
 WHOLE_CONTEXT = (".", "*")  # cleaned context paths that bring in everything
 
 
-def _abs(dest, workdir):
-    if dest.startswith("/"):
-        return posixpath.normpath(dest)
-    return posixpath.normpath(posixpath.join(workdir or "/", dest))
-
-
 def _copy_dest(sm):
     """Absolute destination of a COPY step (an unknown WORKDIR counts as /)."""
     if sm.dest is not None:
         return sm.dest
     raw = sm.definition.get("dest", "")
-    return _abs(raw[2:] if raw.startswith("?/") else raw, None)
+    return image_path(raw[2:] if raw.startswith("?/") else raw, "/")
 
 
 def _covers(src, dest_abs, target):
@@ -139,7 +135,7 @@ def _first_broad_copy(copies, inst, workdir):
     one of the install's manifests, unless the manifest was copied on its own before it."""
     items, n = copies
     for manifest in inst.manifests:
-        target = _abs(manifest, workdir)
+        target = image_path(manifest, workdir or "/")
         for k in range(n):
             copy_sm, sources, dest_abs = items[k]
             if any(_copies_alone(s, target) for s in sources):
@@ -233,7 +229,7 @@ def _fix(ctx, copy_sm, run_sm, src, dest_abs):
     ignore = ctx.dockerignore
     rels = []
     for m in manifests:
-        target = _abs(m, workdir)
+        target = image_path(m, workdir or "/")
         if not (target == dest_abs or target.startswith(dest_abs.rstrip("/") + "/")):
             return None
         rel = posixpath.relpath(target, dest_abs)
@@ -276,7 +272,7 @@ def _manifests(ctx, run_sm, workdir):
         if not cmd.words:
             return None
         inst = dependency_install(cmd)
-        prog = program(cmd)
+        prog = program(cmd.words)
         if inst is None:
             argv = [w.value for w in cmd.words]
             if prog in _HOUSEKEEPING or (prog in ("pip", "pip3") and "-r" not in argv and "." not in argv

@@ -35,7 +35,7 @@ RUN apt-get update \
 ```
 """
 from ..base import Violation
-from ...shell.packages import program
+from ...shell.commands import program
 
 CODE = "LL204"
 NAME = "package-index-update-alone"
@@ -56,7 +56,7 @@ _NO_INDEX = {"apt-get": {"update", "clean", "autoclean", "autoremove", "purge", 
 
 def _sub(cmd):
     words = [w.value for w in cmd.words]
-    i = next((k for k, w in enumerate(words) if program(cmd) == w.rsplit("/", 1)[-1]), 0)
+    i = next((k for k, w in enumerate(words) if program(cmd.words) == w.rsplit("/", 1)[-1]), 0)
     return next((w for w in words[i + 1:] if not w.startswith("-")), None)
 
 
@@ -65,7 +65,7 @@ def check(ctx):
         updates, uses = [], set()
         other = False
         for script, cmd in ctx.commands(instr):
-            prog = program(cmd)
+            prog = program(cmd.words)
             fam = _MANAGERS.get(prog)
             if fam is None:
                 if prog and prog not in _HARMLESS:

@@ -46,11 +46,11 @@ import os
 import posixpath
 
 from ..base import Violation
-from ...shell.packages import cost_kind
+from ...graph import image_path
+from ...shell.packages import INSTALL_SUBS, REMOVE_SUBS, cost_kind
 from ...record import Record
 from ...buildctx.paths import clean, context_glob
-from ..run_commands import SYSTEM_DIRS, RunCaches, abspath, cache_trigger, clean_kind, deletes, effects, mounts, origin, under
-from ...shell.packages import INSTALL_SUBS, REMOVE_SUBS
+from ..run_commands import SYSTEM_DIRS, RunCaches, cache_trigger, clean_kind, deletes, effects, mounts, origin, under
 
 TYPE_CHECKING = False  # typing costs 2 ms at start-up; annotations are strings
 if TYPE_CHECKING:
@@ -109,7 +109,7 @@ def _copy_records(ctx, step) -> list[Made]:
     if any("$" in p for p in parts):
         return []
     srcs, dest = parts[:-1], parts[-1]
-    dest_abs = abspath(dest, step.state.workdir)
+    dest_abs = image_path(dest, step.state.workdir)
     if dest_abs is None:
         return []
     from_stage = instr.flag("from") is not None
@@ -174,7 +174,7 @@ def _in_context(ctx, made: Made, path: str) -> bool:
         return False
     rel = posixpath.relpath(path, made.path) if path != made.path else "."
     srcs = [made.context_src]
-    if any(c in made.context_src for c in "*?["):  # listed only inside the context (safepath)
+    if any(c in made.context_src for c in "*?["):  # listed only inside the context (buildctx.paths)
         srcs = [p for p in context_glob(ctx.context_dir, made.context_src)
                 if os.path.isdir(ctx.context_path(p) or "")]
     for src in srcs:
