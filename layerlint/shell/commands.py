@@ -74,8 +74,11 @@ _ASSIGN_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 _PYTHON = re.compile(r"python[0-9.]*(?:\$\{?[A-Za-z_][A-Za-z0-9_]*\}?)?")  # python3.12, python$PYTHON_VERSION
 
 
-def strip_wrappers(words: list) -> list:
-    """The words of the command a wrapper (sudo, env, nice, xargs...) runs."""
+def wrappers(words: list) -> tuple[list[tuple[int, int]], int]:
+    """The wrapper commands at the start of ``words`` (``sudo -u app env X=1 pip ...``): for each,
+    the index of its program word and of the word after its options; and the index of the
+    command they run."""
+    found: list[tuple[int, int]] = []
     i = 0
     n = len(words)
     while i < n:
@@ -86,6 +89,7 @@ def strip_wrappers(words: list) -> list:
         if name in ("command", "builtin") and i + 1 < n and words[i + 1].value in ("-v", "-V"):
             break  # `command -v ps` looks a name up, it does not run it
         short_val, long_val, skip = spec
+        at = i
         i += 1
         while i < n:
             v = words[i].value
@@ -108,8 +112,14 @@ def strip_wrappers(words: list) -> list:
                         consumed = 2
                     break
             i += consumed
+        found.append((at, i))
         i += skip
-    words = words[i:]
+    return found, i
+
+
+def strip_wrappers(words: list) -> list:
+    """The words of the command a wrapper (sudo, env, nice, xargs...) runs."""
+    words = words[wrappers(words)[1]:]
     # python -m pip / python3.12 -I -m pip
     if len(words) >= 3 and _PYTHON.fullmatch(shell_name(words[0].value)):
         j = 1

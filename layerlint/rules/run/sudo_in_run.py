@@ -28,7 +28,7 @@ USER app
 """
 
 from ..base import Violation
-import posixpath
+from ...shell.commands import WRAPPERS, parse_options, shell_name, wrappers
 
 CODE = "LL303"
 NAME = "sudo-in-run"
@@ -37,27 +37,29 @@ SUMMARY = "`sudo` in a RUN; switch users with USER instead"
 HADOLINT = ("DL3004",)
 BUILDKIT = ()
 
-_WRAPS = ("env", "nice", "nohup", "time", "timeout", "stdbuf", "exec", "command", "xargs", "eatmydata")
-
-
 def check(ctx):
     for instr in ctx.instructions("RUN"):
         step = ctx.step(instr)
         user = step.state.user if step is not None and instr.parent is None else None
         for script, cmd in ctx.commands(instr):
-            for w in cmd.words:
-                name = posixpath.basename(w.value)
-                if name == "sudo":
-                    if instr.parent is not None:
-                        msg = ("`sudo` in an ONBUILD RUN: the image built on this one decides the user; "
-                               "switch with `USER` there instead")
-                    elif user is None or user.split(":")[0] in ("root", "0"):
-                        who = "as root" if user else "as root (no USER before it)"
-                        msg = f"`sudo` in a RUN that already runs {who}: drop it"
-                    else:
-                        msg = (f"`sudo` in a RUN that runs as `{user}`: use `USER root` before this RUN "
-                               f"and `USER {user}` after it instead of a sudoers entry in the image")
-                    yield Violation(script.word_span(w), msg)
-                    break
-                if name not in _WRAPS and not w.value.startswith("-") and "=" not in w.value:
-                    break
+            sudo = next(((at, end) for at, end in wrappers(cmd.words)[0]
+                         if shell_name(cmd.words[at].value) == "sudo"), None)
+            if sudo is None:
+                continue
+            at, end = sudo
+            short_val, long_val, _ = WRAPPERS["sudo"]
+            target = parse_options(cmd.words[at + 1:end], short_val, long_val).values("-u", "--user")
+            as_user = target[-1] if target else None
+            if instr.parent is not None:
+                msg = ("`sudo` in an ONBUILD RUN: the image built on this one decides the user; "
+                       "switch with `USER` there instead")
+            elif as_user is not None and as_user not in ("root", "0", "#0"):
+                msg = (f"`sudo -u {as_user}` in a RUN: give the command a RUN of its own after `USER {as_user}` "
+                       "(and switch back with `USER` after it) instead of relying on sudo in the image")
+            elif user is None or user.split(":")[0] in ("root", "0"):
+                who = "as root" if user else "as root (no USER before it)"
+                msg = f"`sudo` in a RUN that already runs {who}: drop it"
+            else:
+                msg = (f"`sudo` in a RUN that runs as `{user}`: use `USER root` before this RUN "
+                       f"and `USER {user}` after it instead of a sudoers entry in the image")
+            yield Violation(script.word_span(cmd.words[at]), msg)

@@ -25,3 +25,18 @@ def test_sudo_does_not_fire():
             "RUN apt-get install -y sudo && echo 'sudo ls' && visudo -c\n"
             "RUN [\"sudo\", \"ls\"]\n")  # exec form is not parsed as shell
     assert lint(text, "LL303") == []
+
+
+def test_sudo_as_another_user_advises_user_not_dropping_it():
+    """Dropping `sudo -u app` would run the install as root: a different image."""
+    found = lint("FROM debian:12-slim\nRUN sudo -u app pip install -r requirements.txt\n", "LL303")
+    assert [(f.line, f.column) for f in found] == [(2, 5)]
+    assert "`USER app`" in found[0].message and "drop it" not in found[0].message
+    found = lint("FROM debian:12-slim\nRUN sudo --user=root apt-get update\n", "LL303")
+    assert "drop it" in found[0].message
+
+
+def test_sudo_behind_any_wrapper_of_the_one_table():
+    found = lint("FROM debian:12-slim\nRUN nice -n 5 sudo apt-get update\n", "LL303")
+    assert [(f.line, f.column) for f in found] == [(2, 15)]
+    assert lint("FROM debian:12-slim\nRUN echo sudo\n", "LL303") == []
