@@ -5,7 +5,7 @@ import pathlib
 import layerlint
 
 # bottom to top; a module may import its own layer and the ones before it
-LAYERS = ["record", "syntax", "shell", "buildctx", "images", "graph", "cache", "rules", "engine", "report",
+LAYERS = ["record", "text", "syntax", "shell", "buildctx", "images", "graph", "cache", "rules", "engine", "report",
           "cli"]
 ROOT = pathlib.Path(layerlint.__file__).parent
 

@@ -58,7 +58,8 @@ import os
 import unicodedata
 
 from ..record import Record
-from .paths import BadPattern, go_clean, go_match
+from ..syntax import MAX_BYTES
+from .paths import BadPattern, context_path, go_clean, go_match
 
 TYPE_CHECKING = False  # typing costs 2 ms at start-up; annotations are strings
 if TYPE_CHECKING:
@@ -977,27 +978,36 @@ def find_dockerignore(dockerfile_path: str, context_dir: str) -> str | None:
     """The ignore file BuildKit uses for this Dockerfile and context, or None.
 
     ``<dir of Dockerfile>/<Dockerfile basename>.dockerignore`` wins over
-    ``<context_dir>/.dockerignore``.
+    ``<context_dir>/.dockerignore``.  Each is looked up the way BuildKit reads it, with symlinks
+    resolved inside its own directory (the Dockerfile's, the context's): one that leads outside
+    is not read, by BuildKit (moby/moby#42108) or by layerlint, and raises
+    :class:`DockerignoreError` saying so.
     """
-    specific = os.path.join(
-        os.path.dirname(dockerfile_path), os.path.basename(dockerfile_path) + ".dockerignore"
-    )
-    if os.path.isfile(specific):
-        return specific
-    generic = os.path.join(context_dir, ".dockerignore")
-    if os.path.isfile(generic):
-        return generic
+    candidates = ((os.path.dirname(dockerfile_path) or ".", os.path.basename(dockerfile_path) + ".dockerignore"),
+                  (context_dir, ".dockerignore"))
+    for root, name in candidates:
+        lexical = os.path.join(root, name)
+        if not os.path.lexists(lexical):
+            continue
+        inside = context_path(root, name)
+        if inside is not None and os.path.isfile(inside):
+            return inside
+        if os.path.islink(lexical):
+            raise DockerignoreError(f"a symlink that leads outside {root}; BuildKit does not "
+                                    "read it, and neither does layerlint", 0, lexical)
     return None
 
 
 def load_for(dockerfile_path: str, context_dir: str) -> Dockerignore | None:
     """Parse the ignore file that applies (see :func:`find_dockerignore`); None if there is none.
 
-    Raises :class:`DockerignoreError` for a file Docker would refuse.
+    Raises :class:`DockerignoreError` for a file Docker would refuse or that leads outside.
     """
     found = find_dockerignore(dockerfile_path, context_dir)
     if found is None:
         return None
-    with open(found, "rb") as fh:
-        data = fh.read()
+    with open(found, "rb") as fh:  # a regular file inside the context (find_dockerignore)
+        data = fh.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise DockerignoreError(f"file is over {MAX_BYTES // (1024 * 1024)} MB; layerlint refuses it", 0, found)
     return Dockerignore.parse(data, path=found)

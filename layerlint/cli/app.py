@@ -37,12 +37,35 @@ def main() -> None:
     """
 
 
-@main.command("check")
-@click.argument("paths", nargs=-1, type=click.Path(allow_dash=True))
+class _CheckCommand(click.Command):
+    """``check``, also passing the order of its ``--format`` and ``-o`` options (``report_order``,
+    e.g. "FOFOF"): each ``-o`` writes the ``--format`` before it, and click keeps each option's
+    values but not how they interleave."""
+
+    def make_parser(self, ctx):
+        parser = super().make_parser(ctx)
+        parse = parser.parse_args
+
+        def parse_args(args):
+            opts, rest, order = parse(args)
+            ctx.meta["layerlint.report_order"] = "".join(
+                "F" if p.name == "formats" else "O" for p in order if p.name in ("formats", "outputs"))
+            return opts, rest, order
+        parser.parse_args = parse_args
+        return parser
+
+    def parse_args(self, ctx, args):
+        rest = super().parse_args(ctx, args)
+        ctx.params["report_order"] = ctx.meta.pop("layerlint.report_order", "")
+        return rest
+
+
+@main.command("check", cls=_CheckCommand)
+@click.argument("paths", nargs=-1, type=click.Path(allow_dash=True, readable=False))
 @click.option("--format", "formats", multiple=True, type=click.Choice(FORMATS),
-    help="Report format (repeatable; pairs with -o). Default: tty.")
+    help="Report format (repeatable; an -o after it writes it to a file). Default: tty.")
 @click.option("-o", "--output", "outputs", multiple=True, type=click.Path(dir_okay=False),
-              help="Write a report to FILE (atomically). With N formats give N files, or N-1 to print the first.")
+              help="Write the --format before it to FILE (atomically); the format left without one prints.")
 @click.option("--select", multiple=True, help="Only these rules (codes, prefixes, names, DLxxxx or BuildKit names; comma-separated).")
 @click.option("--extend-select", multiple=True, help="Add rules to the selected set (e.g. opt-in rules).")
 @click.option("--ignore", multiple=True, help="Never report these rules.")
@@ -63,10 +86,11 @@ def main() -> None:
               help="With --fix or --diff, also apply the unsafe fixes (they change what the image contains or how it runs).")
 def check_command(paths, formats, outputs, select, extend_select, ignore, fail_on, build_args, target,
                   config_path, stdin_filename, no_color, quiet, shellcheck, jobs, fix=False, diff=False,
-                  unsafe_fixes=False):
+                  unsafe_fixes=False, report_order=""):
     """Lint Dockerfiles (files, directories, or - for stdin)."""
     run_check(paths, formats, outputs, select, extend_select, ignore, fail_on, build_args, target,
-              config_path, stdin_filename, no_color, quiet, shellcheck, jobs, fix, diff, unsafe_fixes)
+              config_path, stdin_filename, no_color, quiet, shellcheck, jobs, fix, diff, unsafe_fixes,
+              report_order)
 
 
 @main.command("rules")

@@ -62,13 +62,14 @@ def fast_parse(args: list[str]) -> dict | None:
     values: dict = {}
     lists: dict[str, list[str]] = {}
     paths: list[str] = []
+    order: list[str] = []
     i = 0
     while i < len(args):
         arg = args[i]
         i += 1
         if arg == "-" or not arg.startswith("-"):
-            if arg != "-" and not _path_ok(arg):
-                return None
+            # any path is taken (as click.Path(readable=False) does): an unreadable file is that
+            # file's error line, not a usage error, and the other files are still linted
             paths.append(arg)
             continue
         # click reads "-o=x" as -o with the value "=x"; only long options take "=value"
@@ -93,6 +94,8 @@ def fast_parse(args: list[str]) -> dict | None:
             return None
         if kind == "multi":
             lists.setdefault(param, []).append(value)
+            if param in ("formats", "outputs"):  # each -o pairs with the --format before it
+                order.append("F" if param == "formats" else "O")
         elif kind == "int":
             if not value.isascii() or not value.isdigit():
                 return None
@@ -100,6 +103,8 @@ def fast_parse(args: list[str]) -> dict | None:
         else:
             values[param] = value
     values["paths"] = tuple(paths)
+    if order:
+        values["report_order"] = "".join(order)
     for param, items in lists.items():
         values[param] = tuple(items)
     return values

@@ -49,8 +49,11 @@ def write_stdout(text: str) -> None:
 
 
 def echo_err(message: str) -> None:
+    """One line on stderr; control characters from the repository (file names, config keys) are
+    escaped, so nothing in it can drive the terminal or a CI log."""
+    from ..text import printable
     try:
-        sys.stderr.write(message + "\n")
+        sys.stderr.write(printable(message) + "\n")
         sys.stderr.flush()
     except (OSError, ValueError):
         pass
@@ -63,13 +66,16 @@ def fail(message: str) -> None:
 
 def run_check(paths=(), formats=(), outputs=(), select=(), extend_select=(), ignore=(), fail_on=None,
               build_args=(), target=None, config_path=None, stdin_filename=None, no_color=False,
-              quiet=False, shellcheck=None, jobs=0, fix=False, diff=False, unsafe_fixes=False):
-    """Lint ``paths`` and report; always ends with ``sys.exit`` (0, 1 or 2)."""
+              quiet=False, shellcheck=None, jobs=0, fix=False, diff=False, unsafe_fixes=False,
+              report_order=""):
+    """Lint ``paths`` and report; always ends with ``sys.exit`` (0, 1 or 2).  ``report_order``
+    spells the command line's ``--format`` (F) and ``-o`` (O) options in the order given."""
     from ..engine.settings import ConfigError, Settings, find_config, load_config
-    formats = list(formats) or ["tty"]
-    if len(outputs) not in (len(formats), len(formats) - 1) and (outputs or len(formats) > 1):
-        fail(f"{len(outputs)} output file(s) for {len(formats)} format(s): give one file per format, "
-              "or one fewer to print the first format")
+    try:
+        to_stdout, pairs = plan_reports(list(formats), list(outputs), report_order)
+    except ValueError as exc:
+        fail(str(exc))
+    formats = [f for f, _ in pairs] + ([to_stdout] if to_stdout else [])
     if not paths:
         if sys.stdin is not None and not sys.stdin.isatty():
             paths = ("-",)
@@ -106,8 +112,6 @@ def run_check(paths=(), formats=(), outputs=(), select=(), extend_select=(), ign
     from ..report import ReportOptions, render
     opts = ReportOptions(color=False, quiet=quiet, fail_on=settings.fail_on, tool_version=__version__,
                          unsafe_fixes=unsafe_fixes, fix_hint=not (fix or diff))
-    to_stdout = formats[0] if len(outputs) < len(formats) else None
-    pairs = list(zip(formats[1:] if to_stdout else formats, outputs))
     if diff:
         to_stdout = None  # --diff: stdout carries the diff only (reports still go to -o files)
     for fmt, path in pairs:
@@ -123,6 +127,57 @@ def run_check(paths=(), formats=(), outputs=(), select=(), extend_select=(), ign
     if diff:
         write_stdout(diff_text)
     sys.exit(exit_code(results, settings.fail_on))
+
+
+def plan_reports(formats: list[str], outputs: list[str], order: str) -> tuple[str | None, list[tuple[str, str]]]:
+    """Which format goes to stdout and which to each ``-o`` file: ``(stdout format or None,
+    [(format, file), ...])``.  Raises ValueError with the usage error.
+
+    Each ``-o`` writes the ``--format`` just before it; a run of several ``-o`` after a run of
+    formats pairs with the last formats of that run, in order, so ``--format tty --format sarif
+    -o r.sarif`` and ``--format json -o r.json --format sarif -o r.sarif --format tty`` mean what
+    they say, and the older spelling, all formats then one file each (or one fewer, to print the
+    first), still works.  At most one format is left for stdout.  With no ``--format`` the one
+    report is tty; a lone ``-o`` and a lone ``--format`` pair whatever their order."""
+    if len(order) != len(formats) + len(outputs):  # a caller that did not say: formats first
+        order = "F" * len(formats) + "O" * len(outputs)
+    if not formats:
+        if len(outputs) > 1:
+            raise ValueError(f"{len(outputs)} output files for one report: give a --format before each -o")
+        return (None, [("tty", outputs[0])]) if outputs else ("tty", [])
+    if len(formats) == 1 and len(outputs) == 1:
+        return None, [(formats[0], outputs[0])]
+    bound: list[str | None] = [None] * len(formats)
+    run: list[int] = []  # indexes of the formats since the last -o
+    fi = oi = 0
+    i = 0
+    while i < len(order):
+        if order[i] == "F":
+            run.append(fi)
+            fi += 1
+            i += 1
+            continue
+        j = i
+        while j < len(order) and order[j] == "O":
+            j += 1
+        files = outputs[oi:oi + j - i]
+        oi += len(files)
+        if not run:
+            raise ValueError(f"-o {files[0]} comes before any --format it could write: put each -o right "
+                             "after its --format")
+        if len(files) > len(run):
+            raise ValueError(f"{len(files)} -o files after {len(run)} --format option(s): each -o writes "
+                             "the --format before it")
+        for k, path in zip(run[len(run) - len(files):], files):
+            bound[k] = path
+        run = []
+        i = j
+    left = [formats[k] for k, path in enumerate(bound) if path is None]
+    if len(left) > 1:
+        raise ValueError(f"--format {' and --format '.join(left)} would all print to stdout: give all but "
+                         "one of them an -o FILE right after it")
+    pairs = [(f, path) for f, path in zip(formats, bound) if path is not None]
+    return (left[0] if left else None), pairs
 
 
 def exit_code(results, fail_on: str) -> int:
