@@ -208,3 +208,19 @@ def test_the_action_never_reads_a_path_or_config_leading_out_of_the_workspace(tm
     r = run_action(ws, tmp_path, path="ok", config="layerlint.toml")
     assert SECRET not in r["stdout"] + r["stderr"] + r["summary"]
     assert r["rc"] == 2 and "skipped layerlint.toml" in r["stdout"]
+
+
+# ---------------------------------------------------------------- context files a rule reads
+
+def test_a_fifo_or_outside_link_in_the_context_is_never_read(tmp_path):
+    (tmp_path / "outside.txt").write_text(f"{SECRET}==1.0\n")
+    ctx = tmp_path / "ctx"
+    ctx.mkdir()
+    (ctx / "Dockerfile").write_text("FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\n"
+                                    "RUN pip install -r requirements.txt\nRUN pip install -r other.txt\n")
+    os.mkfifo(ctx / "requirements.txt")   # opening it for reading would wait for a writer forever
+    os.symlink("../outside.txt", ctx / "other.txt")
+    p = fast("--select", "ALL", "--format", "json", "Dockerfile", cwd=ctx)
+    assert p.returncode == 1, p.stderr
+    assert SECRET not in p.stdout + p.stderr
+    assert "LL201" in p.stdout  # still linted

@@ -105,6 +105,29 @@ def context_path(context_dir: Optional[str], rel: str) -> Optional[str]:
     return os.path.join(root, *done)
 
 
+def read_context_file(context_dir: Optional[str], rel: str, limit: int = 1 << 20) -> Optional[bytes]:
+    """The first ``limit`` bytes of the regular file at context path ``rel`` (resolved inside
+    the context, as :func:`context_path`), or None when it is missing, unreadable or not a
+    regular file: a FIFO or device named ``requirements.txt`` is never waited on or drained."""
+    path = context_path(context_dir, rel)
+    if path is None:
+        return None
+    try:
+        # O_NONBLOCK: opening a FIFO with no writer would block; a regular file ignores it
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0))
+    except (OSError, ValueError):
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            return fh.read(limit)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
 def context_glob(context_dir: Optional[str], pattern: str) -> list[str]:
     """Existing context paths (context-relative, sorted per directory) that match ``pattern``
     (``*``, ``?`` and ``[...]`` within one component), listing directories only inside the

@@ -47,6 +47,7 @@ import os
 import posixpath
 import re
 
+from ...buildctx.paths import read_context_file
 from ...graph import image_path
 from ...shell.commands import program
 from ...shell.packages import dependency_install
@@ -290,14 +291,8 @@ def _manifests(ctx, run_sm, workdir):
 
 
 def _read(ctx, workdir, rel):  # rel: relative to the RUN's workdir == the context root
-    path = ctx.context_path(rel)  # never outside the context
-    if path is None:
-        return None
-    try:
-        with open(path, encoding="utf-8", errors="replace") as fh:
-            return fh.read(1 << 20)
-    except OSError:
-        return None
+    data = read_context_file(ctx.context_dir, rel)  # never outside the context, never a FIFO
+    return None if data is None else data.decode("utf-8", errors="replace")
 
 
 def _install_files(ctx, inst, cmd, workdir):
