@@ -224,3 +224,21 @@ def test_a_fifo_or_outside_link_in_the_context_is_never_read(tmp_path):
     assert p.returncode == 1, p.stderr
     assert SECRET not in p.stdout + p.stderr
     assert "LL201" in p.stdout  # still linted
+
+
+# ---------------------------------------------------------------- a failing standard output
+
+@pytest.mark.parametrize("args", [["Dockerfile"], ["--format", "json", "Dockerfile"], ["rules"],
+                                  ["explain", "Dockerfile"], ["rule", "LL101"]])
+@pytest.mark.parametrize("stdout", ["full", "closed"])
+def test_a_failing_stdout_is_one_error_line_and_exit_2(tmp_path, args, stdout):
+    if stdout == "full" and not os.path.exists("/dev/full"):
+        pytest.skip("no /dev/full")
+    (tmp_path / "Dockerfile").write_text(DOCKERFILE)
+    with open("/dev/full" if stdout == "full" else os.devnull, "w") as out:
+        p = subprocess.run([sys.executable, "-m", "layerlint", *args], cwd=tmp_path, stdout=out,
+                           stderr=subprocess.PIPE, text=True, timeout=300,
+                           **({"preexec_fn": lambda: os.close(1)} if stdout == "closed" else {}))
+    assert p.returncode == 2, p.stderr
+    assert p.stderr.startswith("layerlint: error: cannot write to standard output")
+    assert len(p.stderr.splitlines()) == 1 and "Traceback" not in p.stderr

@@ -43,9 +43,21 @@ def write_stdout(text: str) -> None:
         sys.stdout.flush()
     except BrokenPipeError:
         # `layerlint ... | head -1`: the reader left; exit quietly
+        _drop_stdout()
+        sys.exit(EXIT_OK)
+    except (OSError, ValueError, AttributeError) as exc:  # `> /dev/full`, `>&-`: the report is lost
+        _drop_stdout()
+        reason = "it is closed" if sys.stdout is None else getattr(exc, "strerror", None) or exc
+        fail(f"cannot write to standard output: {reason}")
+
+
+def _drop_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's flush at exit cannot fail again."""
+    try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-        sys.exit(EXIT_OK)
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def echo_err(message: str) -> None:
