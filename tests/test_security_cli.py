@@ -242,3 +242,36 @@ def test_a_failing_stdout_is_one_error_line_and_exit_2(tmp_path, args, stdout):
     assert p.returncode == 2, p.stderr
     assert p.stderr.startswith("layerlint: error: cannot write to standard output")
     assert len(p.stderr.splitlines()) == 1 and "Traceback" not in p.stderr
+
+
+# ---------------------------------------------------------------- Ctrl-C
+
+def _wait_blocked_on_pipe(pid: int) -> None:
+    """Until ``pid`` sleeps in a pipe read (its stdin): the lint run is under way."""
+    import time
+    for _ in range(3000):
+        try:
+            with open(f"/proc/{pid}/wchan") as f:
+                if "pipe" in f.read():
+                    return
+        except OSError:
+            pytest.skip("needs /proc/PID/wchan")
+        time.sleep(0.02)
+    pytest.fail("the run never reached its read of stdin")
+
+
+@pytest.mark.parametrize("args", [["-"], ["check", "-"]])
+def test_ctrl_c_ends_with_130_and_one_line(tmp_path, args):
+    import signal
+    p = subprocess.Popen([sys.executable, "-m", "layerlint", *args], cwd=tmp_path, stdin=subprocess.PIPE,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        p.stdin.write("FROM alpine\n")  # and keep stdin open: the run waits for the rest
+        p.stdin.flush()
+        _wait_blocked_on_pipe(p.pid)
+        p.send_signal(signal.SIGINT)
+        out, err = p.communicate(timeout=120)
+    finally:
+        p.kill()
+    assert p.returncode == 130, err
+    assert err.strip() == "Aborted!" and out == ""

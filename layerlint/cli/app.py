@@ -10,7 +10,8 @@ from __future__ import annotations
 import click
 
 from .. import __version__
-from .lint_command import FAIL_LEVELS, FORMATS, fail, parse_build_args, run_check, use_color, write_stdout
+from .lint_command import (FAIL_LEVELS, FORMATS, fail, interruptible, parse_build_args, run_check, use_color,
+                           write_stdout)
 
 
 class _DefaultToCheck(click.Group):
@@ -162,6 +163,7 @@ def rule_command(code):
               help="The Dockerfile as it was at the last build: its differences count as changes.")
 @click.option("--format", "fmt", type=click.Choice(["tty", "json", "mermaid", "dot"]), default="tty")
 @click.option("--no-color", is_flag=True, help="Plain output (also NO_COLOR=1).")
+@interruptible
 def explain_command(dockerfile, context, target, build_args, changed, changed_args, previous, fmt, no_color):
     """Show each step's layer and what invalidates its cache; with --changed, --changed-arg
     or --previous, which steps a rebuild re-runs and why."""

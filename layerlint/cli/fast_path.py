@@ -117,9 +117,4 @@ def main(argv: list[str] | None = None):
         from .app import main as click_main
         return click_main() if argv is None else click_main(args)
     from .lint_command import run_check
-    try:
-        run_check(**values)
-    except KeyboardInterrupt:
-        # as click's standalone mode does
-        sys.stderr.write("\nAborted!\n")
-        sys.exit(1)
+    run_check(**values)  # which ends with sys.exit (130 on Ctrl-C)

@@ -76,6 +76,26 @@ def fail(message: str) -> None:
     sys.exit(EXIT_ERROR)
 
 
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, what a shell reports for a process ended by Ctrl-C
+
+
+def interruptible(command):
+    """Ctrl-C ends ``command`` with one line and exit 130 (click's own handling exits 1, which
+    CI would read as "findings")."""
+    import functools
+
+    @functools.wraps(command)
+    def run(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except KeyboardInterrupt:
+            echo_err("")  # off the line the terminal echoed ^C on
+            echo_err("Aborted!")
+            sys.exit(EXIT_INTERRUPTED)
+    return run
+
+
+@interruptible
 def run_check(paths=(), formats=(), outputs=(), select=(), extend_select=(), ignore=(), fail_on=None,
               build_args=(), target=None, config_path=None, stdin_filename=None, no_color=False,
               quiet=False, shellcheck=None, jobs=0, fix=False, diff=False, unsafe_fixes=False,
