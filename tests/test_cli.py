@@ -159,9 +159,9 @@ def test_tty_coloured_on_a_terminal_reads_the_same_without_rich(tmp_path):
     p.write_text(BAD + "FROM evil\x1b[2J\n")  # framed and quoted in LL101's message
     code, out, mods = run_on_terminal(str(p))
     assert code == 1
-    assert "\x1b[33mwarning\x1b[0m \x1b[1mLL101\x1b[0m" in out and "\x1b[1;31m     ^^^^^^^^\x1b[0m" in out
+    assert "\x1b[33mwarning\x1b[0m \x1b[1mLL101\x1b[0m" in out and "\x1b[1;31m     ^^^^^^^^^^^\x1b[0m" in out
     plain = re.sub(r"\x1b\[[0-9;]*m", "", out)
-    assert "\x1b" not in plain and "evil\u241b[2J" in plain  # shown, not sent to the terminal
+    assert "\x1b" not in plain and "evil\\x1b[2J" in plain  # shown, not sent to the terminal
     assert plain == run(str(p))[1]
     assert "rich" not in mods and "rich.console" not in mods
     code, out, _ = run_on_terminal("--no-color", str(p))

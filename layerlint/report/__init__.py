@@ -4,6 +4,13 @@
 ``options`` a ``ReportOptions``.  A report renders from the results alone and never runs the
 pipeline again (what a format needs beyond the findings, such as the summary's stage diagram,
 the run attaches to each ``FileResult``).  Formats are imported only when used (start-up time).
+
+Repository text (file names, messages that quote the Dockerfile, code frames) is hostile: the
+text formats (tty, github, summary, checkstyle, junit) pass it through ``layerlint.text.printable``
+so no control, ESC sequence or bidi override reaches a terminal, log or page, and the data formats
+(json, sarif, gitlab) keep it faithful but UTF-8-encodable (``layerlint.text.encodable``).  What one
+finding quotes is bounded (``TEXT_LIMIT``, ``DATA_LIMIT``, the tty's code frame), so a report's size
+is linear in the number of findings however long the instructions are.
 """
 from __future__ import annotations
 
@@ -21,6 +28,17 @@ FORMATS = {
     "junit": "junit",
     "summary": "step_summary",  # not summary.py: that would shadow summary() below
 }
+
+
+# Characters of one message a report shows: a message that quotes a 1 MB instruction is no
+# more useful whole, and would make the report as big as the findings times the file.
+TEXT_LIMIT = 500    # text formats, read by people
+DATA_LIMIT = 2000   # json, sarif, gitlab: generous, for programs
+
+
+def clip(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters and an ellipsis; escaping is the caller's."""
+    return text if len(text) <= limit else text[:limit] + "\u2026"
 
 
 class ReportOptions(Record):

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 
+from ..text import printable
+
 TYPE_CHECKING = False  # typing costs 2 ms at start-up; annotations are strings
 if TYPE_CHECKING:
     from typing import Optional
@@ -33,7 +35,8 @@ def render(ex, fmt: str, color: bool = False) -> str:
 # --------------------------------------------------------------------------------------
 
 def render_json(data: dict) -> str:
-    return json.dumps(data, indent=2) + "\n"
+    from .common import encodable_data  # a path's undecodable bytes as \xff, as --format json spells them
+    return json.dumps(encodable_data(data), indent=2) + "\n"
 
 
 # --------------------------------------------------------------------------------------
@@ -113,7 +116,8 @@ def _one_line(text: str) -> str:
 
 
 def render_tty(data: dict, color: bool = False) -> str:
-    lines = list(_tty_lines(data))
+    # paths, instructions and reasons come from the repository: nothing of them drives the terminal
+    lines = [[(printable(t), style) for t, style in segs] for segs in _tty_lines(data)]
     if not color:
         return "\n".join("".join(t for t, _ in segs) for segs in lines) + "\n"
     from io import StringIO
@@ -146,11 +150,11 @@ def mermaid_label(text: str, limit: int = 60) -> str:
 
 
 def _dq(text: str, limit: int = 60) -> str:
-    """A Graphviz double-quoted string body."""
+    """A Graphviz double-quoted string body (controls and bidi overrides made printable)."""
     text = " ".join(text.split())
     if len(text) > limit:
         text = text[:limit - 3] + "..."
-    return text.replace("\\", "\\\\").replace('"', '\\"')
+    return printable(text).replace("\\", "\\\\").replace('"', '\\"')
 
 
 def _title(st: dict) -> str:

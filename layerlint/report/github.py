@@ -9,39 +9,34 @@ exclusive, as ours.
 Everything that comes from a Dockerfile is escaped as the runner requires, so no Dockerfile
 can end the command early or start a new one (``::set-output``, ``::add-mask``, ``::stop-commands``):
 in the message ``%``, CR and LF become ``%25``, ``%0D``, ``%0A``; in property values ``:`` and
-``,`` also become ``%3A`` and ``%2C``.  Each annotation is exactly one line.
+``,`` also become ``%3A`` and ``%2C``.  Each annotation is exactly one line.  Every other control
+character, ESC sequences included (GitHub renders ANSI in logs), the other line breaks a log
+viewer may honour (vertical tab, form feed, NEL, U+2028/9), bidi overrides and undecodable
+file-name bytes are spelled by ``layerlint.text.printable`` (``\\x1b``, ``\\u202e``, ``\\xff``).
+A message shows at most ``TEXT_LIMIT`` characters.
 """
 from __future__ import annotations
 
-from .common import rel_path
+from . import TEXT_LIMIT, clip
+from .common import printable_lines, rel_path
 
 LEVELS = {"error": "error", "warning": "warning", "info": "notice", "style": "notice"}
 
 
 def escape_data(s: str) -> str:
-    return s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """A message as the runner reads it back: CR and LF survive as ``%0D``/``%0A`` (GitHub
+    shows a multi-line annotation), every other control is made printable."""
+    return printable_lines(s.replace("%", "%25")).replace("\r", "%0D").replace("\n", "%0A")
 
 
 def escape_property(s: str) -> str:
     return escape_data(s).replace(":", "%3A").replace(",", "%2C")
 
 
-def _line_safe(s: str) -> str:
-    """Beyond what GitHub specifies: other line breaks a log viewer may honour (vertical tab,
-    form feed, NEL, U+2028/9) are percent-encoded too, so one annotation is one line anywhere."""
-    out = []
-    for ch in s:
-        if ch in "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029":
-            out.append("".join(f"%{b:02X}" for b in ch.encode("utf-8")))
-        else:
-            out.append(ch)
-    return "".join(out)
-
-
 def command(level: str, message: str, **props) -> str:
-    parts = [f"{k}={_line_safe(escape_property(str(v)))}" for k, v in props.items() if v is not None]
+    parts = [f"{k}={escape_property(str(v))}" for k, v in props.items() if v is not None]
     head = f"::{level}" + (" " + ",".join(parts) if parts else "")
-    return f"{head}::{_line_safe(escape_data(message))}"
+    return f"{head}::{escape_data(clip(message, TEXT_LIMIT))}"
 
 
 def annotation(f) -> str:

@@ -4,13 +4,14 @@ A JSON array of issues with the fields GitLab reads: ``description``, ``check_na
 ``fingerprint`` (stable across commits: no line number in it), ``severity`` (``info``,
 ``minor``, ``major``, ``critical``, ``blocker``), ``location.path`` (relative to the project
 root, forward slashes) and ``location.lines.begin``/``end``.  Files that could not be linted
-are ``blocker`` issues, so a broken Dockerfile cannot pass unnoticed.
+are ``blocker`` issues, so a broken Dockerfile cannot pass unnoticed.  Text is kept as in
+``--format json``: faithful, a description cut at ``DATA_LIMIT`` characters, a file name's
+undecodable bytes spelled ``\\xNN``.
 """
 from __future__ import annotations
 
-import json
-
-from .common import error_fingerprint, fingerprints, rel_path
+from . import DATA_LIMIT, clip
+from .common import error_fingerprint, fingerprints, json_text, rel_path
 
 SEVERITIES = {"error": "critical", "warning": "major", "info": "minor", "style": "info"}
 CATEGORIES = {"error": "Bug Risk", "warning": "Bug Risk", "info": "Performance", "style": "Style"}
@@ -24,7 +25,7 @@ def document(results, options) -> list:
             line = max(e.line, 1)
             issues.append({
                 "type": "issue",
-                "description": f"layerlint could not lint this file: {e.message}",
+                "description": f"layerlint could not lint this file: {clip(e.message, DATA_LIMIT)}",
                 "check_name": "layerlint/file-error",
                 "fingerprint": error_fingerprint(r.path, e.message),
                 "severity": "blocker",
@@ -35,7 +36,7 @@ def document(results, options) -> list:
             begin = max(f.span.line, 1)
             issues.append({
                 "type": "issue",
-                "description": f"{f.rule} {f.title}: {f.message}",
+                "description": f"{f.rule} {f.title}: {clip(f.message, DATA_LIMIT)}",
                 "check_name": f.rule,
                 "fingerprint": fp,
                 "severity": SEVERITIES.get(f.severity, "major"),
@@ -46,4 +47,4 @@ def document(results, options) -> list:
 
 
 def render(results, options) -> str:
-    return json.dumps(document(results, options), indent=2, ensure_ascii=False) + "\n"
+    return json_text(document(results, options))

@@ -1,9 +1,18 @@
-"""``--format json``: one stable, versioned document (schema: schemas/report.schema.json)."""
+"""``--format json``: one stable, versioned document (schema: schemas/report.schema.json).
+
+Text is kept as the file has it (JSON escapes control characters itself), with two bounds:
+
+- A file name that is not UTF-8 is spelled with ``\\xNN`` for each undecodable byte, as
+  ``layerlint.text.encodable`` does: ``x\\xff.Dockerfile`` (the JSON string ``"x\\\\xff.Dockerfile"``)
+  for the bytes ``x\\xff.Dockerfile``.  A name that really contains a backslash followed by
+  ``xff`` reads the same; SARIF's percent-encoded URIs are exact.
+- A message shows at most ``DATA_LIMIT`` characters (then ``…``): one that quotes a huge
+  instruction is cut.  Fix edits are never cut (they are what ``--fix`` would write).
+"""
 from __future__ import annotations
 
-import json
-
-from . import summary
+from . import DATA_LIMIT, clip, summary
+from .common import json_text
 
 REPORT_VERSION = "1.0"
 
@@ -18,13 +27,13 @@ def finding_dict(f) -> dict:
         "column": f.span.column,
         "end_line": f.span.end_line,
         "end_column": f.span.end_column,
-        "message": f.message,
+        "message": clip(f.message, DATA_LIMIT),
         "hadolint": list(f.hadolint),
         "buildkit": list(f.buildkit),
     }
     if f.fix is not None:
         d["fix"] = {
-            "description": f.fix.description,
+            "description": clip(f.fix.description, DATA_LIMIT),
             "safe": f.fix.safe,  # False: --fix applies it only with --unsafe-fixes
             "edits": [{"line": e.span.line, "column": e.span.column, "end_line": e.span.end_line,
                        "end_column": e.span.end_column, "text": e.text} for e in f.fix.edits],
@@ -38,8 +47,10 @@ def document(results, options) -> dict:
         entry = {"path": r.path}
         if r.errors:
             e = r.errors[0]
-            entry["error"] = f"line {e.line}: {e.message}" if e.line else e.message
-            entry["errors"] = [{"line": x.line, "column": x.column, "message": x.message} for x in r.errors]
+            message = clip(e.message, DATA_LIMIT)
+            entry["error"] = f"line {e.line}: {message}" if e.line else message
+            entry["errors"] = [{"line": x.line, "column": x.column, "message": clip(x.message, DATA_LIMIT)}
+                               for x in r.errors]
         files.append(entry)
     return {
         "version": REPORT_VERSION,
@@ -51,4 +62,4 @@ def document(results, options) -> dict:
 
 
 def render(results, options) -> str:
-    return json.dumps(document(results, options), indent=2, ensure_ascii=False) + "\n"
+    return json_text(document(results, options))

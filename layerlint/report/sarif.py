@@ -5,15 +5,20 @@ One run; ``tool.driver.rules`` describes every rule in the registry (so a result
 ``end_column`` is exclusive, as SARIF's), ``partialFingerprints`` that survive unrelated edits,
 and the rule's fix as a SARIF ``fix`` when it has one.  Files that could not be read or parsed
 are reported as ``toolExecutionNotifications`` of the invocation.
+
+Artifact URIs are RFC 3986: the path's bytes, percent-encoded (``os.fsencode``), so a file
+name that is not UTF-8 (``x\\xff.Dockerfile``) is ``x%FF.Dockerfile``, which names the real
+file.  Other text is kept as in ``--format json``: faithful, a message cut at ``DATA_LIMIT``
+characters, undecodable file-name bytes spelled ``\\xNN``.
 """
 from __future__ import annotations
 
-import json
 import os
 import re
 from urllib.parse import quote
 
-from .common import FINGERPRINT_KEY, error_fingerprint, fingerprints, rel_path
+from . import DATA_LIMIT, clip
+from .common import FINGERPRINT_KEY, error_fingerprint, fingerprints, json_text, rel_path
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 INFORMATION_URI = "https://github.com/layerlint/layerlint"
@@ -59,12 +64,18 @@ def rule_descriptor(rule) -> dict:
     }
 
 
+def uri_path(path: str, safe: str = "/") -> str:
+    """A path as the percent-encoded bytes the file system has for it (``os.fsencode`` undoes
+    the surrogates of undecodable bytes), so the URI names the real file."""
+    return quote(os.fsencode(path.replace(os.sep, "/")), safe=safe)
+
+
 def artifact_location(path: str) -> dict:
     """A relative URI against %SRCROOT% (the working directory) when the file is under it."""
     rel = rel_path(path)
     if os.path.isabs(rel) or rel.startswith("../") or rel == "..":
-        return {"uri": "file://" + quote(os.path.abspath(path).replace(os.sep, "/"), safe="/:")}
-    return {"uri": quote(rel, safe="/"), "uriBaseId": SRCROOT}
+        return {"uri": "file://" + uri_path(os.path.abspath(path), safe="/:")}
+    return {"uri": uri_path(rel), "uriBaseId": SRCROOT}
 
 
 def region(span) -> dict | None:
@@ -112,7 +123,7 @@ def document(results, options) -> dict:
                 item["ruleIndex"] = index[f.rule]
             item.update({
                 "level": LEVELS.get(f.severity, "warning"),
-                "message": {"text": f.message or f.rule},
+                "message": {"text": clip(f.message, DATA_LIMIT) or f.rule},
                 "locations": [{"physicalLocation": phys}],
                 "partialFingerprints": {FINGERPRINT_KEY: fp},
                 "properties": {"severity": f.severity, "hadolint": list(f.hadolint),
@@ -127,12 +138,12 @@ def document(results, options) -> dict:
                 phys["region"] = {"startLine": e.line, "startColumn": max(1, e.column)}
             notifications.append({
                 "level": "error",
-                "message": {"text": e.message or "error"},
+                "message": {"text": clip(e.message, DATA_LIMIT) or "error"},
                 "locations": [{"physicalLocation": phys}],
                 "descriptor": {"id": "file-error"},
                 "properties": {"fingerprint": error_fingerprint(res.path, e.message)},
             })
-    cwd = os.getcwd().replace(os.sep, "/")
+    cwd = os.getcwd()
     invocation: dict = {"executionSuccessful": not notifications}
     if notifications:
         invocation["toolExecutionNotifications"] = notifications
@@ -144,7 +155,7 @@ def document(results, options) -> dict:
             "rules": descriptors,
         }},
         "invocations": [invocation],
-        "originalUriBaseIds": {SRCROOT: {"uri": "file://" + quote(cwd.rstrip("/") + "/", safe="/:")}},
+        "originalUriBaseIds": {SRCROOT: {"uri": "file://" + uri_path(cwd, safe="/:").rstrip("/") + "/"}},
         "results": sarif_results,
         "columnKind": "unicodeCodePoints",
     }
@@ -154,4 +165,4 @@ def document(results, options) -> dict:
 
 
 def render(results, options) -> str:
-    return json.dumps(document(results, options), indent=2, ensure_ascii=False) + "\n"
+    return json_text(document(results, options))

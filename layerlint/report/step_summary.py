@@ -7,28 +7,34 @@ format is requested, and ``report.explain.mermaid`` draws it (the one Mermaid dr
 also makes every label inert: safe characters and entity codes only).
 
 Dockerfile text reaches a Markdown renderer here, so every piece of it is escaped: no raw
-HTML, no links or images, no table breakage.
+HTML, no links or images (autolinks included), no table breakage, no control character, bidi
+override or undecodable byte (``layerlint.text.printable``), and a message shows at most
+``TEXT_LIMIT`` characters.
 """
 from __future__ import annotations
 
 import re
 
+from ..text import printable
+from . import TEXT_LIMIT, clip
 from . import summary as counts  # the counting function of the package (this module is not named summary.py on purpose: it would shadow it)
 from .common import one_line, rel_path
 
 MAX_ROWS = 500  # a job summary is limited to 1 MiB
 MAX_GRAPHS = 20
 ICONS = {"error": "\u274c error", "warning": "\u26a0\ufe0f warning", "info": "\u2139\ufe0f info", "style": "\U0001f3a8 style"}
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")  # text is never at a line start: no #, -, + needed
+# GFM links bare URLs (``http://``, ``https://``, ``ftp://``), ``www.`` names, e-mail addresses
+# and ``@`` mentions; an empty span splits the text node its autolinker reads, so none is whole.
+_AUTOLINK = re.compile(r"(?i)(?<=[a-z])(?=://)|(?<=www)(?=\.)|(?<=@)")
 
 
 def md(text: str) -> str:
     """Plain text that Markdown (GFM, as GitHub renders it) shows literally, on one line."""
-    text = one_line(text)
-    text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    text = printable(one_line(text))
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _MD_SPECIAL.sub(r"\\\1", text)
+    text = _AUTOLINK.sub("<span></span>", text)
     # `$` starts math on GitHub; a span keeps it a plain character
     return text.replace("$", "<span>$</span>")
 
@@ -60,7 +66,7 @@ def render(results, options) -> str:
         for r in results:
             for e in r.errors:
                 where = f"{rel_path(r.path)}:{e.line}" if e.line else rel_path(r.path)
-                out.append(f"- {md(where)}: {md(e.message)}")
+                out.append(f"- {md(where)}: {md(clip(e.message, TEXT_LIMIT))}")
     if n:
         from ..rules import all_rules
         rules = all_rules()
@@ -74,7 +80,7 @@ def render(results, options) -> str:
                 rule = rules.get(f.rule)
                 code = f"[{f.rule}]({rule.help_uri})" if rule is not None else md(f.rule)
                 loc = md(f"{rel_path(f.path)}:{f.span.line}:{f.span.column}")
-                out.append(f"| {ICONS.get(f.severity, md(f.severity))} | {code} {md(f.title)} | {loc} | {md(f.message)} |")
+                out.append(f"| {ICONS.get(f.severity, md(f.severity))} | {code} {md(f.title)} | {loc} | {md(clip(f.message, TEXT_LIMIT))} |")
         if n > MAX_ROWS:
             out.append("")
             out.append(f"_{n - MAX_ROWS} more not shown._")

@@ -12,7 +12,8 @@ renders ``layerlint rule`` and ``explain``).
 """
 from __future__ import annotations
 
-from . import fix_hint, summary
+from ..text import excerpt, printable
+from . import TEXT_LIMIT, fix_hint, summary
 
 STYLES = {"error": "bold red", "warning": "yellow", "info": "cyan", "style": "magenta",
           "path": "bold", "code": "bold", "frame": "dim", "caret": "bold red"}
@@ -20,11 +21,15 @@ _SGR = {"bold": "1", "dim": "2", "red": "31", "yellow": "33", "magenta": "35", "
 _START = {name: "\x1b[" + ";".join(_SGR[w] for w in style.split()) + "m" for name, style in STYLES.items()}
 _RESET = "\x1b[0m"
 
-# Text from the Dockerfile (code frames, messages, paths) must not drive the terminal: C0/C1
-# controls (ESC sequences, a lone CR that rewrites the line) become their visible symbols and
-# bidi overrides (Trojan Source) U+FFFD, one character for one so the carets stay aligned.
-_VISIBLE = {**{c: 0x2400 + c for c in range(0x20)}, 0x7F: 0x2421,
-            **{c: 0xFFFD for c in (*range(0x80, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A))}}
+# Text from the Dockerfile (code frames, messages, paths) must not drive the terminal: every
+# segment built from it goes through layerlint.text.printable (ESC, a lone CR that rewrites the
+# line, C1 controls, bidi overrides and undecodable file-name bytes become visible escapes), and
+# only _START/_RESET, added in render(), are raw.  A code frame shows at most FRAME_WIDTH
+# characters of a line, cut around the finding's column, so a huge instruction costs each
+# finding a few hundred bytes, not the instruction.
+FRAME_WIDTH = 120
+FRAME_LEAD = 40  # characters kept before the column when the line must be cut
+ELLIPSIS = "\u2026"
 
 
 def _lines(results, options):
@@ -34,14 +39,16 @@ def _lines(results, options):
             continue
         if options.quiet and not r.findings and not r.errors:
             continue
-        yield [(r.path, "path")]
+        path = printable(r.path)
+        yield [(path, "path")]
         for e in r.errors:
-            where = f"{r.path}:{e.line}:{e.column}" if e.line else r.path
-            yield [("  ", None), (where, None), (": ", None), ("error", "error"), (f": {e.message}", None)]
+            where = f"{path}:{e.line}:{e.column}" if e.line else path
+            yield [("  ", None), (where, None), (": ", None), ("error", "error"),
+                   (": " + excerpt(e.message, TEXT_LIMIT), None)]
         for f in r.findings:
-            row = [("  ", None), (f"{f.path}:{f.span.line}:{f.span.column}", None), (": ", None),
-                   (f.severity, f.severity), (" ", None), (f.rule, "code"), (f" [{f.title}] ", "frame"),
-                   (f.message, None)]
+            row = [("  ", None), (f"{printable(f.path)}:{f.span.line}:{f.span.column}", None), (": ", None),
+                   (f.severity, f.severity), (" ", None), (printable(f.rule), "code"),
+                   (f" [{printable(f.title)}] ", "frame"), (excerpt(f.message, TEXT_LIMIT), None)]
             if f.fix is not None and f.fix.edits:  # --fix applies a safe fix, --unsafe-fixes the others
                 row.append((" [fix]" if f.fix.safe else " [unsafe fix]", "frame"))
             yield row
@@ -69,19 +76,37 @@ def _frame(lines, f):
         return
     last = min(f.span.end_line, line + 2, len(lines))
     width = len(str(last))
+    start = max(f.span.column, 1) - 1  # 0-based, into the line
     for n in range(line, last + 1):
-        text = lines[n - 1].expandtabs(1)
-        yield [(f"    {n:>{width}} | ", "frame"), (text, None)]
+        raw = lines[n - 1]
+        begin = _window_start(len(raw), start) if n == line else 0
+        text = raw[begin:begin + FRAME_WIDTH].expandtabs(1)  # tabsize 1: one column per character
+        head = ELLIPSIS if begin else ""
+        tail = ELLIPSIS if begin + FRAME_WIDTH < len(raw) else ""
+        yield [(f"    {n:>{width}} | ", "frame"), (head + printable(text) + tail, None)]
         if n == line:
-            start = f.span.column
-            end = f.span.end_column if f.span.end_line == line else len(text) + 1
-            carets = "^" * max(1, end - start)
-            yield [(f"    {'':>{width}} | ", "frame"), (" " * (start - 1) + carets, "caret")]
+            end = f.span.end_column - 1 if f.span.end_line == line else len(raw)
+            yield [(f"    {'':>{width}} | ", "frame"), (_carets(text, start - begin, end - begin, len(head)), "caret")]
+
+
+def _window_start(length: int, start: int) -> int:
+    """Where the shown part of a line of ``length`` characters begins: 0 when the column fits
+    in the frame with room to spare, else FRAME_LEAD characters before it."""
+    if length <= FRAME_WIDTH or start < FRAME_WIDTH - FRAME_LEAD:
+        return 0
+    return max(0, min(start - FRAME_LEAD, length - FRAME_WIDTH))
+
+
+def _carets(text: str, start: int, end: int, offset: int) -> str:
+    """Carets under ``text[start:end]`` as printed (escapes are wider than what they stand for)."""
+    shown = min(start, len(text))
+    pad = offset + len(printable(text[:shown])) + (start - shown)
+    return " " * pad + "^" * max(1, len(printable(text[shown:max(shown, end)])))
 
 
 def render(results, options) -> str:
-    rows = list(_lines(results, options))
+    rows = _lines(results, options)  # every segment is printable already
     if not options.color:
-        return "".join("".join(t.translate(_VISIBLE) for t, _ in row) + "\n" for row in rows)
-    return "".join("".join(_START[style] + t.translate(_VISIBLE) + _RESET if style and t else t.translate(_VISIBLE)
-                           for t, style in row) + "\n" for row in rows)
+        return "".join("".join(t for t, _ in row) + "\n" for row in rows)
+    return "".join("".join(_START[style] + t + _RESET if style and t else t for t, style in row) + "\n"
+                   for row in rows)
