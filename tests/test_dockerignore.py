@@ -564,3 +564,12 @@ def test_load_for_reports_errors_with_path_and_line(tmp_path):
     assert info.value.line == 3
     assert info.value.path == str(ignore)
     assert str(ignore) in str(info.value)
+
+
+def test_bytes_that_are_not_utf8_match_as_buildkit_matches_them():
+    # patternmatcher reads a regexp pattern with text/scanner (each bad byte is U+FFFD) and Go's
+    # regexp sees each bad byte of a path as U+FFFD too; exact patterns compare bytes
+    ignore = Dockerignore.parse(b"a[b\xff]\nx\xff\n")
+    assert ignore.is_excluded("a\udcff") and ignore.is_excluded("a\udcfe") and ignore.is_excluded("a\ufffd")
+    assert ignore.is_excluded("ab") and not ignore.is_excluded("ac")
+    assert ignore.is_excluded("x\udcff") and not ignore.is_excluded("x\udcfe") and not ignore.is_excluded("x\ufffd")

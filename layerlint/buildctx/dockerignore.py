@@ -137,6 +137,17 @@ _EXACT, _PREFIX, _SUFFIX, _REGEXP = "exact", "prefix", "suffix", "regexp"
 _REGEX_ESCAPED = frozenset(".+()$")
 
 
+# Bytes that are not UTF-8 reach Python as lone surrogates (surrogateescape) and Go's regexp
+# and text/scanner as utf8.RuneError, one per byte.
+_NOT_UTF8_TO_RUNE_ERROR = {b: 0xFFFD for b in range(0xDC80, 0xDD00)}
+
+
+def _go_runes(s: str) -> str:
+    """``s`` as Go's regexp sees it: every byte that was not UTF-8 is U+FFFD.  Exact, prefix
+    and suffix patterns compare bytes (``strings.HasPrefix``), so only regexps need this."""
+    return s.translate(_NOT_UTF8_TO_RUNE_ERROR) if not s.isascii() else s
+
+
 def _translate(cleaned: str) -> tuple[str, str]:
     """(match kind, Go regexp source) as patternmatcher's ``Pattern.compile`` builds them."""
     s = cleaned
@@ -188,6 +199,9 @@ def _translate(cleaned: str) -> tuple[str, str]:
             out.append(ch)
         iteration += 1
     if kind == _REGEXP:
+        # text/scanner reads each byte that is not UTF-8 as U+FFFD (after reporting it on
+        # the daemon's stderr): a regexp pattern holds U+FFFD where the file had the byte
+        out = [_go_runes(piece) for piece in out]
         out.append("$")
     return kind, "".join(out)
 
@@ -810,7 +824,7 @@ class Pattern(Record):
                 for e in ends
             ]
         assert self._nfa is not None
-        return self._nfa.prefix_matches(path, ends)
+        return self._nfa.prefix_matches(_go_runes(path), ends)
 
 
 _MAX_LINE_BYTES = 64 * 1024 - 1  # bufio.Scanner's default token limit (minus the newline)
