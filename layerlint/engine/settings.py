@@ -6,6 +6,14 @@ against ``schemas/config.schema.json`` and against the rules' declared options
 (``rules/options.py``): an unknown key, a wrong type, an unknown rule or selector is a
 ``ConfigError`` naming the file, the line and the key.
 
+The file comes from the repository, so it is read as hostile input: only a regular file (a
+symlink is followed to one, but one found beside a Dockerfile not out of its repository; a
+directory, FIFO or device is refused unopened), at most ``MAX_CONFIG_BYTES``, UTF-8 (a UTF-8
+byte-order mark is accepted, as editors on Windows write one), no dotted key and no value nested
+deeper than ``MAX_NESTING``, at most ``MAX_ITEMS`` entries in a table or array and rule selectors
+in all, integers in TOML's 64 bits.  Each of those is a ``ConfigError`` too, never a traceback,
+a hang or a rule failing on a wrong type at lint time.
+
 No rule is named here: the top-level shortcuts (``trusted-registries = [...]``) come from the
 options that declare a ``config_key``, the switches that turn a rule on
 (``report-unused-pragmas``) from the rules' ``ENABLED_BY``, and which rules run from
@@ -17,8 +25,10 @@ import fnmatch
 import json
 import os
 import re
+import stat
 
 from ..record import Record
+from ..text import excerpt, printable
 from . import selection
 
 TYPE_CHECKING = False  # typing costs 2 ms at start-up; annotations are strings
@@ -37,12 +47,24 @@ def _toml():
 
 CONFIG_NAMES = (".layerlint.toml", "pyproject.toml")
 PYPROJECT_PREFIX = ("tool", "layerlint")
+MAX_CONFIG_BYTES = 1024 * 1024  # a real config is a few hundred bytes; a big pyproject.toml ~50 KB
+MAX_NESTING = 32  # levels of tables and arrays (a real config has 5), and parts of a dotted key
+MAX_ITEMS = 1000  # entries of one array or table, and rule selectors in all (every file matches each
+                  # selector against every rule, so their number is lint time; a real config has ~10)
+_MAX_MESSAGE = 1000  # characters of one error message (the keys it quotes are capped already)
+_MAX_HINTED = 100  # longer keys get no did-you-mean (the edit-distance search is quadratic)
+_INT64 = (-2 ** 63, 2 ** 63 - 1)  # TOML's integers; anything else must be an error (TOML 1.0)
 
 
 class ConfigError(Exception):
-    def __init__(self, path: str, message: str, line: int = 1) -> None:
-        super().__init__(f"{path}:{line}: {message}")
-        self.path, self.line, self.message = path, line, message
+    """A config mistake: ``path:line: message`` (``path: message`` when no line applies, e.g. an
+    unreadable file); path and message printable (the path and the keys come from the repository)."""
+
+    def __init__(self, path: str, message: str, line: Optional[int] = 1) -> None:
+        self.path, self.line = path, line
+        self.message = excerpt(message, _MAX_MESSAGE)
+        where = printable(path) if line is None else f"{printable(path)}:{line}"
+        super().__init__(f"{where}: {self.message}")
 
 
 class Settings(Record):
@@ -113,16 +135,21 @@ class Settings(Record):
 
 
 def find_config(start: str) -> Optional[str]:
-    """The nearest config file above ``start`` (a file or directory)."""
+    """The nearest config file above ``start`` (a file or directory).  A ``.layerlint.toml`` that
+    is there but is no readable file (a directory, a FIFO, a dangling symlink) is still the one
+    found, so that loading it says what is wrong instead of a config further up applying.  A
+    config found here comes from the repository: a symlink out of it is a ConfigError
+    (``--config`` follows any symlink: the user named the file)."""
     d = os.path.abspath(start)
     if not os.path.isdir(d):
         d = os.path.dirname(d)
     while True:
         for name in CONFIG_NAMES:
             p = os.path.join(d, name)
-            if os.path.isfile(p):
+            if os.path.lexists(p):
                 if name == "pyproject.toml" and not _pyproject_has_section(p):
                     continue
+                _check_symlink(p)
                 return p
         parent = os.path.dirname(d)
         if parent == d:
@@ -130,37 +157,268 @@ def find_config(start: str) -> Optional[str]:
         d = parent
 
 
-def _pyproject_has_section(path: str) -> bool:
+def _check_symlink(path: str) -> None:
+    """A ConfigError when config ``path`` resolves outside its repository (the nearest directory
+    above it with ``.git`` or ``.hg``; without one, the config's own directory): a checked-out
+    ``.layerlint.toml -> ~/.cargo/credentials.toml`` would print the keys of that file in CI logs."""
+    real = os.path.realpath(path)
+    here = os.path.dirname(os.path.abspath(path))
+    if real == os.path.join(os.path.realpath(here), os.path.basename(path)):
+        return  # no symlink on the way
+    repo = _repository_root(here)
+    real_root = os.path.realpath(repo or here)
     try:
-        with open(path, "rb") as f:
-            return b"[tool.layerlint" in f.read()
-    except OSError:
-        return False
+        inside = os.path.commonpath([real, real_root]) == real_root
+    except ValueError:  # another drive
+        inside = False
+    if not inside:
+        outside = f"the repository {repo}" if repo else "its directory"
+        raise ConfigError(path, f"cannot read config: it is a symlink to a file outside {outside} (name the file "
+                                f"with --config to use it)", None)
+
+
+def _repository_root(d: str) -> Optional[str]:
+    while True:
+        if any(os.path.lexists(os.path.join(d, vcs)) for vcs in (".git", ".hg")):
+            return d
+        parent = os.path.dirname(d)
+        if parent == d:
+            return None
+        d = parent
+
+
+# ``[tool.layerlint]``, ``tool.layerlint = {...}``, ``tool.layerlint.select = [...]``, ``[tool."layerlint"]``
+_SECTION_RE = rb"""tool[ \t]*\.[ \t]*["']?layerlint\b"""
+_UTF16_MARKERS = tuple("[tool.layerlint".encode(e) for e in ("utf-16-le", "utf-16-be"))
+
+
+def _pyproject_has_section(path: str) -> bool:
+    """Whether ``path`` configures layerlint (looked for in its text: parsing every pyproject.toml
+    on the way up would make a broken one of another project an error here); True when it cannot
+    be read, so the error is said, and for a UTF-16 one with the section, which loading refuses."""
+    try:
+        head = _read_bytes(path, truncate=True)
+    except ConfigError:
+        return True
+    return bool(re.search(_SECTION_RE, head)) or any(marker in head for marker in _UTF16_MARKERS)
+
+
+def _read_bytes(path: str, truncate: bool = False) -> bytes:
+    """The bytes of config file ``path``: a regular file (symlinks followed) of at most
+    ``MAX_CONFIG_BYTES`` (``truncate``: its first ``MAX_CONFIG_BYTES + 1`` bytes, whatever its size).
+    Anything else is a ConfigError without a line; a FIFO or device is never opened for reading
+    (it could block forever, or never end)."""
+    try:
+        _require_regular(path, os.stat(path).st_mode)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+                     | getattr(os, "O_BINARY", 0))
+    except OSError as exc:
+        raise ConfigError(path, f"cannot read config: {exc.strerror or exc}", None) from None
+    except ValueError:  # a NUL in the path (an API caller's; argv cannot hold one)
+        raise ConfigError(path, "cannot read config: the path has a NUL character", None) from None
+    try:
+        st = os.fstat(fd)
+        _require_regular(path, st.st_mode)  # it may have been replaced since the stat
+        if st.st_size > MAX_CONFIG_BYTES and not truncate:
+            raise _too_big(path, st.st_size)
+        chunks, size = [], 0
+        while size <= MAX_CONFIG_BYTES:  # st_size can lie (procfs says 0): read no more than the cap
+            chunk = os.read(fd, MAX_CONFIG_BYTES + 1 - size)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    except OSError as exc:
+        raise ConfigError(path, f"cannot read config: {exc.strerror or exc}", None) from None
+    finally:
+        os.close(fd)
+    if size > MAX_CONFIG_BYTES and not truncate:
+        raise _too_big(path, None)
+    return b"".join(chunks)
+
+
+def _require_regular(path: str, mode: int) -> None:
+    if stat.S_ISREG(mode):
+        return
+    kinds = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"),
+             (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+    kind = next((name for test, name in kinds if test(mode)), "a special file")
+    raise ConfigError(path, f"cannot read config: is {kind}, not a regular file", None)
+
+
+def _too_big(path: str, size: Optional[int]) -> ConfigError:
+    limit = MAX_CONFIG_BYTES // 1024
+    if not size:
+        told = f"is over {limit:,} KB"
+    else:
+        told = f"is {-(-size // 1024):,} KB" if size < 10 * MAX_CONFIG_BYTES else f"is {size // (1024 * 1024):,} MB"
+    return ConfigError(path, f"cannot read config: the file {told}; layerlint reads config files of up to "
+                             f"{limit:,} KB", None)
 
 
 def load_config(path: str) -> Settings:
-    tomllib = _toml()
-    try:
-        with open(path, "rb") as f:
-            raw = f.read()
-    except OSError as exc:
-        raise ConfigError(path, f"cannot read config: {exc.strerror or exc}") from None
-    text = raw.decode("utf-8", errors="replace")
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None) or _line_from_message(str(exc))
-        raise ConfigError(path, f"invalid TOML: {exc}", line) from None
-    if os.path.basename(path) == "pyproject.toml":
-        data = data.get("tool", {}).get("layerlint", {})
-    validate(data, path, text)
+    text = _decode(path, _read_bytes(path))
+    doc = _parse(path, text)
+    where = _Where(path, text)
+    data = _layerlint_table(doc, where)
+    validate(data, path, text, where)
     s = Settings(source=path, root=os.path.dirname(os.path.abspath(path)))
     return apply_mapping(s, data, path)
 
 
-def _line_from_message(msg: str) -> int:
+def _decode(path: str, raw: bytes) -> str:
+    """The text of a config (TOML is UTF-8; a UTF-8 byte-order mark is dropped)."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ConfigError(path, "config is UTF-16 (it starts with a UTF-16 byte-order mark); save it as UTF-8, "
+                                "as TOML requires", None)
+    nul = raw.find(b"\0")
+    if nul >= 0:
+        raise ConfigError(path, "config contains a NUL byte (is it UTF-16?); save it as UTF-8, as TOML requires",
+                          raw.count(b"\n", 0, nul) + 1)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise ConfigError(path, f"config is not UTF-8 (byte 0x{raw[exc.start]:02x} at column {column}); save it "
+                                f"as UTF-8, as TOML requires", line) from None
+    return text.removeprefix("\ufeff")
+
+
+def _parse(path: str, text: str) -> dict:
+    """The TOML document of ``text``; every way it can fail is a ConfigError with the line."""
+    _check_key_lengths(path, text)  # before tomllib, which is quadratic in a dotted key's parts
+    tomllib = _toml()
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line = getattr(exc, "lineno", None) or _line_from_message(str(exc), text)
+        raise ConfigError(path, f"invalid TOML{_at_key(text, line)}: {exc}", line) from None
+    except RecursionError:  # tomllib recurses once per level of arrays and inline tables
+        line = _deep_line(text)
+        raise ConfigError(path, f"invalid TOML{_at_key(text, line)}: arrays or inline tables nested more than "
+                                f"{MAX_NESTING} levels deep", line) from None
+    except ValueError as exc:  # an integer longer than int() converts (sys.get_int_max_str_digits)
+        line, digits = _long_number(text)
+        problem = f"integer of {digits} digits; TOML integers are 64-bit" if digits else str(exc)
+        raise ConfigError(path, f"invalid TOML{_at_key(text, line)}: {problem}", line) from None
+
+
+def _line_from_message(msg: str, text: str) -> Optional[int]:
+    """The line a tomllib message names (``at line 3``, ``at end of document``)."""
     m = re.search(r"line (\d+)", msg)
-    return int(m.group(1)) if m else 1
+    if m:
+        return int(m.group(1))
+    if "end of document" in msg:
+        return max(1, text.count("\n") + (0 if text.endswith("\n") else 1))
+    return None
+
+
+def _at_key(text: str, line: Optional[int]) -> str:
+    """`` at key 'x.y'`` for the key or table header on ``line``: its full path when it is the
+    first to define it, else as written there ("" when the line has none)."""
+    lines = text.split("\n")
+    if line is None or not 1 <= line <= len(lines):
+        return ""
+    defined = [k for k, n in key_lines(text).items() if n == line]
+    if defined:
+        return f" at key '{_dotted(max(defined, key=len))}'"
+    m = re.match(_HEADER_RE, lines[line - 1]) or re.match(_KEY_RE, lines[line - 1])
+    return f" at key '{_dotted(_key_parts(m.group(m.lastindex)))}'" if m else ""
+
+
+def _check_key_lengths(path: str, text: str) -> None:
+    """A ConfigError for a key or table header of more than ``MAX_NESTING`` dotted parts.  Every
+    line is looked at, in a string or not: a line that starts with such a key is never sane."""
+    too_long = None
+    for n, line in enumerate(text.split("\n"), 1):
+        if line.count(".") < MAX_NESTING:
+            continue  # too few dots for too many parts: the common case, without a regex
+        too_long = too_long or re.compile(_TOO_LONG_KEY_RE)
+        m = too_long.match(line)
+        if m:
+            raise ConfigError(path, f"invalid TOML: key '{_dotted(_key_parts(m.group(1))[:3])}...' has more than "
+                                    f"{MAX_NESTING} dotted parts", n)
+
+
+def _deep_line(text: str) -> Optional[int]:
+    """The first line where arrays and inline tables are open more than ``MAX_NESTING`` deep
+    (strings and comments skipped line by line: good enough to point at the place)."""
+    depth = 0
+    for n, line in enumerate(text.split("\n"), 1):
+        for m in re.finditer(r"[\[{]|[\]}]", _strip_strings(line)):
+            depth = depth + 1 if m.group() in "[{" else max(0, depth - 1)
+            if depth > MAX_NESTING:
+                return n
+    return None
+
+
+def _long_number(text: str) -> tuple:
+    """(line, digits) of the first integer with more digits than Python converts, or (None, 0)."""
+    import sys
+    limit = getattr(sys, "get_int_max_str_digits", lambda: 4300)() or 4300
+    # the lookbehind starts a match only where a number starts: linear however many digits
+    for m in re.finditer(r"(?<![0-9_])[0-9][0-9_]*", text):
+        digits = len(m.group()) - m.group().count("_")
+        if digits > limit:
+            return text.count("\n", 0, m.start()) + 1, digits
+    return None, 0
+
+
+def _layerlint_table(doc: dict, where: _Where) -> dict:
+    """The layerlint table of a parsed config: all of ``.layerlint.toml``, ``[tool.layerlint]``
+    of ``pyproject.toml`` (absent: empty)."""
+    if not where.prefix:
+        return doc
+    table = doc
+    for i, key in enumerate(where.prefix):
+        table = table.get(key, {})
+        if not isinstance(table, dict):
+            at = where.prefix[:i + 1]
+            raise ConfigError(where.path, f"invalid value for '{_dotted(at)}': expected a table, got {_got(table)}",
+                              where.absolute_line(at))
+    return table
+
+
+def _check_selector_count(data: dict, where: _Where) -> None:
+    """At most ``MAX_ITEMS`` rule selectors in the whole config (``per-path`` entries add theirs
+    to a file's: each file matches every one against every rule)."""
+    tables = [((), data)]
+    if isinstance(data.get("per-path"), list):
+        tables += [(("per-path", i), e) for i, e in enumerate(data["per-path"][:MAX_ITEMS]) if isinstance(e, dict)]
+    total = 0
+    for at, table in tables:
+        for key in ("select", "extend-select", "ignore"):
+            if isinstance(table.get(key), list):
+                total += len(table[key])
+                if total > MAX_ITEMS:
+                    raise where.error(at + (key,), f"invalid value for '{_dotted(at + (key,))}': more than "
+                                                   f"{MAX_ITEMS:,} rule selectors in the config; layerlint "
+                                                   f"accepts up to {MAX_ITEMS:,} in all")
+
+
+def _check_values(data: dict, where: _Where) -> None:
+    """Every value of the layerlint table nested at most ``MAX_NESTING`` deep, every integer in
+    TOML's 64 bits (tomllib accepts more; a rule comparing with it would not care, but a
+    message quoting it could not print it).  Iterative: the check itself must not recurse."""
+    _check_selector_count(data, where)
+    stack = [((), data)]
+    while stack:
+        at, value = stack.pop()
+        if len(at) > MAX_NESTING:
+            raise where.error(at[:MAX_NESTING], f"invalid value for '{_dotted(at[:3])}': nested more than "
+                                                f"{MAX_NESTING} levels deep")
+        if isinstance(value, (dict, list)) and len(value) > MAX_ITEMS:
+            what = "keys" if isinstance(value, dict) else "items"
+            name = f"invalid value for '{_dotted(at)}':" if at else "the config has"
+            raise where.error(at, f"{name} {len(value):,} {what}; layerlint accepts up to {MAX_ITEMS:,}")
+        if isinstance(value, dict):  # pushed last first: the first mistake in the file is found first
+            stack.extend((at + (k,), v) for k, v in reversed(list(value.items())))
+        elif isinstance(value, list):
+            stack.extend((at + (i,), v) for i, v in reversed(list(enumerate(value))))
+        elif isinstance(value, int) and not isinstance(value, bool) and not _INT64[0] <= value <= _INT64[1]:
+            raise where.error(at, f"invalid value for '{_dotted(at)}': integer out of range (TOML integers are "
+                                  f"64-bit)")
 
 
 # -- where a key is: a small line finder over the TOML text (tomllib keeps no positions) ------------
@@ -168,6 +426,8 @@ _PART = r"""(?:[A-Za-z0-9_-]+|"(?:[^"\\\n]|\\.)*"|'[^'\n]*')"""
 _DOTTED = rf"{_PART}(?:[ \t]*\.[ \t]*{_PART})*"
 _HEADER_RE = rf"[ \t]*(\[\[?)[ \t]*({_DOTTED})[ \t]*\]"  # compiled when a config is read (start-up cost)
 _KEY_RE = rf"[ \t]*({_DOTTED})[ \t]*="
+# a key or header (complete or not) of more than MAX_NESTING parts: a bounded match, however long the key
+_TOO_LONG_KEY_RE = rf"[ \t]*\[{{0,2}}[ \t]*({_PART}(?:[ \t]*\.[ \t]*{_PART}){{{MAX_NESTING}}})"
 
 
 def _key_parts(dotted: str) -> list[str]:
@@ -188,7 +448,9 @@ def _key_parts(dotted: str) -> list[str]:
 def key_lines(text: str) -> dict[tuple, int]:
     """Full key path -> the 1-based line that defines it, for table headers (``[a.b]``; an array
     of tables ``[[a]]`` adds its 0-based index: ``("a", 2)``) and ``key = value`` lines (dotted
-    keys too).  Keys inside inline tables and arrays are not seen: their line is the enclosing key's."""
+    keys too).  Keys inside inline tables and arrays are not seen: their line is the enclosing key's.
+    Lines are counted as TOML counts them (``\\n`` only); prefixes longer than ``2 * MAX_NESTING``
+    keys are not recorded (each would cost its length: a long dotted key would make this quadratic)."""
     lines: dict[tuple, int] = {}
     arrays: dict[tuple, int] = {}  # array-of-tables path -> its last index
     current: tuple = ()
@@ -203,7 +465,7 @@ def key_lines(text: str) -> dict[tuple, int]:
                 out += (arrays[out],)
         return out
 
-    for n, line in enumerate(text.splitlines(), 1):
+    for n, line in enumerate(text.split("\n"), 1):
         if in_string:
             if in_string in line:
                 in_string = ""
@@ -221,14 +483,14 @@ def key_lines(text: str) -> dict[tuple, int]:
                 current = base + (arrays[base],)
             else:
                 current = resolve(parts)
-            for i in range(1, len(current) + 1):
+            for i in range(1, min(len(current), _MAX_RECORDED) + 1):
                 lines.setdefault(current[:i], n)
             continue
         m = re.match(_KEY_RE, line)
         if not m:
             continue
         full = current + tuple(_key_parts(m.group(1)))
-        for i in range(len(current) + 1, len(full) + 1):
+        for i in range(len(current) + 1, min(len(full), _MAX_RECORDED) + 1):
             lines.setdefault(full[:i], n)
         rest = _strip_strings(line[m.end():])
         for delim in ('"""', "'''"):
@@ -237,6 +499,9 @@ def key_lines(text: str) -> dict[tuple, int]:
         if not in_string:
             depth = max(0, _bracket_balance(rest))
     return lines
+
+
+_MAX_RECORDED = 2 * MAX_NESTING  # a header's parts and a key's, each at most MAX_NESTING
 
 
 def _strip_strings(value: str) -> str:
@@ -257,16 +522,28 @@ class _Where:
     def __init__(self, path: str, text: Optional[str]) -> None:
         self.path = path
         self.prefix = PYPROJECT_PREFIX if os.path.basename(path) == "pyproject.toml" else ()
-        if text is None:
-            try:
-                with open(path, encoding="utf-8", errors="replace") as f:
-                    text = f.read()
-            except OSError:
-                text = ""
-        self._lines = key_lines(text)
+        self._text = text
+        self._key_lines: Optional[dict] = None  # found when an error needs a line: a valid config never does
+
+    @property
+    def _lines(self) -> dict:
+        if self._key_lines is None:
+            text = self._text
+            if text is None:
+                try:
+                    text = _read_bytes(self.path).decode("utf-8", errors="replace")
+                except ConfigError:
+                    text = ""
+            self._key_lines = key_lines(text)
+        return self._key_lines
 
     def line(self, keys) -> int:
-        full = self.prefix + tuple(keys)
+        """The line of key path ``keys`` of the layerlint table (of its nearest known parent)."""
+        return self.absolute_line(self.prefix + tuple(keys))
+
+    def absolute_line(self, full) -> int:
+        """The line of key path ``full`` of the whole document."""
+        full = tuple(full)[:_MAX_RECORDED]
         for i in range(len(full), 0, -1):
             if full[:i] in self._lines:
                 return self._lines[full[:i]]
@@ -277,7 +554,14 @@ class _Where:
 
 
 def _dotted(keys) -> str:
-    return ".".join(str(k) for k in keys) or "(top level)"
+    """A key path as messages quote it, each key capped (a key can be a megabyte long)."""
+    return ".".join(excerpt(str(k), 60) for k in keys) or "(top level)"
+
+
+def _got(value) -> str:
+    """``string 'x'``: a value's TOML type and the start of it, for an error message."""
+    from ..rules.options import shown, toml_type
+    return f"{toml_type(value)} {shown(value)}"
 
 
 # -- what the rules declare ------------------------------------------------------------------------
@@ -325,15 +609,17 @@ def config_schema() -> dict:
 
 
 # -- validation ------------------------------------------------------------------------------------
-def validate(data: dict, path: str, text: Optional[str] = None) -> None:
+def validate(data: dict, path: str, text: Optional[str] = None, where: Optional[_Where] = None) -> None:
     """Raise ConfigError for the first mistake in ``data`` (the layerlint table of ``path``;
     ``text``: the file's text, for line numbers)."""
-    where = _Where(path, text)
+    where = where or _Where(path, text)
+    _check_values(data, where)  # first: what follows may recurse into values, and costs their size
     _check_rule_options(data, where)
     import jsonschema  # only when a config must be validated (start-up cost)
-    errors = sorted(jsonschema.Draft7Validator(config_schema()).iter_errors(data), key=lambda e: list(e.path))
-    if errors:
-        err = errors[0]
+    # the first error in the file; min() keeps one at a time (a 100,000-item array can have as many)
+    err = min(jsonschema.Draft7Validator(config_schema()).iter_errors(data), default=None,
+              key=lambda e: (where.line(list(e.absolute_path)), [str(k) for k in e.absolute_path]))
+    if err is not None:
         at = list(err.absolute_path)
         if err.validator == "additionalProperties" and isinstance(err.instance, dict):
             known = list(err.schema.get("properties", {}))
@@ -341,11 +627,34 @@ def validate(data: dict, path: str, text: Optional[str] = None) -> None:
             if extra:
                 hint = _key_hint(extra[0], known, top_level=not at)
                 table = f" in '{_dotted(at)}'" if at else ""
-                raise where.error(at + [extra[0]], f"unknown config key '{extra[0]}'{table}{hint}")
-        raise where.error(at, f"invalid config key '{_dotted(at)}': {err.message}")
+                raise where.error(at + [extra[0]], f"unknown config key '{_dotted([extra[0]])}'{table}{hint}")
+        raise where.error(at, f"invalid value for '{_dotted(at)}': {_schema_problem(err, at)}")
     _check_selectors(data, (), where)
     for i, entry in enumerate(data.get("per-path", [])):
         _check_selectors(entry, ("per-path", i), where)
+
+
+def _schema_problem(err, at: list) -> str:
+    """What a JSON-schema error says, in the words of the rule options' errors
+    (``expected array of strings, got string 'LL1'``)."""
+    value, want = err.instance, err.validator_value
+    if err.validator == "type":
+        kinds = {"array": "array", "object": "table", "string": "string", "boolean": "boolean (true or false)"}
+        kind = kinds.get(want, want) if isinstance(want, str) else " or ".join(kinds.get(w, w) for w in want)
+        if want == "array" and err.schema.get("items", {}).get("type") == "string":
+            kind = "array of strings"
+        problem = f"expected {kind}, got {_got(value)}"
+        if kind == "array of strings" and isinstance(value, str):  # as ruff: a string is not a list of one
+            problem += f"; write {_dotted(at[-1:])} = [{json.dumps(excerpt(value, 60), ensure_ascii=False)}]"
+        return problem
+    if err.validator == "enum":
+        return "expected one of " + ", ".join(json.dumps(v) for v in want) + f", got {_got(value)}"
+    if err.validator == "required" and isinstance(value, dict):
+        missing = [k for k in want if k not in value]
+        return f"missing key '{missing[0]}'" if missing else excerpt(err.message, 200)
+    if err.validator == "minLength":
+        return f"expected a non-empty string, got {_got(value)}"
+    return excerpt(err.message, 200)
 
 
 def _key_hint(key: str, known: list, top_level: bool) -> str:
@@ -364,6 +673,8 @@ def _key_hint(key: str, known: list, top_level: bool) -> str:
 def _closest(key: str, candidates) -> tuple[Optional[str], float]:
     """The candidate most like a mistyped ``key`` and how alike (difflib's ratio), or (None, 0)
     when none is at least 0.6 alike."""
+    if len(key) > _MAX_HINTED:
+        return None, 0.0  # no typo is that long
     import difflib  # a did-you-mean only when one is needed (start-up cost)
     best, best_ratio = None, 0.0
     for c in candidates:
@@ -377,17 +688,31 @@ def _check_selectors(table: dict, at: tuple, where: _Where) -> None:
     from ..rules import find_rule
     for key in ("select", "extend-select", "ignore"):
         for i, sel in enumerate(table.get(key, [])):
-            problem = selection.selector_error(sel, f"'{_dotted(at + (key,))}'")
+            if len(sel) > _MAX_HINTED:  # no selector is that long; selector_error's did-you-mean would be slow
+                problem = f"unknown rule selector '{_dotted([sel])}' in '{_dotted(at + (key,))}'"
+            else:
+                problem = selection.selector_error(sel, f"'{_dotted(at + (key,))}'")
             if problem is not None:
                 raise where.error(at + (key, i), problem)
+    seen: dict[str, str] = {}
     for code in table.get("severity", {}):
-        if find_rule(code) is None and not selection.is_shellcheck_selector(code):
-            raise where.error(at + ("severity", code),
-                              f"unknown rule '{code}' in '{_dotted(at + ('severity',))}'{_rule_hint(code)}")
+        rule = find_rule(code)
+        if rule is None and not selection.is_shellcheck_selector(code):
+            raise where.error(at + ("severity", code), f"unknown rule '{_dotted([code])}' in "
+                                                       f"'{_dotted(at + ('severity',))}'{_rule_hint(code)}")
+        if rule is not None and rule.code in seen:  # which one would win is up to dict order: say so
+            raise where.error(at + ("severity", code), _both(at + ("severity",), code, seen[rule.code], rule))
+        if rule is not None:
+            seen[rule.code] = code
+
+
+def _both(at: tuple, key: str, other: str, rule) -> str:
+    return (f"'{_dotted(at + (key,))}' and '{_dotted(at + (other,))}' both configure {rule.code} {rule.name}: "
+            f"use one")
 
 
 def _rule_hint(key: str) -> str:
-    hint = selection.did_you_mean(key)
+    hint = selection.did_you_mean(key) if len(key) <= _MAX_HINTED else ""  # its edit distance is quadratic
     return f"; did you mean '{hint}'?" if hint else " (see `layerlint rules`)"
 
 
@@ -420,14 +745,13 @@ def _check_rules_table(table: dict, at: tuple, where: _Where) -> None:
     for key, opts in table.items():
         rule = find_rule(key)
         if rule is None:
-            raise where.error(at + (key,), f"unknown rule '{key}' in '{_dotted(at)}'{_rule_hint(key)}")
+            raise where.error(at + (key,), f"unknown rule '{_dotted([key])}' in '{_dotted(at)}'{_rule_hint(key)}")
         if rule.code in seen:
-            raise where.error(at + (key,), f"'{_dotted(at + (key,))}' and '{_dotted(at + (seen[rule.code],))}' "
-                                           f"both configure {rule.code} {rule.name}: use one")
+            raise where.error(at + (key,), _both(at, key, seen[rule.code], rule))
         seen[rule.code] = key
         if not isinstance(opts, dict):
             raise where.error(at + (key,), f"invalid value for '{_dotted(at + (key,))}': expected a table of "
-                                           f"options of {rule.code} {rule.name}, got {type(opts).__name__}")
+                                           f"options of {rule.code} {rule.name}, got {_got(opts)}")
         types = rule.option_types
         for name, value in opts.items():
             full = at + (key, name)
@@ -442,10 +766,10 @@ def _check_rules_table(table: dict, at: tuple, where: _Where) -> None:
 def _unknown_option(rule, name: str, table: str) -> str:
     known = list(rule.option_types)
     if not known:
-        return f"unknown option '{name}' in '{table}': {rule.code} {rule.name} has no options"
+        return f"unknown option '{_dotted([name])}' in '{table}': {rule.code} {rule.name} has no options"
     close, _ = _closest(name, known)
     hint = f"; did you mean '{close}'?" if close else ""
-    return (f"unknown option '{name}' in '{table}'{hint} ({rule.code} {rule.name} options: "
+    return (f"unknown option '{_dotted([name])}' in '{table}'{hint} ({rule.code} {rule.name} options: "
             + ", ".join(known) + ")")
 
 

@@ -16,8 +16,8 @@ Plain classes with ``__slots__``, no dataclasses or ``typing`` at import (start-
 from __future__ import annotations
 
 
-def _toml_type(value) -> str:
-    """How a TOML value's type is called in an error message."""
+def toml_type(value) -> str:
+    """How a TOML value's type is called in an error message (the config loader's too)."""
     if isinstance(value, bool):
         return "boolean"
     if isinstance(value, int):
@@ -33,28 +33,69 @@ def _toml_type(value) -> str:
     return type(value).__name__  # datetime, date, time
 
 
-def _shown(value) -> str:
-    text = repr(value) if not isinstance(value, (bool, list, dict)) else _toml_literal(value)
-    return text if len(text) <= 60 else text[:57] + "..."
+SHOWN = 60  # characters of a value quoted in a message
 
 
-def _toml_literal(value) -> str:
-    """A value written as TOML (documentation, messages)."""
+def shown(value) -> str:
+    """A value as an error message quotes it: at most ``SHOWN`` characters, and cheap whatever
+    the value's size or depth (a config's value can be a megabyte, or nested hundreds deep)."""
+    if isinstance(value, str):
+        text = repr(value[:SHOWN])
+    elif isinstance(value, (bool, list, dict)):
+        text = _toml_literal(value, SHOWN)
+    else:
+        text = _scalar(value)
+    return text if len(text) <= SHOWN else text[:SHOWN - 3] + "..."
+
+
+def _scalar(value) -> str:
+    if isinstance(value, int):
+        try:
+            return repr(value)
+        except ValueError:  # more digits than int -> str converts (sys.get_int_max_str_digits)
+            return f"<integer of {value.bit_length()} bits>"
+    if hasattr(value, "isoformat"):  # TOML dates and times
+        return value.isoformat()
+    return repr(value)
+
+
+def _toml_literal(value, budget: int | None = None) -> str:
+    """A value written as TOML (documentation, messages); with ``budget``, about that many
+    characters of it at most ("..." for the rest)."""
+    if budget is not None and budget <= 0:
+        return "..."
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
         import json
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, list):
-        return "[" + ", ".join(_toml_literal(v) for v in value) + "]"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{_toml_key(k)} = {_toml_literal(v)}" for k, v in value.items()) + "}" \
-            if value else "{}"
-    return repr(value)
+        return json.dumps(value if budget is None else value[:budget], ensure_ascii=False)
+    if isinstance(value, (list, dict)):
+        return _container_literal(value, budget)
+    return _scalar(value)
 
 
-def _toml_key(key: str) -> str:
+def _container_literal(value, budget: int | None) -> str:
+    is_list = isinstance(value, list)
+    parts: list[str] = []
+    used = 2
+    for item in value if is_list else value.items():
+        if budget is not None and used >= budget:
+            parts.append("...")  # the rest is not even looked at
+            break
+        rest = None if budget is None else budget - used
+        text = _toml_literal(item, rest) if is_list else \
+            f"{_toml_key(item[0], rest)} = {_toml_literal(item[1], rest)}"
+        parts.append(text)
+        used += len(text) + 2
+    if is_list:
+        return "[" + ", ".join(parts) + "]"
+    return "{" + ", ".join(parts) + "}" if parts else "{}"
+
+
+def _toml_key(key: str, budget: int | None = None) -> str:
     import re
+    if budget is not None:
+        key = key[:budget]
     return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else _toml_literal(key)
 
 
@@ -103,7 +144,7 @@ class Option:
         return text
 
     def _expected(self, value) -> str:
-        return f"expected {self.describe()}, got {_toml_type(value)} {_shown(value)}"
+        return f"expected {self.describe()}, got {toml_type(value)} {shown(value)}"
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.default!r}, {self.doc!r})"
@@ -131,9 +172,9 @@ class Bool(Option):
 
 def _bounds(value, lo, hi) -> str | None:
     if lo is not None and value < lo:
-        return f"must be >= {lo}, got {value}"
+        return f"must be >= {lo}, got {shown(value)}"
     if hi is not None and value > hi:
-        return f"must be <= {hi}, got {value}"
+        return f"must be <= {hi}, got {shown(value)}"
     return None
 
 
@@ -174,13 +215,17 @@ class Int(_Number):
         return isinstance(value, int) and not isinstance(value, bool)
 
 
+_INF = float("inf")
+
+
 class Float(_Number):
-    """A number: a TOML integer or float."""
+    """A number: a TOML integer or a finite float (``nan`` and ``inf`` are no threshold)."""
     __slots__ = ()
     kind = "number"
 
     def _accepts(self, value) -> bool:
-        return isinstance(value, (int, float)) and not isinstance(value, bool) and value == value  # not nan
+        return isinstance(value, (int, float)) and not isinstance(value, bool) and value == value \
+            and value not in (_INF, -_INF)
 
 
 class Str(Option):
@@ -209,7 +254,7 @@ class Choice(Option):
         if not isinstance(value, str):
             return self._expected(value)
         if value not in self.values:
-            return f"expected {self.describe()}, got {_shown(value)}"
+            return f"expected {self.describe()}, got {shown(value)}"
         return None
 
     def schema(self) -> dict:
@@ -226,7 +271,7 @@ class StrList(Option):
             return self._expected(value)
         for i, item in enumerate(value):
             if not isinstance(item, str):
-                return f"expected {self.describe()}, but item {i + 1} is {_toml_type(item)} {_shown(item)}"
+                return f"expected {self.describe()}, but item {i + 1} is {toml_type(item)} {shown(item)}"
         return None
 
     def schema(self) -> dict:
@@ -251,9 +296,9 @@ class StrMap(Option):
             return self._expected(value)
         for key, item in value.items():
             if not isinstance(item, str):
-                return f"expected {self.describe()}, but {_toml_key(key)} is {_toml_type(item)} {_shown(item)}"
+                return f"expected {self.describe()}, but {_toml_key(key, SHOWN)} is {toml_type(item)} {shown(item)}"
             if self.values is not None and item not in self.values:
-                return (f"{_toml_key(key)} = {_shown(item)}: expected one of "
+                return (f"{_toml_key(key, SHOWN)} = {shown(item)}: expected one of "
                         + ", ".join(_toml_literal(v) for v in self.values))
         return None
 
