@@ -275,3 +275,19 @@ def test_ctrl_c_ends_with_130_and_one_line(tmp_path, args):
         p.kill()
     assert p.returncode == 130, err
     assert err.strip() == "Aborted!" and out == ""
+
+
+# ---------------------------------------------------------------- discovery says what it skipped
+
+@pytest.mark.parametrize("fmt", ["github", "tty", "json", "sarif", "summary"])
+def test_a_pull_request_symlink_to_a_runner_file_is_skipped_and_said(tmp_path, fmt):
+    (tmp_path / ".git-credentials").write_text(f"https://x-access-token:{SECRET}@github.com\n")
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    os.symlink("../.git-credentials", repo / "Dockerfile")
+    (repo / "app").mkdir()
+    (repo / "app" / "Dockerfile").write_text(DOCKERFILE)
+    p = fast("--format", fmt, "repo", cwd=tmp_path)
+    assert SECRET not in p.stdout + p.stderr
+    assert p.stderr.splitlines() == ["layerlint: skipped repo/Dockerfile: symlink to a file outside repo"]
+    assert "LL101" in p.stdout and p.returncode == 1  # the rest is linted

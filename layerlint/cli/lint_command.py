@@ -134,7 +134,11 @@ def run_check(paths=(), formats=(), outputs=(), select=(), extend_select=(), ign
 
     from ..engine.batch import run_paths
     diagram = "summary" in formats  # the summary draws each file's stage graph from its result
-    results = run_paths(paths, settings, stdin_filename=stdin_filename, jobs=jobs, diagram=diagram)
+    skipped: list[tuple[str, str]] = []
+    results = run_paths(paths, settings, stdin_filename=stdin_filename, jobs=jobs, diagram=diagram,
+                        skipped=skipped)
+    for path, reason in skipped:  # notices: what discovery did not follow or open, and why
+        echo_err(f"layerlint: skipped {path}: {reason}")
     if fix or diff:
         from ..engine.fixer import run_fixes
         results, diff_text = run_fixes(results, settings, write=not diff,
