@@ -225,3 +225,15 @@ def test_pragmas_layerlint_hadolint_and_buildkit(tmp_path):
     assert [f["line"] for f in json.loads(out)["findings"]] == [3]
     p.write_text("# layerlint: ignore-file=LL101\nFROM node\nFROM redis\n")
     assert json.loads(run("--format", "json", str(p))[1])["summary"]["by_rule"].get("LL101") is None
+
+
+def test_the_same_file_reached_twice_is_linted_and_counted_once(tmp_path):
+    (tmp_path / "Dockerfile").write_text("FROM alpine\n")
+    (tmp_path / "sub").mkdir()
+    os.symlink("../Dockerfile", tmp_path / "sub" / "Dockerfile.alias")
+    code, out, _ = run("--format", "json", "Dockerfile", "./Dockerfile", ".", "sub/Dockerfile.alias",
+                       str(tmp_path / "Dockerfile"), cwd=tmp_path)
+    doc = json.loads(out)
+    assert code == 1
+    assert [f["path"] for f in doc["files"]] == ["Dockerfile"]  # the first name it was given
+    assert doc["summary"]["files"] == 1 and doc["summary"]["by_rule"]["LL101"] == 1

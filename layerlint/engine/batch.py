@@ -42,7 +42,20 @@ def collect(paths, errors: list[FileResult], skipped: Optional[list] = None) -> 
             files += discover(p, on_error=on_error, on_skip=on_skip)
         else:
             files.append(p)  # named explicitly: linted as named
-    return files
+    return _once(files)
+
+
+def _once(files: list[str]) -> list[str]:
+    """``files`` with each file kept once, under the first name it was reached by: ``Dockerfile
+    ./Dockerfile .`` or a link beside its target lints (and counts) one file, not three."""
+    seen: set = set()
+    out = []
+    for f in files:
+        key = f if f == "-" else os.path.realpath(f)
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out
 
 
 def _lint_one(args) -> FileResult:
