@@ -291,3 +291,18 @@ def test_a_pull_request_symlink_to_a_runner_file_is_skipped_and_said(tmp_path, f
     assert SECRET not in p.stdout + p.stderr
     assert p.stderr.splitlines() == ["layerlint: skipped repo/Dockerfile: symlink to a file outside repo"]
     assert "LL101" in p.stdout and p.returncode == 1  # the rest is linted
+
+
+def test_fix_on_a_directory_never_writes_through_a_link_out_of_it(tmp_path):
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (victim / "Dockerfile").write_text("FROM alpine:3.19\nENV K v\n")  # LL412 has a safe fix
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    os.symlink("../victim/Dockerfile", repo / "Dockerfile")
+    (repo / "Dockerfile.dev").write_text("FROM alpine:3.19\nENV K v\n")
+    p = fast("--fix", "--select", "LL412", "repo", cwd=tmp_path)
+    assert (victim / "Dockerfile").read_text() == "FROM alpine:3.19\nENV K v\n"
+    assert os.path.islink(repo / "Dockerfile")
+    assert (repo / "Dockerfile.dev").read_text() == "FROM alpine:3.19\nENV K=v\n"
+    assert "skipped repo/Dockerfile" in p.stderr and p.returncode == 0, p.stderr

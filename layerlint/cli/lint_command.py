@@ -143,7 +143,8 @@ def run_check(paths=(), formats=(), outputs=(), select=(), extend_select=(), ign
         from ..engine.fixer import run_fixes
         results, diff_text = run_fixes(results, settings, write=not diff,
                                        stdin_name=(stdin_filename or "-") if "-" in paths else None,
-                                       echo=echo_err, unsafe=unsafe_fixes, diagram=diagram)
+                                       echo=echo_err, unsafe=unsafe_fixes, diagram=diagram,
+                                       roots=[p for p in paths if p != "-"])  # fix nothing outside them
 
     from ..report import ReportOptions, render
     opts = ReportOptions(color=False, quiet=quiet, fail_on=settings.fail_on, tool_version=__version__,

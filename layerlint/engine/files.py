@@ -7,19 +7,59 @@ import os
 import stat
 
 from ..syntax import MAX_BYTES
+from ..text import printable
 
 
 def write_atomic(path: str, data: str | bytes) -> None:
-    """Write ``data`` to ``path`` through a temp file in the same directory, fsync, rename.
+    """Write ``data`` to ``path`` (``-o FILE``, ``--fix``); what is at ``path`` decides how, and
+    nothing that is not a regular file is ever replaced:
 
-    An existing file keeps its permission bits; a kill at any moment leaves either the old
-    file or the new one, never a mix, and after a power loss the rename itself is on disk too
-    (the directory is fsynced where the platform allows it)."""
-    path = os.path.abspath(path)
-    directory = os.path.dirname(path)
+    - nothing yet, or a regular file: through a temp file in the same directory, fsync, rename.
+      An existing file keeps its permission bits; a kill at any moment leaves either the old
+      file or the new one, never a mix, and after a power loss the rename itself is on disk too
+      (the directory is fsynced where the platform allows it).  The rename gives the file a new
+      inode: other hard links to it keep the old text.
+    - a symlink: followed on purpose, as ``--fix`` follows one: the file it resolves to is
+      written as above and the link stays a link (a link to a device or FIFO writes through
+      it, below).  A dangling symlink is refused: layerlint does not create a file at a place
+      the command line never named.
+    - a character device or a FIFO (``-o /dev/null``, ``-o /dev/stderr``, a named pipe): written
+      through, opened for writing with no temp file and no rename, so the node stays what it
+      is.  A FIFO that no process reads is refused at once ("no reader on FIFO"), not waited on.
+    - anything else (a directory, a socket, a block device): refused.
+
+    Refusals and failures raise OSError with a one-line ``strerror``."""
+    payload = data.encode("utf-8") if isinstance(data, str) else data
     try:
-        mode = stat.S_IMODE(os.stat(path).st_mode)
+        st = os.lstat(path)
     except FileNotFoundError:
+        _replace(os.path.abspath(path), payload, None)
+        return
+    target = path
+    if stat.S_ISLNK(st.st_mode):
+        try:
+            st = os.stat(path)
+        except FileNotFoundError:
+            raise OSError(errno.ENOENT, f"is a dangling symlink (to {_link_text(path)}); not created") from None
+        if stat.S_ISREG(st.st_mode):
+            target = os.path.realpath(path)  # a device keeps its path: /dev/stdout is a link to a magic link
+    if stat.S_ISREG(st.st_mode):
+        _replace(os.path.abspath(target), payload, st)
+    elif stat.S_ISCHR(st.st_mode) or stat.S_ISFIFO(st.st_mode):
+        _write_through(target, payload)
+    elif stat.S_ISDIR(st.st_mode):
+        raise IsADirectoryError(errno.EISDIR, "is a directory")
+    else:
+        raise OSError(errno.EINVAL, f"is {_kind(st.st_mode)}; layerlint writes only regular files, "
+                                    "character devices and FIFOs")
+
+
+def _replace(path: str, payload: bytes, st) -> None:
+    """The atomic write of a regular file (``st``: its stat, None when there is none yet)."""
+    directory = os.path.dirname(path)
+    if st is not None:
+        mode = stat.S_IMODE(st.st_mode)
+    else:
         umask = os.umask(0)
         os.umask(umask)
         mode = 0o666 & ~umask
@@ -27,7 +67,7 @@ def write_atomic(path: str, data: str | bytes) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(fd, "wb") as f:
-            f.write(data.encode("utf-8") if isinstance(data, str) else data)
+            f.write(payload)
             f.flush()
             os.fsync(f.fileno())
         os.chmod(tmp, mode)
@@ -39,6 +79,46 @@ def write_atomic(path: str, data: str | bytes) -> None:
             pass
         raise
     _fsync_directory(directory)
+
+
+def _write_through(path: str, payload: bytes) -> None:
+    """Write into a character device or FIFO as it is.  Opened non-blocking, so a FIFO without
+    a reader fails at once (ENXIO) instead of waiting forever, then written blocking (a reader
+    that is there gets everything, at its pace)."""
+    flags = os.O_WRONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        if exc.errno == errno.ENXIO:
+            raise OSError(errno.ENXIO, "no reader on FIFO") from None
+        raise
+    try:
+        st = os.fstat(fd)
+        if not (stat.S_ISCHR(st.st_mode) or stat.S_ISFIFO(st.st_mode)):
+            # replaced between the look and the open: write nothing into whatever it is now
+            raise OSError(errno.EINVAL, "changed while it was being opened; not written")
+        if hasattr(os, "O_NONBLOCK"):
+            os.set_blocking(fd, True)
+        view = memoryview(payload)
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISBLK(mode):
+        return "a block device"
+    return "not a regular file"
+
+
+def _link_text(path: str) -> str:
+    try:
+        return printable(os.readlink(path))
+    except OSError:
+        return "?"
 
 
 def _fsync_directory(directory: str) -> None:

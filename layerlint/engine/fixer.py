@@ -12,13 +12,17 @@ empty span is an insertion).  For one file:
    what the image contains or how it runs.  A fix whose edits overlap an edit already taken
    in this pass waits for the next pass (it is recomputed there on the new text, if the
    finding is still there).
-3. Every fix is tried alone first and then all of the pass together, and kept only if the
-   result re-parses to the same Dockerfile except at the fixed points: every instruction
-   that no edit touches is still there, unchanged, at its (shifted) place; every new or
-   changed instruction lies where an edit was; directives, the escape character and the
-   parse errors are as before.  A fix that fails this is refused, with the reason.
-4. Passes repeat until no fix applies (so ``fix(fix(x)) == fix(x)``); a text seen before
-   (two fixes undoing each other) stops the loop.
+3. A fix is kept only if the result re-parses to the same Dockerfile except at the fixed
+   points: every instruction that no edit touches is still there, unchanged, at its (shifted)
+   place; every new or changed instruction lies where an edit was; directives, the escape
+   character and the parse errors are as before.  The pass's fixes are checked all together
+   first (one parse); a group that fails is halved until the fixes that fail alone are found,
+   and those are refused, with the reason (at most ``MAX_CHECKS`` checks a file).  Groups
+   that pass alone but not together: the first is applied, the rest wait for the next pass.
+   So a pass costs a few parses and one application of all its edits, not a parse per fix:
+   ``--fix`` is linear in the number of fixes.
+4. Passes repeat until no fix applies (so ``fix(fix(x)) == fix(x)``), at most ``MAX_PASSES``
+   re-lints; a text seen before (two fixes undoing each other) stops the loop.
 5. Everything outside the edits is kept byte for byte: BOM, CRLF or LF line ends (text that
    a fix inserts follows the file's line ends), comments, continuations, heredocs.
 """
@@ -26,15 +30,18 @@ from __future__ import annotations
 
 import difflib
 import os
+import stat
+from bisect import bisect_left, bisect_right
 
 from .results import FileResult
 from ..record import Record
 from ..syntax import parse
 from ..syntax.parser import decode
+from ..text import printable
 
 TYPE_CHECKING = False  # typing costs 2 ms at start-up; annotations are strings
 if TYPE_CHECKING:
-    from typing import Optional
+    from typing import Optional, Sequence
 
 MAX_PASSES = 10
 BOM = b"\xef\xbb\xbf"
@@ -178,25 +185,90 @@ def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
 
 
 def _apply(text: str, edits: list[tuple[int, int, str]]) -> str:
-    # from the end backwards; at one offset the longer (replacement) edit goes first so an
-    # insertion there lands before it
-    for s, e, new in sorted(edits, key=lambda x: (x[0], x[1]), reverse=True):
-        text = text[:s] + new + text[e:]
-    return text
-
-
-def _map_point(o: int, edits, sticky: bool) -> int:
-    """Where offset ``o`` of the old text is in the new one.  ``sticky``: an insertion exactly
-    at ``o`` goes before it (for the start of a range) rather than after (for its end)."""
-    shift = 0
+    # one pass over the (non-overlapping) edits in order: linear in the text, however many edits;
+    # at one offset an insertion sorts before the replacement that starts there, so it lands before it
+    parts, pos = [], 0
     for s, e, new in sorted(edits, key=lambda x: (x[0], x[1])):
-        if e < o or (e == o and (s < e or sticky)):
-            shift += len(new) - (e - s)
-        elif s < o < e:
-            return s + shift + len(new)
-        else:
-            break
-    return o + shift
+        parts.append(text[pos:s])
+        parts.append(new)
+        pos = e
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
+class _Edits:
+    """Non-overlapping edits sorted by position, for the lookups ``verify`` makes once per
+    instruction in O(log n): where an old offset is in the new text, and whether a range is touched.
+    (Sorted, non-overlapping edits also have non-decreasing ends, each at or before the next start.)"""
+
+    def __init__(self, edits) -> None:
+        self.edits = sorted(edits, key=lambda x: (x[0], x[1]))
+        self.starts = [s for s, _, _ in self.edits]
+        self.shift = [0]  # shift[i]: how much edits[:i] lengthen the text
+        for s, e, new in self.edits:
+            self.shift.append(self.shift[-1] + len(new) - (e - s))
+
+    def map_point(self, o: int, sticky: bool) -> int:
+        """Where offset ``o`` of the old text is in the new one.  ``sticky``: an insertion exactly
+        at ``o`` goes before it (for the start of a range) rather than after (for its end)."""
+        i = bisect_left(self.starts, o)  # edits[:i] start before o
+        if i:
+            s, e, new = self.edits[i - 1]
+            if e > o:  # o is inside that edit: it maps to the end of the new text
+                return s + self.shift[i - 1] + len(new)
+        shift = self.shift[i]
+        if sticky and i < len(self.edits) and self.edits[i][0] == self.edits[i][1] == o:
+            shift += len(self.edits[i][2])
+        return o + shift
+
+    def touches(self, a: int, b: int) -> bool:
+        """Whether an edit overlaps the range ``(a, b)`` (as ``_overlap``): only the edits just
+        around the first one starting at ``b`` can."""
+        j = bisect_left(self.starts, b)
+        return any(_overlap((a, b), self.edits[k][:2]) for k in range(max(0, j - 2), min(len(self.edits), j + 1)))
+
+
+class _Hits:
+    """Ranges (possibly overlapping) for one question in O(log n): does any of them overlap
+    ``(a, b)`` or start at ``a`` or end at ``b``."""
+
+    def __init__(self, ranges: list[tuple[int, int]]) -> None:
+        ranges = sorted(ranges)
+        self.starts = [a for a, _ in ranges]
+        self.max_end: list[int] = []  # the furthest end among ranges[:i + 1]
+        for _, b in ranges:
+            self.max_end.append(max(b, self.max_end[-1]) if self.max_end else b)
+        self.start_set = set(self.starts)
+        self.end_set = {b for _, b in ranges}
+
+    def hit(self, a: int, b: int) -> bool:
+        if a in self.start_set or b in self.end_set:
+            return True
+        j = bisect_left(self.starts, b)  # ranges[:j] start before b: one of them overlaps if it ends after a
+        return j > 0 and self.max_end[j - 1] > a
+
+
+class _Taken:
+    """The edits taken so far in a pass (never overlapping each other), sorted, so that whether a
+    new fix overlaps them costs O(log n) instead of a look at every one."""
+
+    def __init__(self) -> None:
+        self.keys: list[tuple[int, int]] = []
+        self.ends: list[int] = []  # keys' ends: non-decreasing too, as the edits do not overlap
+
+    def overlaps(self, edits) -> bool:
+        for s, e, _ in edits:
+            lo = bisect_left(self.ends, s)  # before lo: ended before s
+            hi = bisect_right(self.keys, (e, float("inf")))  # from hi: start after e
+            if any(_overlap((s, e), self.keys[k]) for k in range(lo, hi)):
+                return True
+        return False
+
+    def add(self, edits) -> None:
+        for s, e, _ in edits:
+            i = bisect_left(self.keys, (s, e))
+            self.keys.insert(i, (s, e))
+            self.ends.insert(i, e)
 
 
 def _ranges(df, t: _Text) -> list[tuple[int, int]]:
@@ -233,26 +305,26 @@ def verify(old_df, old_t: _Text, new_text: str, edits) -> Optional[str]:
     new_ranges = _ranges(new_df, new_t)
     dirty: list[tuple[int, int]] = []
     expected: dict[tuple[int, int], tuple] = {}
+    ed = _Edits(edits)  # every lookup below is O(log n): verifying a pass is linear, however many fixes
     for instr, (a, b) in zip(old_df.instructions, old_ranges):
-        touched = any(_overlap((a, b), (s, e)) for s, e, _ in edits)
-        na, nb = _map_point(a, edits, True), _map_point(b, edits, False)
-        if touched:
+        na, nb = ed.map_point(a, True), ed.map_point(b, False)
+        if ed.touches(a, b):
             dirty.append((na, nb))
         else:
             expected[(na, nb)] = (instr.start_line, _signature(instr))
-    for s, e, new in edits:
-        ns = _map_point(s, edits, True)  # after anything inserted before this point
+    for s, e, new in ed.edits:
+        ns = ed.map_point(s, True)  # after anything inserted before this point
         if s == e:
             ns -= len(new)  # an insertion maps its own point past its text
         dirty.append((ns, ns + len(new)))
+    where = _Hits(dirty)
     found = set()
     for instr, rng in zip(new_df.instructions, new_ranges):
         want = expected.get(rng)
         if want is not None and want[1] == _signature(instr):
             found.add(rng)
             continue
-        a, b = rng
-        if not any(a < db and da < b or a == da or b == db for da, db in dirty):
+        if not where.hit(*rng):
             return (f"the instruction at line {instr.start_line} would change, and no edit is there "
                     f"(a continuation or heredoc swallowed it?)")
     missing = [want[0] for rng, want in expected.items() if rng not in found]
@@ -270,6 +342,67 @@ def takes(fix, unsafe: bool = False) -> bool:
 def hidden_fixes(result: FileResult) -> int:
     """The findings of ``result`` whose fix is unsafe (what ``--unsafe-fixes`` would add)."""
     return sum(1 for f in result.findings if f.fix is not None and f.fix.edits and not f.fix.safe)
+
+
+MAX_CHECKS = 64  # verifications of one file's fixes, all passes together (each parses the file)
+
+
+def _candidates(result: FileResult, t: _Text, text: str, unsafe: bool, refused_keys: set):
+    """The fixes a pass tries: every applicable finding's fix, in file order, that changes the
+    text and overlaps no fix before it, as ``(finding, edits, key)``; also the fixes refused
+    here (edits outside the file) as ``(candidate, reason)``, and whether a fix waited because it
+    overlaps one taken (it is recomputed on the next pass's text)."""
+    taken = _Taken()
+    out: list = []
+    refused: list = []
+    deferred = False
+    for f in result.findings:
+        if not takes(f.fix, unsafe) or not f.fix.edits:
+            continue
+        line_text = result.lines[f.span.line - 1] if 0 < f.span.line <= len(result.lines) else ""
+        key = (f.rule, f.fix.description, tuple(e.text for e in f.fix.edits), line_text)
+        if key in refused_keys:
+            continue
+        edits = _edit_ranges(t, f.fix)
+        if edits is None:
+            refused.append(((f, None, key), "its edits fall outside the file or overlap each other"))
+            continue
+        if taken.overlaps(edits):
+            deferred = True
+            continue
+        if all(text[s:e] == new for s, e, new in edits):
+            continue  # changes nothing
+        taken.add(edits)
+        out.append((f, edits, key))
+    return out, refused, deferred
+
+
+def _check(old_df, t: _Text, text: str, candidates: list, budget: list):
+    """Split ``candidates`` into groups that each pass ``verify`` (applied alone, with every
+    other fix of its group) and the fixes refused, with the reason ``verify`` gives for each
+    alone.  All of them are checked together first (one parse); a group that fails is halved
+    until the fixes that break the file are found, so a pass costs a few parses, not one per
+    fix.  ``budget``: ``[checks left]`` for the file; once spent, the fixes still unchecked
+    are refused."""
+    groups: list = []
+    refused: list = []
+    todo = [candidates] if candidates else []
+    while todo:
+        group = todo.pop()
+        if budget[0] <= 0:
+            refused += [(c, "not checked: too many other fixes in this file were refused") for c in group]
+            continue
+        budget[0] -= 1
+        edits = [e for _, es, _ in group for e in es]
+        reason = verify(old_df, t, _apply(text, edits), edits)
+        if reason is None:
+            groups.append(group)
+        elif len(group) == 1:
+            refused.append((group[0], reason))
+        else:
+            half = len(group) // 2
+            todo += [group[half:], group[:half]]  # the first half is checked first
+    return groups, refused
 
 
 def fix_bytes(data: bytes, path: str, settings, context_dir: Optional[str] = None,
@@ -307,51 +440,41 @@ def fix_bytes(data: bytes, path: str, settings, context_dir: Optional[str] = Non
         out.result = result
     seen = {text}
     refused_keys: set = set()
-    for n in range(max_passes):
+    told: set = set()
+    budget = [MAX_CHECKS]
+    for _ in range(max_passes):
         t = _Text(text)
-        taken: list[tuple[int, int, str]] = []
-        good: list[tuple[object, list]] = []
-        for f in result.findings:
-            if not takes(f.fix, unsafe) or not f.fix.edits:
-                continue
-            edits = _edit_ranges(t, f.fix)
-            line_text = result.lines[f.span.line - 1] if 0 < f.span.line <= len(result.lines) else ""
-            key = (f.rule, f.fix.description, tuple(e.text for e in f.fix.edits), line_text)
-            if key in refused_keys:
-                continue
-            if edits is None:
+        candidates, refused, deferred = _candidates(result, t, text, unsafe, refused_keys)
+        groups, failed = _check(old_df, t, text, candidates, budget)
+        refused += failed
+        for (f, _, key), reason in sorted(refused, key=lambda x: (x[0][0].span.line, x[0][0].span.column)):
+            if key not in refused_keys:  # a fix is refused once, however many findings carry it
                 refused_keys.add(key)
-                out.refused.append(Refused(f.rule, f.fix.description, f.span.line,
-                                           "its edits fall outside the file or overlap each other"))
-                continue
-            if any(_overlap((s, e), (s2, e2)) for s, e, _ in edits for s2, e2, _ in taken):
-                continue  # overlaps a fix taken in this pass (or is the same): retried next pass
-            if _apply(text, edits) == text:
-                continue
-            reason = verify(old_df, t, _apply(text, edits), edits)
-            if reason is not None:
-                refused_keys.add(key)
-                out.refused.append(Refused(f.rule, f.fix.description, f.span.line, reason))
-                continue
-            taken += edits
-            good.append((f, edits))
-        if not good:
+                said = (f.rule, f.fix.description, f.span.line, reason)
+                if said not in told:  # nor said twice when it comes back after another fix
+                    told.add(said)
+                    out.refused.append(Refused(*said))
+        if not groups:
+            if failed and deferred:
+                continue  # what waited behind a refused fix is tried on the same text
             break
+        good = [c for g in groups for c in g]
+        taken = [e for _, edits, _ in good for e in edits]
         new_text = _apply(text, taken)
-        if len(good) > 1 and verify(old_df, t, new_text, taken) is not None:
-            good = good[:1]
-            new_text = _apply(text, good[0][1])
+        if len(groups) > 1 and verify(old_df, t, new_text, taken) is not None:
+            good = groups[0]  # each group is fine alone, not all together: the rest waits a pass
+            new_text = _apply(text, [e for _, edits, _ in good for e in edits])
         if new_text in seen:
-            for f, _ in good:
+            for f, _, _ in good:
                 out.refused.append(Refused(f.rule, f.fix.description, f.span.line,
                                            "fixes undo each other (the file went back to an earlier text)"))
             break
         seen.add(new_text)
-        for f, _ in good:
+        for f, _, _ in good:
             out.applied.append(Applied(f.rule, f.fix.description, f.span.line))
         text = new_text
         old_df = parse(text, path)
-        out.passes = n + 1
+        out.passes += 1
         fixed = (BOM if bom else b"") + text.encode("utf-8")
         result = lint(fixed)
         out.fixed, out.result = fixed, result
@@ -370,15 +493,60 @@ def fix_file(path: str, settings, display: Optional[str] = None, rules=None, res
                      result=result, safe_only=safe_only, diagram=diagram)
 
 
-def write_fixed(path: str, outcome: FixOutcome) -> None:
-    """Write the fixed text atomically, following a symlink to the file it names, unless the
-    file changed on disk since it was read (then OSError)."""
+def write_fixed(path: str, outcome: FixOutcome, real: Optional[str] = None) -> int:
+    """Write the fixed text atomically, following a symlink to the file it names (``real``: that
+    file, when the caller has already resolved and checked it), unless the file changed on disk
+    since it was read or is not a regular file (then OSError).  Returns the file's number of
+    hard links before the write: the write replaces the file (a rename), so when it is over 1
+    the other names keep the old text (never written through a hard link, which may name a file
+    anywhere on the same filesystem)."""
     from .files import write_atomic
-    real = os.path.realpath(path)
+    real = real or os.path.realpath(path)
+    st = os.stat(real)
+    if not stat.S_ISREG(st.st_mode):  # opening a FIFO to compare would block
+        raise OSError(f"{printable(path)} is not a regular file; not written")
     with open(real, "rb") as f:
         if f.read() != outcome.original:
-            raise OSError(f"{path} changed while it was being fixed; not written")
+            raise OSError(f"{printable(path)} changed while it was being fixed; not written")
     write_atomic(real, outcome.fixed)
+    return st.st_nlink
+
+
+class _Roots:
+    """The paths the user gave ``--fix``: a file named there may be fixed wherever it resolves
+    to (following that link is what was asked); a file found in a directory given only where its
+    real path is inside that directory's real path."""
+
+    def __init__(self, roots) -> None:
+        self.files: set[str] = set()
+        self.dirs: list[tuple[str, str, str]] = []  # (as given, absolute, real)
+        for r in roots:
+            if r == "-":
+                continue
+            if os.path.isdir(r):
+                self.dirs.append((r, os.path.abspath(r), os.path.realpath(r)))
+            else:
+                self.files.add(os.path.abspath(r))
+
+    def refusal(self, path: str, real: str) -> Optional[str]:
+        """None when ``path`` (resolving to ``real``) may be written, else why not."""
+        absolute = os.path.abspath(path)
+        if absolute in self.files:
+            return None
+        outside = None
+        for given, dir_abs, dir_real in self.dirs:
+            if _inside(absolute, dir_abs):
+                if _inside(real, dir_real):
+                    return None
+                outside = outside or given
+        if outside is None:
+            return "it is not one of the paths given"
+        what = "a symlink to a file" if os.path.islink(path) else "a file whose real path is"
+        return f"it is {what} outside {printable(outside)}"
+
+
+def _inside(path: str, directory: str) -> bool:
+    return path == directory or path.startswith(directory.rstrip(os.sep) + os.sep)
 
 
 def unified_diff(outcome: FixOutcome, name: Optional[str] = None) -> str:
@@ -405,49 +573,68 @@ def unified_diff(outcome: FixOutcome, name: Optional[str] = None) -> str:
 
 
 def run_fixes(results: list[FileResult], settings, write: bool, stdin_name: Optional[str] = None,
-              echo=print, unsafe: bool = False, diagram: bool = False) -> tuple[list[FileResult], str]:
+              echo=print, unsafe: bool = False, diagram: bool = False,
+              roots: Optional[Sequence[str]] = None) -> tuple[list[FileResult], str]:
     """The CLI's ``--fix`` (``write``) and ``--diff``: fix every file that has fixable findings,
     starting from the run's result for it (``results``), tell what was done and refused on
     ``echo`` (stderr), and return the results to report (the remaining findings) and the diff
     text.  Safe fixes only unless ``unsafe`` (``--unsafe-fixes``); the unsafe fixes left out
     are counted in a closing hint.  ``stdin_name``: the name the result read from standard
     input carries (it is never written: there is no file to write).  ``diagram``: re-lints
-    keep the stage diagram (``--format summary``)."""
+    keep the stage diagram (``--format summary``).
+
+    ``roots``: the paths the user gave.  A file found in a directory given is fixed only when
+    its real path is inside that directory (``repo/Dockerfile -> ../victim/Dockerfile`` is
+    skipped, with a line saying so; ``--diff`` skips it too, to show what ``--fix`` does); a
+    file given by name is fixed where it resolves to.  None: no such restriction.  A file with
+    several hard links is fixed by replacing this name only (said on ``echo``)."""
     out: list[FileResult] = []
     diffs: list[str] = []
     n_fixed = n_files = hidden = 0
+    given = _Roots(roots) if roots is not None else None
     for r in results:
+        name = printable(r.path)
         if r.errors:
             out.append(r)
             continue
         if stdin_name is not None and r.path == stdin_name:
             if any(f.fix is not None for f in r.findings):
-                echo(f"layerlint: {r.path}: standard input cannot be fixed in place; its findings are reported unfixed")
+                echo(f"layerlint: {name}: standard input cannot be fixed in place; its findings are reported unfixed")
             out.append(r)
             continue
         if not any(takes(f.fix, unsafe) for f in r.findings):
             hidden += 0 if unsafe else hidden_fixes(r)
             out.append(r)
             continue
+        real = os.path.realpath(r.path)  # resolved once: what is checked here is what is written
+        why = given.refusal(r.path, real) if given is not None else None
+        if why is not None:
+            echo(f"layerlint: not fixing {name}: {why}")
+            out.append(r)
+            continue
         try:
             outcome = fix_file(r.path, settings, display=r.path, result=r, safe_only=not unsafe, diagram=diagram)
         except OSError as exc:
-            echo(f"layerlint: {r.path}: not fixed: {exc.strerror or exc}")
+            echo(f"layerlint: {name}: not fixed: {exc.strerror or exc}")
             out.append(r)
             continue
         if outcome.note:
-            echo(f"layerlint: {r.path}: {outcome.note}")
+            echo(f"layerlint: {name}: {printable(outcome.note)}")
         for x in outcome.refused:
-            echo(f"layerlint: {r.path}:{x.line}: {x.rule} fix refused ({x.description}): {x.reason}")
+            echo(f"layerlint: {name}:{x.line}: {x.rule} fix refused ({printable(x.description)}): "
+                 f"{printable(x.reason)}")
         if outcome.changed:
             if write:
                 try:
-                    write_fixed(r.path, outcome)
+                    links = write_fixed(r.path, outcome, real)
                 except OSError as exc:
-                    echo(f"layerlint: {r.path}: not written: {exc.strerror or exc}")
+                    echo(f"layerlint: {name}: not written: {exc.strerror or exc}")
                     out.append(r)
                     hidden += 0 if unsafe else hidden_fixes(r)
                     continue
+                if links > 1:
+                    echo(f"layerlint: {name}: was one of {links} hard links to a file; only this name has the "
+                         "fixed text, the other links keep the old text")
             else:
                 diffs.append(unified_diff(outcome))
             n_fixed += len(outcome.applied)

@@ -23,6 +23,10 @@ through the prelude, the joined line's source map (continuations, removed commen
 backtick escape) or the heredoc's line numbers to its line, column and end in the Dockerfile, as
 finding ``SC<code>`` with ShellCheck's level and ``hadolint = ("SC<code>",)``, so
 ``# layerlint: ignore=SC2086`` and ``# hadolint ignore=SC2086`` both silence it.
+
+ShellCheck's time and memory grow faster than its input, so both are bounded: a script over
+``MAX_SCRIPT_BYTES`` is not sent (one warning line names the file and RUN), and a process that
+runs past its deadline is killed (see ``Batch``); the lint goes on without those SC findings.
 """
 from __future__ import annotations
 
@@ -34,6 +38,7 @@ import subprocess
 import sys
 import sysconfig
 import tempfile
+import time
 
 from ..rules.context import Context
 from ..shell.commands import shell_name
@@ -42,6 +47,7 @@ from .results import FileResult, Finding
 from ..graph import DEFAULT_SHELL, PROXY_ARGS
 from ..rules import Rule
 from ..syntax.model import Instruction, Span
+from ..text import printable
 
 TYPE_CHECKING = False  # typing costs 2 ms at start-up; annotations are strings
 if TYPE_CHECKING:
@@ -54,6 +60,12 @@ SHEBANGS = {"sh": "#!/bin/sh", "bash": "#!/bin/bash", "dash": "#!/bin/dash", "ks
             "mksh": "#!/bin/ksh", "ash": "#!/bin/busybox sh", "busybox": "#!/bin/busybox sh"}
 BATCH_MAX = 400  # scripts per ShellCheck process
 BATCH_MIN = 100  # ...and at least this many when a process is started early (an idle slot)
+# ShellCheck's time and memory grow faster than linearly with a script's size (a dense 64 KB script
+# takes about 20 s and 3.5 GB; 300 nested "$(...)" ran past 20 s): a bound on both
+MAX_SCRIPT_BYTES = 64 * 1024  # a bigger script is not given to it (the largest real RUN seen: 17 KB)
+TIMEOUT = 30.0  # seconds a ShellCheck process may run...
+TIMEOUT_PER_MB = 60.0  # ...plus this many per MB of scripts it was given; then it is killed
+SLOW_RETRIES = 2  # the scripts of a batch that timed out are retried alone, with time for this many slow ones
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _SHELL_PRAGMA = re.compile(r"hadolint\s+shell\s*=\s*(\S+)")
 # Windows images run RUN with `cmd /S /C` unless SHELL says otherwise
@@ -369,7 +381,7 @@ def submit(ctx: Context, result: FileResult, supp, settings, batch: Optional["Ba
     scripts: list[_Script] = []
     default_shell = pragma_shell(ctx)
     for instr in ctx.instructions("RUN"):
-        scripts += scripts_for(ctx, instr, default_shell)
+        scripts += [sc for sc in scripts_for(ctx, instr, default_shell) if _small_enough(sc, result.path)]
     ctx.rules_run = (*ctx.rules_run, RULE)
     job = Job(ctx, result, supp, settings, scripts)
     if batch is None:
@@ -381,12 +393,27 @@ def submit(ctx: Context, result: FileResult, supp, settings, batch: Optional["Ba
     return job
 
 
+def _small_enough(script: _Script, path: str) -> bool:
+    """Whether ``script`` is within ``MAX_SCRIPT_BYTES``; if not, say so (once per file)."""
+    size = len(script.text.encode("utf-8", "replace"))
+    if size <= MAX_SCRIPT_BYTES:
+        return True
+    warn(("size", path), f"--shellcheck: {printable(path)}:{script.owner_line}: not checked: the RUN's shell "
+                         f"script is {_size(size)}, over the {_size(MAX_SCRIPT_BYTES)} limit")
+    return False
+
+
+def _size(n: int) -> str:
+    return f"{n} bytes" if n < 1024 else f"{n // 1024} KB"
+
+
 # -- the processes --------------------------------------------------------------------------------
 class _Proc:
-    __slots__ = ("popen", "names", "out", "err")
+    __slots__ = ("popen", "names", "out", "err", "deadline")
 
-    def __init__(self, popen, names: list[str], out: str, err: str) -> None:
+    def __init__(self, popen, names: list[str], out: str, err: str, timeout: float = 0.0) -> None:
         self.popen, self.names, self.out, self.err = popen, names, out, err
+        self.deadline = time.monotonic() + timeout  # killed after this (time.monotonic)
 
 
 class Batch:
@@ -395,6 +422,12 @@ class Batch:
     ``add`` queues a file's scripts and starts a process in the background whenever ``BATCH_MAX``
     scripts are waiting (or ``BATCH_MIN`` and a process slot is idle); ``close`` checks the rest
     and waits.  A file's findings are added as soon as all its scripts are answered.
+
+    Every process has a deadline (``TIMEOUT``, more for more script text) and is killed when it
+    passes.  The scripts of a batch that timed out (or failed) are checked again one per process,
+    all of them within one more such deadline and ``SLOW_RETRIES`` timeouts, so the slow script
+    is found and the others still get their findings; a script that runs out of time is answered
+    with no comments, and its file gets one warning line ("ShellCheck timed out on FILE").
     """
 
     def __init__(self, max_procs: int = 1, private: bool = False) -> None:
@@ -474,15 +507,27 @@ class Batch:
             warn("run", f"--shellcheck: cannot run {self.binary}: {exc.strerror or exc}; SC checks skipped")
             self._deliver(names, {})
             return
-        self.running.append(_Proc(popen, names, out, err))
+        self.running.append(_Proc(popen, names, out, err, self._timeout(names)))
+
+    def _timeout(self, names: list[str]) -> float:
+        """Seconds ShellCheck may take for the scripts ``names``."""
+        size = sum(len(self.names.get(n, "")) for n in names)
+        return TIMEOUT + TIMEOUT_PER_MB * size / (1024 * 1024)
 
     def _reap(self, block: bool, first_only: bool = False) -> None:
         for p in list(self.running):
-            if not block and p.popen.poll() is None:
+            if not block and p.popen.poll() is None and time.monotonic() < p.deadline:
                 continue
-            p.popen.wait()
-            self.running.remove(p)
-            self._deliver(p.names, self._read(p))
+            try:
+                p.popen.wait(timeout=max(0.0, p.deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                p.popen.kill()
+                p.popen.wait()
+                self.running.remove(p)
+                self._retry(p.names)
+            else:
+                self.running.remove(p)
+                self._deliver(p.names, self._read(p))
             if first_only:
                 return
 
@@ -498,10 +543,8 @@ class Batch:
         except (OSError, ValueError, AttributeError):
             pass
         if len(p.names) > 1:
-            by_file = {}
-            for name in p.names:
-                by_file.update(self._run_one(name))
-            return by_file
+            self._retry(p.names)
+            return {}  # every name is answered by now
         try:
             with open(p.err, encoding="utf-8", errors="replace") as f:
                 why = f.read().strip().splitlines()[-1:] or ["no output"]
@@ -510,16 +553,43 @@ class Batch:
         warn("failed", f"--shellcheck: shellcheck failed on a script ({why[0]}); its findings are missing")
         return {}
 
-    def _run_one(self, name: str) -> dict[str, list]:
+    def _retry(self, names: list[str]) -> None:
+        """Check ``names`` one per process (after their batch failed or timed out), all within
+        the time the batch had plus ``SLOW_RETRIES`` timeouts (so one slow script does not cost
+        the others theirs); answer each, and report the ones that ran out of time."""
+        if len(names) == 1:
+            self._timed_out(names)
+            return
+        deadline = time.monotonic() + self._timeout(names) + TIMEOUT * SLOW_RETRIES
+        for k, name in enumerate(names):
+            left = min(self._timeout([name]), deadline - time.monotonic())
+            if left <= 0:
+                self._timed_out(names[k:])
+                return
+            try:
+                self._deliver([name], self._run_one(name, left))
+            except subprocess.TimeoutExpired:
+                self._timed_out([name])
+
+    def _run_one(self, name: str, timeout: float) -> dict[str, list]:
         self.processes += 1
         out, err = os.path.join(self.tmp or ".", f"retry-{name}.json"), os.path.join(self.tmp or ".", f"retry-{name}.txt")
         try:
             with open(out, "wb") as fo, open(err, "wb") as fe:
                 subprocess.run(self._command([name]), cwd=self.tmp, stdout=fo, stderr=fe, stdin=subprocess.DEVNULL,
-                               env=dict(os.environ, LC_ALL="C.UTF-8"), check=False)
+                               env=dict(os.environ, LC_ALL="C.UTF-8"), check=False, timeout=timeout)
         except OSError:
             return {}
         return self._read(_Proc(None, [name], out, err))
+
+    def _timed_out(self, names: list[str]) -> None:
+        """Answer ``names`` with no comments and say so, once per file that has one of them."""
+        for name in names:
+            for job, i in self.waiting.get(self.names.get(name, ""), ()):
+                path = job.result.path
+                warn(("timeout", path), f"--shellcheck: ShellCheck timed out on {printable(path)} (the RUN at line "
+                                        f"{job.scripts[i].owner_line}); its SC findings are missing")
+        self._deliver(names, {})
 
     def _deliver(self, names: list[str], by_file: dict[str, list]) -> None:
         for name in names:
