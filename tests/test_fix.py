@@ -73,7 +73,59 @@ def test_fix_that_breaks_the_file_is_refused():
     out = fix(data, [tr.BREAKER])
     assert out.fixed == data and not out.applied
     (r,) = out.refused
-    assert r.rule == "LL994" and "line 2" in r.reason  # the RUN would swallow the USER
+    # the RUN the edit is at may change; the USER after it, which it swallows, may not
+    assert r.rule == "LL994" and "the instruction at line 3 would not survive" in r.reason
+
+
+def _append(text):
+    """A rule that appends ``text`` at the very end of every RUN (after its last character)."""
+    from layerlint.rules.base import Edit, Fix, Violation
+    from layerlint.syntax.model import Span
+
+    def check(ctx):
+        for instr in ctx.instructions("RUN"):
+            last = instr.end_line
+            for h in instr.heredocs:
+                last = max(last, h.end_line)
+            end = len(ctx.df.lines[last - 1]) + 1
+            if not ctx.df.lines[last - 1].endswith(text):
+                yield Violation(instr.keyword_span, "append", Fix("append", [Edit(Span(last, end, last, end), text)]))
+
+    return tr.make("LL990", "append", check, fixable=True)
+
+
+@pytest.mark.parametrize("data,fixed", [
+    (b"FROM alpine:3.19\nRUN true\nUSER nobody\n", b"FROM alpine:3.19\nRUN true -y\nUSER nobody\n"),
+    (b"FROM alpine:3.19\r\nRUN a \\\r\n  b\r\n", b"FROM alpine:3.19\r\nRUN a \\\r\n  b -y\r\n"),
+    (b"FROM alpine:3.19\nRUN true", b"FROM alpine:3.19\nRUN true -y"),  # the end of the file
+])
+def test_an_insertion_at_the_end_of_an_instruction_changes_that_instruction(data, fixed):
+    # it used to count as touching nothing, so the RUN it changes "would not survive": always refused
+    out = fix(data, [_append(" -y")])
+    assert out.fixed == fixed and not out.refused and len(out.applied) == 1
+
+
+def test_an_insertion_at_the_start_of_an_instruction_still_leaves_it_checked():
+    # a line inserted before an instruction is new; the instruction itself must come through as it was
+    from layerlint.rules.base import Edit, Fix, Violation
+    from layerlint.syntax.model import Span
+
+    def comment_out(ctx):
+        for instr in ctx.instructions("RUN"):
+            at = Span(instr.start_line, 1, instr.start_line, 1)
+            yield Violation(instr.keyword_span, "x", Fix("comment out", [Edit(at, "# ")]))
+
+    data = b"FROM alpine:3.19\nRUN true\n"
+    out = fix(data, [tr.make("LL990", "comment-out", comment_out, fixable=True)])
+    assert out.fixed == data and [r.reason for r in out.refused] == [
+        "the instruction at line 2 would not survive the edit unchanged"]
+
+
+def test_apt_get_autoremove_gets_its_y_at_the_end_of_a_run():
+    data = b"FROM debian:12\nRUN apt-get update && apt-get install -y curl && apt-get autoremove\n"
+    out = fix(data, unsafe=True, select=["LL311"])
+    assert out.fixed == data.replace(b"autoremove\n", b"autoremove -y\n")
+    assert not out.refused and [a.rule for a in out.applied] == ["LL311"]
 
 
 def test_overlapping_fixes_apply_one_at_a_time():

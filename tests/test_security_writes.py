@@ -386,7 +386,7 @@ def test_one_bad_fix_among_many_costs_a_logarithmic_number_of_checks(monkeypatch
     out = fixer.fix_bytes(data, "Dockerfile", Settings(), rules=[tr.UPPER, tr.BREAKER])
     assert out.fixed == data.replace(b"run true", b"RUN true").replace(b"env K", b"ENV K")
     (refused,) = out.refused
-    assert refused.rule == "LL994" and "line 2" in refused.reason  # the reason it has alone
+    assert refused.rule == "LL994" and "line 3" in refused.reason  # the USER the RUN would swallow
     assert calls["verify"] <= 2 * (n + 2).bit_length() + 2  # bisection, not one check per fix
     assert calls["lint"] == 2
 

@@ -467,3 +467,54 @@ echo "$out]}"
     results = runner.run_paths(paths, Settings(shellcheck=True, select=["SC"]), jobs=1)
     assert [[(f.rule, f.severity, f.span.line, f.span.column, f.span.end_column) for f in r.findings]
             for r in results] == [[("SC1234", "style", 2, 5, 9)]] * 3
+
+
+# -- --fix runs ShellCheck once per file, not once per pass ----------------------------------------
+# a stand-in that logs each run and reports one comment per script it is given
+_COUNTING = """echo run >> "$LOG"
+out='{"comments":['; sep=''
+for f in "$@"; do case "$f" in *.sh)
+  out="$out$sep{\\"file\\":\\"$f\\",\\"line\\":2,\\"endLine\\":2,\\"column\\":1,\\"endColumn\\":5,\\"level\\":\\"style\\",\\"code\\":1234,\\"message\\":\\"m\\"}"; sep=',';;
+esac; done
+echo "$out]}"
+"""
+
+
+@pytest.fixture
+def counting_sc(tmp_path, monkeypatch):
+    log = tmp_path / "runs.log"
+    log.write_text("")
+    monkeypatch.setenv("LOG", str(log))
+    exe = _fake_shellcheck(tmp_path, _COUNTING)
+    monkeypatch.setattr(sc, "find_binary", lambda: exe)
+    sc.reset()
+    yield lambda: log.read_text().count("run")
+    sc.reset()
+
+
+def test_fix_passes_lint_without_shellcheck_and_the_fixed_text_with_it(counting_sc):
+    from layerlint.engine.fixer import fix_bytes
+
+    from . import throwaway_rules as tr
+    data = b"from alpine:3.19\nmaintainer Jane <j@example.com>\nrun apk add curl\n"
+    out = fix_bytes(data, "Dockerfile", Settings(shellcheck=True), rules=tr.FIXERS)
+    assert out.passes == 2 and out.fixed.endswith(b"RUN apk add --no-cache curl\n")
+    # the first lint and the fixed text's: not one more for each pass (SC findings have no fix)
+    assert counting_sc() == 2
+    assert [(f.rule, f.span.line) for f in out.result.findings] == [("SC1234", 4)]  # on the fixed text
+
+
+def test_run_fixes_checks_every_fixed_file_in_one_shellcheck_batch(counting_sc, tmp_path):
+    from layerlint.engine.fixer import run_fixes
+    paths = []
+    for i in range(3):
+        p = tmp_path / f"{i}.Dockerfile"
+        p.write_text(f"FROM alpine:3.19\nENV K v\nRUN true {i}\n")  # LL412's safe fix
+        paths.append(str(p))
+    settings = Settings(shellcheck=True, select=["SC", "LL412"])
+    results = runner.run_paths(paths, settings, jobs=1)
+    assert counting_sc() == 1
+    fixed, _ = run_fixes(results, settings, write=True, echo=lambda m: None, roots=paths)
+    assert counting_sc() == 2  # the three fixed texts in one process (was one process per file and pass)
+    assert [[(f.rule, f.span.line) for f in r.findings] for r in fixed] == [[("SC1234", 3)]] * 3
+    assert all("ENV K=v" in open(p).read() for p in paths)

@@ -15,7 +15,8 @@ def write_atomic(path: str, data: str | bytes) -> None:
     nothing that is not a regular file is ever replaced:
 
     - nothing yet, or a regular file: through a temp file in the same directory, fsync, rename.
-      An existing file keeps its permission bits; a kill at any moment leaves either the old
+      An existing file keeps its permission bits, and its owner and group where the user may
+      set them (always as root; see ``_keep_owner``); a kill at any moment leaves either the old
       file or the new one, never a mix, and after a power loss the rename itself is on disk too
       (the directory is fsynced where the platform allows it).  The rename gives the file a new
       inode: other hard links to it keep the old text.
@@ -70,7 +71,9 @@ def _replace(path: str, payload: bytes, st) -> None:
             f.write(payload)
             f.flush()
             os.fsync(f.fileno())
-        os.chmod(tmp, mode)
+        if st is not None:
+            _keep_owner(tmp, st)
+        os.chmod(tmp, mode)  # after the chown, which clears set-id bits
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -79,6 +82,26 @@ def _replace(path: str, payload: bytes, st) -> None:
             pass
         raise
     _fsync_directory(directory)
+
+
+def _keep_owner(tmp: str, st) -> None:
+    """Give the temp file ``tmp`` the owner and group of the file it replaces (``st``).  Root can,
+    and must: ``sudo layerlint --fix`` leaving a user's Dockerfile owned by root is a file the
+    user can no longer edit; if even root cannot (a root-squashed NFS share, an owner unmapped in
+    this user namespace), the write is refused rather than done with another owner.  Anyone else
+    can at most give the file a group of their own (kept when allowed, else the default stays)."""
+    if not hasattr(os, "chown"):  # Windows: files have no POSIX owner
+        return
+    mine = os.stat(tmp)
+    if (mine.st_uid, mine.st_gid) == (st.st_uid, st.st_gid):
+        return
+    root = os.geteuid() == 0
+    try:
+        os.chown(tmp, st.st_uid if root else -1, st.st_gid)
+    except OSError as exc:
+        if root:
+            raise OSError(exc.errno, f"cannot keep its owner {st.st_uid}:{st.st_gid} "
+                                     f"({exc.strerror or exc}); not written") from None
 
 
 def _write_through(path: str, payload: bytes) -> None:
@@ -136,14 +159,82 @@ def _fsync_directory(directory: str) -> None:
         os.close(fd)
 
 
+_MB = 1024 * 1024
+# non-blocking: opening a FIFO must not wait for a writer; no controlling terminal from a tty
+_OPEN_FLAGS = getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+_CHUNK = 64 * 1024  # a read from a pipe or device (a pipe gives at most its buffer at a time)
+
+
 def read_source(path: str) -> bytes:
-    """Read a Dockerfile, refusing what cannot be one (raises OSError with a clear message)."""
-    if os.path.isdir(path):
-        raise IsADirectoryError("is a directory, not a Dockerfile")
-    with open(path, "rb") as f:
-        size = os.fstat(f.fileno()).st_size
-        if size > MAX_BYTES:  # refused unread; a pipe or device is read up to the limit
-            raise OSError(errno.EFBIG, f"file is {size // (1024 * 1024)} MB; layerlint refuses files "
-                                       f"over {MAX_BYTES // (1024 * 1024)} MB")
-        data = f.read(MAX_BYTES + 1)
+    """Read a Dockerfile, refusing what cannot be one (raises OSError with a one-line ``strerror``).
+
+    What ``path`` resolves to decides how it is read:
+
+    - a regular file: its size is checked first (over ``MAX_BYTES`` it is refused unread);
+    - a FIFO or a character device (``<(cat Dockerfile)``, ``/dev/stdin``, a named pipe): opened
+      non-blocking, so a FIFO that no process writes is refused at once ("is a FIFO with no
+      writer") instead of waiting for one forever; then read blocking, at the writer's pace, up to
+      ``MAX_BYTES`` + 1 bytes, and refused when there is more (``/dev/zero`` costs 20 MB, not
+      all the memory);
+    - a directory, a socket or a block device: refused unopened (opening some of them has effects)."""
+    st = os.stat(path)
+    if not (stat.S_ISREG(st.st_mode) or stat.S_ISFIFO(st.st_mode) or stat.S_ISCHR(st.st_mode)):
+        raise _not_a_dockerfile(st.st_mode)
+    with open(path, "rb", buffering=0, opener=_open_nonblocking) as f:
+        st = os.fstat(f.fileno())  # what was opened, which may not be what was looked at
+        if stat.S_ISREG(st.st_mode):
+            if st.st_size > MAX_BYTES:  # refused unread
+                raise OSError(errno.EFBIG, f"file is {st.st_size // _MB} MB; layerlint refuses files "
+                                           f"over {MAX_BYTES // _MB} MB")
+            first = b""
+        elif stat.S_ISFIFO(st.st_mode):
+            first = _first_from_fifo(f)
+        elif stat.S_ISCHR(st.st_mode):
+            first = b""
+        else:
+            raise _not_a_dockerfile(st.st_mode)
+        if hasattr(os, "O_NONBLOCK"):
+            os.set_blocking(f.fileno(), True)  # a writer that is there is waited for
+        chunk = st.st_size + 1 if stat.S_ISREG(st.st_mode) else _CHUNK  # a file in one read, as a rule
+        data = first + _read_up_to(f, MAX_BYTES + 1 - len(first), chunk)
+    if len(data) > MAX_BYTES:
+        raise OSError(errno.EFBIG, f"file is over {MAX_BYTES // _MB} MB; layerlint refuses files "
+                                   f"over {MAX_BYTES // _MB} MB")
     return data
+
+
+def _open_nonblocking(path: str, flags: int) -> int:
+    return os.open(path, flags | _OPEN_FLAGS)
+
+
+def _first_from_fifo(f) -> bytes:
+    """The first bytes of a FIFO opened non-blocking: what is there already, or b"" when a writer
+    has it open but wrote nothing yet.  With no writer at all the read is an end of file at once:
+    refused, since waiting for a writer could be forever."""
+    try:
+        data = f.read(_CHUNK)
+    except BlockingIOError:  # a writer, nothing written yet
+        return b""
+    if data is None:  # FileIO's non-blocking "nothing yet"
+        return b""
+    if not data:
+        raise OSError(errno.ENXIO, "is a FIFO with no writer")
+    return data
+
+
+def _read_up_to(f, limit: int, chunk: int) -> bytes:
+    """At most ``limit`` bytes from ``f``, up to its end of file, in reads of ``chunk`` bytes."""
+    parts, total = [], 0
+    while total < limit:
+        data = f.read(min(chunk, limit - total))
+        if not data:
+            break
+        parts.append(data)
+        total += len(data)
+    return b"".join(parts)
+
+
+def _not_a_dockerfile(mode: int) -> OSError:
+    if stat.S_ISDIR(mode):
+        return IsADirectoryError(errno.EISDIR, "is a directory, not a Dockerfile")
+    return OSError(errno.EINVAL, f"is {_kind(mode)}, not a Dockerfile")

@@ -29,11 +29,12 @@ empty span is an insertion).  For one file:
 from __future__ import annotations
 
 import difflib
+import errno
 import os
 import stat
 from bisect import bisect_left, bisect_right
 
-from .results import FileResult
+from .results import FileError, FileResult
 from ..record import Record
 from ..syntax import parse
 from ..syntax.parser import decode
@@ -222,9 +223,13 @@ class _Edits:
         return o + shift
 
     def touches(self, a: int, b: int) -> bool:
-        """Whether an edit overlaps the range ``(a, b)`` (as ``_overlap``): only the edits just
-        around the first one starting at ``b`` can."""
+        """Whether an edit changes the instruction at ``(a, b)``: one overlaps it (as ``_overlap``),
+        or inserts at its very end (``apt-get autoremove`` + `` -y``: the text joins its last
+        line).  An insertion at its start is not one: that is a new line before it.  Only the
+        edits just around the first one starting at ``b`` can."""
         j = bisect_left(self.starts, b)
+        if j < len(self.edits) and self.edits[j][0] == self.edits[j][1] == b:
+            return True
         return any(_overlap((a, b), self.edits[k][:2]) for k in range(max(0, j - 2), min(len(self.edits), j + 1)))
 
 
@@ -407,17 +412,25 @@ def _check(old_df, t: _Text, text: str, candidates: list, budget: list):
 
 def fix_bytes(data: bytes, path: str, settings, context_dir: Optional[str] = None,
               real_path: Optional[str] = None, rules=None, max_passes: int = MAX_PASSES,
-              result: Optional[FileResult] = None, safe_only: bool = False, diagram: bool = False) -> FixOutcome:
+              result: Optional[FileResult] = None, safe_only: bool = False, diagram: bool = False,
+              shellcheck_batch=None) -> FixOutcome:
     """Apply every applicable fix to ``data`` and lint the result.  ``result``: the run's lint
     of ``data`` (same settings and rules), the first pass's findings instead of linting again;
     ``safe_only``: leave the unsafe fixes out (counted in ``hidden``); ``diagram``: as
-    ``lint_bytes`` (for re-lints)."""
+    ``lint_bytes`` (for re-lints).
+
+    ShellCheck (``settings.shellcheck``) runs on the fixed text once, not on every pass: its
+    findings carry no fix, so the passes in between lint without it.  ``shellcheck_batch``: the
+    ``shellcheck.Batch`` that final lint joins (its SC findings are in ``result`` once that batch
+    is closed); None: ShellCheck runs for this file at once."""
     from .lint_file import lint_bytes
     unsafe = not safe_only
+    passes_settings = settings.replace(shellcheck=False) if settings.shellcheck else settings
 
-    def lint(b: bytes) -> FileResult:
-        return lint_bytes(b, path, settings, context_dir=context_dir, real_path=real_path, rules=rules,
-                          diagram=diagram)
+    def lint(b: bytes, final: bool = True) -> FileResult:
+        return lint_bytes(b, path, settings if final else passes_settings, context_dir=context_dir,
+                          real_path=real_path, rules=rules, diagram=diagram,
+                          shellcheck_batch=shellcheck_batch if final else None)
 
     if result is None:
         result = lint(data)
@@ -476,21 +489,23 @@ def fix_bytes(data: bytes, path: str, settings, context_dir: Optional[str] = Non
         old_df = parse(text, path)
         out.passes += 1
         fixed = (BOM if bom else b"") + text.encode("utf-8")
-        result = lint(fixed)
+        result = lint(fixed, final=False)
         out.fixed, out.result = fixed, result
         if not any(takes(f.fix, unsafe) for f in result.findings):
             break
+    if out.passes and settings.shellcheck:
+        out.result = lint(out.fixed)  # the findings to report: ShellCheck's too
     out.hidden = 0 if unsafe else hidden_fixes(out.result)
     return out
 
 
 def fix_file(path: str, settings, display: Optional[str] = None, rules=None, result: Optional[FileResult] = None,
-             safe_only: bool = False, diagram: bool = False) -> FixOutcome:
+             safe_only: bool = False, diagram: bool = False, shellcheck_batch=None) -> FixOutcome:
     from .files import read_source
     data = read_source(path)
     return fix_bytes(data, display or path, settings,
                      context_dir=os.path.dirname(os.path.abspath(path)), real_path=path, rules=rules,
-                     result=result, safe_only=safe_only, diagram=diagram)
+                     result=result, safe_only=safe_only, diagram=diagram, shellcheck_batch=shellcheck_batch)
 
 
 def write_fixed(path: str, outcome: FixOutcome, real: Optional[str] = None) -> int:
@@ -504,10 +519,10 @@ def write_fixed(path: str, outcome: FixOutcome, real: Optional[str] = None) -> i
     real = real or os.path.realpath(path)
     st = os.stat(real)
     if not stat.S_ISREG(st.st_mode):  # opening a FIFO to compare would block
-        raise OSError(f"{printable(path)} is not a regular file; not written")
+        raise OSError(errno.EINVAL, "it is not a regular file")
     with open(real, "rb") as f:
         if f.read() != outcome.original:
-            raise OSError(f"{printable(path)} changed while it was being fixed; not written")
+            raise OSError(errno.EAGAIN, "it changed on disk while it was being fixed")
     write_atomic(real, outcome.fixed)
     return st.st_nlink
 
@@ -587,60 +602,67 @@ def run_fixes(results: list[FileResult], settings, write: bool, stdin_name: Opti
     its real path is inside that directory (``repo/Dockerfile -> ../victim/Dockerfile`` is
     skipped, with a line saying so; ``--diff`` skips it too, to show what ``--fix`` does); a
     file given by name is fixed where it resolves to.  None: no such restriction.  A file with
-    several hard links is fixed by replacing this name only (said on ``echo``)."""
+    several hard links is fixed by replacing this name only (said on ``echo``).  A file that
+    cannot be read again or written (a read-only directory, a full disk) keeps its findings and
+    gets a ``FileError`` saying so: the run exits 2, not 1 as if it had only found problems."""
     out: list[FileResult] = []
     diffs: list[str] = []
     n_fixed = n_files = hidden = 0
     given = _Roots(roots) if roots is not None else None
-    for r in results:
-        name = printable(r.path)
-        if r.errors:
-            out.append(r)
-            continue
-        if stdin_name is not None and r.path == stdin_name:
-            if any(f.fix is not None for f in r.findings):
-                echo(f"layerlint: {name}: standard input cannot be fixed in place; its findings are reported unfixed")
-            out.append(r)
-            continue
-        if not any(takes(f.fix, unsafe) for f in r.findings):
-            hidden += 0 if unsafe else hidden_fixes(r)
-            out.append(r)
-            continue
-        real = os.path.realpath(r.path)  # resolved once: what is checked here is what is written
-        why = given.refusal(r.path, real) if given is not None else None
-        if why is not None:
-            echo(f"layerlint: not fixing {name}: {why}")
-            out.append(r)
-            continue
-        try:
-            outcome = fix_file(r.path, settings, display=r.path, result=r, safe_only=not unsafe, diagram=diagram)
-        except OSError as exc:
-            echo(f"layerlint: {name}: not fixed: {exc.strerror or exc}")
-            out.append(r)
-            continue
-        if outcome.note:
-            echo(f"layerlint: {name}: {printable(outcome.note)}")
-        for x in outcome.refused:
-            echo(f"layerlint: {name}:{x.line}: {x.rule} fix refused ({printable(x.description)}): "
-                 f"{printable(x.reason)}")
-        if outcome.changed:
-            if write:
-                try:
-                    links = write_fixed(r.path, outcome, real)
-                except OSError as exc:
-                    echo(f"layerlint: {name}: not written: {exc.strerror or exc}")
-                    out.append(r)
-                    hidden += 0 if unsafe else hidden_fixes(r)
-                    continue
-                if links > 1:
-                    echo(f"layerlint: {name}: was one of {links} hard links to a file; only this name has the "
-                         "fixed text, the other links keep the old text")
-            else:
-                diffs.append(unified_diff(outcome))
-            n_fixed += len(outcome.applied)
-            n_files += 1
-        hidden += outcome.hidden
-        out.append(outcome.result)
+    sc_batch = _shellcheck_batch(settings)  # one for the final lints of all the files fixed
+    try:
+        for r in results:
+            name = printable(r.path)
+            if r.errors:
+                out.append(r)
+                continue
+            if stdin_name is not None and r.path == stdin_name:
+                if any(f.fix is not None for f in r.findings):
+                    echo(f"layerlint: {name}: standard input cannot be fixed in place; its findings are reported "
+                         "unfixed")
+                out.append(r)
+                continue
+            if not any(takes(f.fix, unsafe) for f in r.findings):
+                hidden += 0 if unsafe else hidden_fixes(r)
+                out.append(r)
+                continue
+            real = os.path.realpath(r.path)  # resolved once: what is checked here is what is written
+            why = given.refusal(r.path, real) if given is not None else None
+            if why is not None:
+                echo(f"layerlint: not fixing {name}: {why}")
+                out.append(r)
+                continue
+            try:
+                outcome = fix_file(r.path, settings, display=r.path, result=r, safe_only=not unsafe, diagram=diagram,
+                                   shellcheck_batch=sc_batch)
+            except OSError as exc:
+                out.append(_failed(r, "not fixed: cannot read it again", exc))
+                continue
+            if outcome.note:
+                echo(f"layerlint: {name}: {printable(outcome.note)}")
+            for x in outcome.refused:
+                echo(f"layerlint: {name}:{x.line}: {x.rule} fix refused ({printable(x.description)}): "
+                     f"{printable(x.reason)}")
+            if outcome.changed:
+                if write:
+                    try:
+                        links = write_fixed(r.path, outcome, real)
+                    except OSError as exc:
+                        out.append(_failed(r, "fixes not written", exc))
+                        hidden += 0 if unsafe else hidden_fixes(r)
+                        continue
+                    if links > 1:
+                        echo(f"layerlint: {name}: was one of {links} hard links to a file; only this name has the "
+                             "fixed text, the other links keep the old text")
+                else:
+                    diffs.append(unified_diff(outcome))
+                n_fixed += len(outcome.applied)
+                n_files += 1
+            hidden += outcome.hidden
+            out.append(outcome.result)
+    finally:
+        if sc_batch is not None:
+            sc_batch.close()  # completes the results in `out`
     verb = "Fixed" if write else "Would fix"
     if n_fixed:
         echo(f"{verb} {n_fixed} problem{'s' if n_fixed != 1 else ''} in {n_files} file{'s' if n_files != 1 else ''}.")
@@ -649,6 +671,27 @@ def run_fixes(results: list[FileResult], settings, write: bool, stdin_name: Opti
     if hidden:
         echo(hidden_hint(hidden, "--fix" if write else "--diff"))
     return out, "".join(diffs)
+
+
+def _failed(r: FileResult, what: str, exc: OSError) -> FileResult:
+    """``r`` with the error ``what: why`` (a file that could not be fixed is an error, exit 2: not a
+    run that merely has findings).  The report says it, once, naming the file."""
+    r.errors.append(FileError(r.path, 0, 0, f"{what}: {exc.strerror or exc}"))
+    return r
+
+
+def _shellcheck_batch(settings):
+    """A ShellCheck batch for the lints of the fixed texts, when ``settings`` run ShellCheck."""
+    if not settings.shellcheck:
+        return None
+    from . import shellcheck
+    if not (shellcheck.enabled(settings) and shellcheck.available()):
+        return None
+    try:
+        cpus = len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):
+        cpus = os.cpu_count() or 1
+    return shellcheck.Batch(max_procs=cpus)
 
 
 def hidden_hint(n: int, option: str = "--fix") -> str:

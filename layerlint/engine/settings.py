@@ -793,6 +793,8 @@ def apply_mapping(s: Settings, data: dict, source: str = "") -> Settings:
     s.ignore = s.ignore + list(data.get("ignore", []))
     s.severity = {**s.severity, **data.get("severity", {})}
     s.fail_on = data.get("fail-on", s.fail_on)
+    # a repository may turn ShellCheck on for itself (users rely on it): each process is bounded in
+    # time, input and memory and ends with layerlint (engine/shellcheck.py); --no-shellcheck wins
     s.shellcheck = data.get("shellcheck", s.shellcheck)
     for key in config_switches():
         if key in data:

@@ -25,8 +25,13 @@ finding ``SC<code>`` with ShellCheck's level and ``hadolint = ("SC<code>",)``, s
 ``# layerlint: ignore=SC2086`` and ``# hadolint ignore=SC2086`` both silence it.
 
 ShellCheck's time and memory grow faster than its input, so both are bounded: a script over
-``MAX_SCRIPT_BYTES`` is not sent (one warning line names the file and RUN), and a process that
-runs past its deadline is killed (see ``Batch``); the lint goes on without those SC findings.
+``MAX_SCRIPT_BYTES`` is not sent (one warning line names the file and RUN), a process that runs
+past its deadline is killed (see ``Batch``), and one may map at most ``MAX_MEMORY`` (past that it
+fails, and each RUN it was checking gets one warning line); the lint goes on without those SC
+findings.  The bounds matter because a repository can turn ShellCheck on from its own config
+(``shellcheck = true``): ``--no-shellcheck`` on the command line wins over it.  ShellCheck
+processes end with layerlint: on SIGTERM or SIGHUP they are killed and their temporary files
+removed before layerlint ends, and on Linux the kernel kills them if layerlint dies any other way.
 """
 from __future__ import annotations
 
@@ -47,7 +52,7 @@ from .results import FileResult, Finding
 from ..graph import DEFAULT_SHELL, PROXY_ARGS
 from ..rules import Rule
 from ..syntax.model import Instruction, Span
-from ..text import printable
+from ..text import excerpt, printable
 
 TYPE_CHECKING = False  # typing costs 2 ms at start-up; annotations are strings
 if TYPE_CHECKING:
@@ -66,6 +71,11 @@ MAX_SCRIPT_BYTES = 64 * 1024  # a bigger script is not given to it (the largest 
 TIMEOUT = 30.0  # seconds a ShellCheck process may run...
 TIMEOUT_PER_MB = 60.0  # ...plus this many per MB of scripts it was given; then it is killed
 SLOW_RETRIES = 2  # the scripts of a batch that timed out are retried alone, with time for this many slow ones
+# ...and on address space: a ShellCheck process may map this much (RLIMIT_AS), then its allocations
+# fail and it exits ("out of memory"); a 10 KB chain of `&&` takes 1 GB, 21 KB 3 GB; real batches of
+# 400 scripts stay under 60 MB
+MAX_MEMORY = 2 * 1024 ** 3
+_OOM_EXIT = 251  # the exit status of a Haskell program (ShellCheck) that could not allocate
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _SHELL_PRAGMA = re.compile(r"hadolint\s+shell\s*=\s*(\S+)")
 # Windows images run RUN with `cmd /S /C` unless SHELL says otherwise
@@ -476,9 +486,11 @@ class Batch:
             for p in self.running:
                 p.popen.kill()
                 p.popen.wait()
+                _children.discard(p.popen)
             self.running = []
             if self.tmp is not None:
                 shutil.rmtree(self.tmp, ignore_errors=True)
+                _forget_dir(self.tmp)
                 self.tmp = None
 
     def _command(self, names: list[str]) -> list[str]:
@@ -486,7 +498,9 @@ class Batch:
 
     def _launch(self, texts: list[str]) -> None:
         if self.tmp is None:
+            _guard_signals()  # before the directory exists: a SIGTERM from here on removes it
             self.tmp = tempfile.mkdtemp(prefix="layerlint-shellcheck-")
+            _temp_dirs.add(self.tmp)
         names = []
         for text in texts:
             self.serial += 1
@@ -500,14 +514,22 @@ class Batch:
         out = os.path.join(self.tmp, f"out{self.processes}.json")
         err = os.path.join(self.tmp, f"err{self.processes}.txt")
         try:
-            with open(out, "wb") as fo, open(err, "wb") as fe:
-                popen = subprocess.Popen(self._command(names), cwd=self.tmp, stdout=fo, stderr=fe,
-                                         stdin=subprocess.DEVNULL, env=dict(os.environ, LC_ALL="C.UTF-8"))
+            popen = self._spawn(names, out, err)
         except OSError as exc:
             warn("run", f"--shellcheck: cannot run {self.binary}: {exc.strerror or exc}; SC checks skipped")
             self._deliver(names, {})
             return
         self.running.append(_Proc(popen, names, out, err, self._timeout(names)))
+
+    def _spawn(self, names: list[str], out: str, err: str):
+        """Start ShellCheck on ``names``, its output to the files ``out`` and ``err``: bounded in
+        memory and ended with this process (``_child_setup``), and known to the signal handler."""
+        with open(out, "wb") as fo, open(err, "wb") as fe:
+            popen = subprocess.Popen(self._command(names), cwd=self.tmp, stdout=fo, stderr=fe,
+                                     stdin=subprocess.DEVNULL, env=dict(os.environ, LC_ALL="C.UTF-8"),
+                                     **_child_options())
+        _children.add(popen)
+        return popen
 
     def _timeout(self, names: list[str]) -> float:
         """Seconds ShellCheck may take for the scripts ``names``."""
@@ -523,34 +545,39 @@ class Batch:
             except subprocess.TimeoutExpired:
                 p.popen.kill()
                 p.popen.wait()
+                _children.discard(p.popen)
                 self.running.remove(p)
                 self._retry(p.names)
             else:
+                _children.discard(p.popen)
                 self.running.remove(p)
                 self._deliver(p.names, self._read(p))
             if first_only:
                 return
 
     def _read(self, p: _Proc) -> dict[str, list]:
-        """file name -> comments; a batch ShellCheck could not finish is retried a file at a time."""
-        try:
-            with open(p.out, "rb") as f:
-                data = json.loads(f.read() or b"{}")
-            by_file: dict[str, list] = {}
-            for c in data.get("comments", []):
-                by_file.setdefault(c.get("file", ""), []).append(c)
-            return by_file
-        except (OSError, ValueError, AttributeError):
-            pass
+        """file name -> comments; a batch ShellCheck could not finish is retried a file at a time.
+        (ShellCheck always prints a JSON object: no output at all is a failure, not "no findings".)"""
+        why = _last_error_line(p.err)
+        oom = p.popen is not None and p.popen.returncode == _OOM_EXIT or "out of memory" in why.lower()
+        if not oom:
+            try:
+                with open(p.out, "rb") as f:
+                    data = json.loads(f.read())
+                by_file: dict[str, list] = {}
+                for c in data.get("comments", []):
+                    by_file.setdefault(c.get("file", ""), []).append(c)
+                return by_file
+            except (OSError, ValueError, AttributeError):
+                pass
         if len(p.names) > 1:
             self._retry(p.names)
             return {}  # every name is answered by now
-        try:
-            with open(p.err, encoding="utf-8", errors="replace") as f:
-                why = f.read().strip().splitlines()[-1:] or ["no output"]
-        except OSError:
-            why = ["no output"]
-        warn("failed", f"--shellcheck: shellcheck failed on a script ({why[0]}); its findings are missing")
+        if oom:
+            self._out_of_memory(p.names)
+            return {}
+        warn("failed", f"--shellcheck: shellcheck failed on a script ({excerpt(why or 'no output')}); "
+                       "its findings are missing")
         return {}
 
     def _retry(self, names: list[str]) -> None:
@@ -572,15 +599,30 @@ class Batch:
                 self._timed_out([name])
 
     def _run_one(self, name: str, timeout: float) -> dict[str, list]:
+        """ShellCheck on the one script ``name``, within ``timeout`` (else TimeoutExpired)."""
         self.processes += 1
         out, err = os.path.join(self.tmp or ".", f"retry-{name}.json"), os.path.join(self.tmp or ".", f"retry-{name}.txt")
         try:
-            with open(out, "wb") as fo, open(err, "wb") as fe:
-                subprocess.run(self._command([name]), cwd=self.tmp, stdout=fo, stderr=fe, stdin=subprocess.DEVNULL,
-                               env=dict(os.environ, LC_ALL="C.UTF-8"), check=False, timeout=timeout)
+            popen = self._spawn([name], out, err)
         except OSError:
             return {}
-        return self._read(_Proc(None, [name], out, err))
+        try:
+            popen.wait(timeout=timeout)
+        finally:
+            if popen.returncode is None:  # timed out, or interrupted
+                popen.kill()
+                popen.wait()
+            _children.discard(popen)
+        return self._read(_Proc(popen, [name], out, err))
+
+    def _out_of_memory(self, names: list[str]) -> None:
+        """Answer ``names`` with no comments and say so, once per RUN that has one of them."""
+        for name in names:
+            for job, i in self.waiting.get(self.names.get(name, ""), ()):
+                path, line = job.result.path, job.scripts[i].owner_line
+                warn(("memory", path, line), f"--shellcheck: ShellCheck ran out of memory on {printable(path)} "
+                                             f"(the RUN at line {line}); its SC findings are missing")
+        self._deliver(names, {})
 
     def _timed_out(self, names: list[str]) -> None:
         """Answer ``names`` with no comments and say so, once per file that has one of them."""
@@ -600,3 +642,153 @@ class Batch:
             self.answers[text] = comments
             for job, i in self.waiting.pop(text, []):
                 job.answer(i, comments)
+
+
+def _last_error_line(path: str) -> str:
+    """The last line ShellCheck wrote on stderr (to the file ``path``), "" when none."""
+    try:
+        with open(path, "rb") as f:
+            f.seek(0, os.SEEK_END)
+            f.seek(max(0, f.tell() - 4096))  # the end is enough, however much it wrote
+            tail = f.read().decode("utf-8", "replace")
+    except OSError:
+        return ""
+    lines = tail.strip().splitlines()
+    return lines[-1] if lines else ""
+
+
+# -- what ShellCheck processes may do, and their end with this one ---------------------------------
+# A ShellCheck process runs with its address space bounded (MAX_MEMORY) and, on Linux, is killed by
+# the kernel when this process dies, however it dies (PR_SET_PDEATHSIG).  While any of them or their
+# temporary directory exists, SIGTERM and SIGHUP first kill them and remove the directories, then
+# take their usual effect (Ctrl-C already does both, through Batch.close).
+_children: set = set()  # the Popen of every ShellCheck process running
+_temp_dirs: set = set()  # every Batch's temporary directory
+_previous: dict = {}  # signal -> the handler ours replaced, while ours is installed
+_owner = 0  # the process the three above describe (a forked worker starts with its parent's)
+_prctl = None  # libc's prctl, once looked up (Linux); False: not available
+
+
+def _own_state() -> None:
+    """Forget what a forked child inherited: its parent's processes and directories are not its own."""
+    global _owner
+    if _owner != os.getpid():
+        _owner = os.getpid()
+        _children.clear()
+        _temp_dirs.clear()
+        _previous.clear()
+
+
+def _child_options() -> dict:
+    """Popen's extra arguments for a ShellCheck process (none where there is no fork)."""
+    if os.name != "posix":
+        return {}
+    return {"preexec_fn": _child_setup(os.getpid(), _memory_limit(), _libc_prctl())}
+
+
+def _memory_limit():
+    """``(setrlimit, RLIMIT_AS, (limit, limit))`` for a ShellCheck process (never above what this
+    process has), or None where the platform has no such limit."""
+    try:
+        import resource
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    except (ImportError, AttributeError, OSError, ValueError):
+        return None
+    limit = MAX_MEMORY
+    for current in (soft, hard):
+        if current != resource.RLIM_INFINITY:
+            limit = min(limit, current)
+    return resource.setrlimit, resource.RLIMIT_AS, (limit, limit)
+
+
+def _libc_prctl():
+    global _prctl
+    if _prctl is None:
+        _prctl = False
+        if sys.platform.startswith("linux"):
+            try:
+                import ctypes
+                _prctl = ctypes.CDLL(None, use_errno=True).prctl
+            except (ImportError, OSError, AttributeError):
+                pass
+    return _prctl or None
+
+
+def _child_setup(parent: int, limit, prctl):
+    """What the forked child does before it runs ShellCheck: everything looked up beforehand (no
+    import, no lock another thread may have held at the fork), so it only makes system calls."""
+    import signal
+    kill = int(signal.SIGKILL)
+
+    def setup() -> None:
+        if prctl is not None:
+            prctl(1, kill, 0, 0, 0)  # 1: PR_SET_PDEATHSIG
+            if os.getppid() != parent:  # this process died before the prctl took effect
+                os._exit(1)
+        if limit is not None:
+            setrlimit, which, pair = limit
+            try:
+                setrlimit(which, pair)
+            except (ValueError, OSError):
+                pass
+    return setup
+
+
+def _guard_signals() -> None:
+    """Install ``_on_signal`` for SIGTERM and SIGHUP, where they would end this process at once
+    (their default action): a handler set by someone else, or an ignored signal, is left alone.
+    Only the main thread may set handlers; elsewhere only the kernel's PR_SET_PDEATHSIG is left."""
+    import signal
+    _own_state()
+    for name in ("SIGTERM", "SIGHUP"):
+        sig = getattr(signal, name, None)
+        if sig is None or sig in _previous:
+            continue
+        try:
+            if signal.getsignal(sig) == signal.SIG_DFL:
+                _previous[sig] = signal.signal(sig, _on_signal)
+        except (ValueError, OSError):  # not the main thread
+            return
+
+
+def _forget_dir(path: str) -> None:
+    """``path`` is removed; with no directory left, the signals take their own handlers back."""
+    _temp_dirs.discard(path)
+    if _temp_dirs or _children:
+        return
+    import signal
+    for sig, old in list(_previous.items()):
+        try:
+            if signal.getsignal(sig) is _on_signal:
+                signal.signal(sig, old)
+        except (ValueError, OSError):
+            continue
+        del _previous[sig]
+
+
+def cleanup() -> None:
+    """Kill every ShellCheck process (and reap it: no zombie left) and remove every temporary
+    directory.  Safe in a signal handler: it takes no lock a Popen method might hold."""
+    import signal
+    _own_state()
+    for popen in list(_children):
+        if popen.returncode is None:
+            try:
+                os.kill(popen.pid, signal.SIGKILL)
+                os.waitpid(popen.pid, 0)
+            except (ProcessLookupError, ChildProcessError):
+                pass  # already gone, or reaped
+    _children.clear()
+    for path in list(_temp_dirs):
+        shutil.rmtree(path, ignore_errors=True)
+    _temp_dirs.clear()
+
+
+def _on_signal(signum, frame) -> None:
+    """SIGTERM or SIGHUP: end the ShellCheck processes and remove their files, then end this
+    process by the same signal, as it would have ended without this handler."""
+    import signal
+    cleanup()
+    signal.signal(signum, _previous.pop(signum, signal.SIG_DFL))
+    os.kill(os.getpid(), signum)
+    os._exit(128 + signum)  # pragma: no cover - the signal ends the process first
