@@ -416,3 +416,40 @@ def test_no_shellcheck_on_the_command_line_wins_over_the_repository_config(tmp_p
     log.unlink()
     assert run("--no-shellcheck", "Dockerfile", cwd=tmp_path, env=env).returncode == 0
     assert not log.exists()
+
+
+@linux_only
+def test_sigterm_mid_batch_ends_every_workers_shellcheck_and_removes_its_files(tmp_path):
+    # workers run their own ShellCheck batches: the parent must give them time to clean up
+    # before it ends (its death SIGKILLs them, cutting their clean-up short)
+    bin_dir = _fake_bin(tmp_path, SLEEPER)
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    work = tmp_path / "w"
+    work.mkdir()
+    for i in range(70):
+        (work / f"f{i}.Dockerfile").write_text("FROM alpine:3.19\nRUN echo $x\n")
+    pid_file = tmp_path / "fake.pid"
+    env = dict(os.environ, PATH=f"{bin_dir}{os.pathsep}{os.environ['PATH']}", TMPDIR=str(tmp),
+               FAKE_PID=str(pid_file))
+    p = subprocess.Popen([sys.executable, "-m", "layerlint", "--shellcheck", "-j", "2", "."], cwd=work, env=env,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    fakes: list[int] = []
+    try:
+        for _ in range(6000):  # until both workers' ShellCheck runs
+            fakes = [int(x) for x in pid_file.read_text().split()] if pid_file.exists() else []
+            if len(fakes) >= 2 or p.poll() is not None:
+                break
+            time.sleep(0.01)
+        assert len(fakes) >= 2, p.communicate()
+        p.send_signal(signal.SIGTERM)
+        p.communicate(timeout=120)
+    finally:
+        p.kill()
+    assert p.returncode == -signal.SIGTERM
+    for _ in range(3000):  # the workers' own clean-up may finish just after the parent
+        if not any(_running(f) for f in fakes) and os.listdir(tmp) == []:
+            break
+        time.sleep(0.01)
+    assert not any(_running(f) for f in fakes)
+    assert os.listdir(tmp) == []

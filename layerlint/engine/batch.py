@@ -198,6 +198,30 @@ def _end_workers(pool) -> None:
             pass  # already gone
 
 
+WORKER_GRACE = 5.0  # seconds a signalled worker has to clean up before this process ends
+
+
+def _wait_workers(pool, grace: float) -> None:
+    """Wait up to ``grace`` seconds for the workers of ``pool`` to exit: once this process ends,
+    the kernel SIGKILLs them (PR_SET_PDEATHSIG), which would cut their clean-up short.  Polls
+    with WNOHANG (a signal handler must not block on a lock); a worker reaped elsewhere is gone."""
+    import time
+    pids = [p.pid for p in list((getattr(pool, "_processes", None) or {}).values()) if p.pid]
+    deadline = time.monotonic() + grace
+    while pids and time.monotonic() < deadline:
+        left = []
+        for pid in pids:
+            try:
+                done, _ = os.waitpid(pid, os.WNOHANG)
+            except ChildProcessError:
+                continue  # reaped already
+            if not done:
+                left.append(pid)
+        pids = left
+        if pids:
+            time.sleep(0.02)
+
+
 def _end_on_signals(pool) -> dict:
     """While ``pool`` runs, SIGTERM and SIGINT end its workers, then this process by the same
     signal (exit status 128+15 or 128+2, the convention for a process a signal ended).  Not a
@@ -216,6 +240,10 @@ def _end_on_signals(pool) -> dict:
         if os.getpid() != me:  # a worker forked before its initializer reset this handler
             os._exit(128 + signum)
         _end_workers(pool)
+        _wait_workers(pool, WORKER_GRACE)  # their own handlers end ShellCheck and remove its files
+        shellcheck = sys.modules.get(__package__ + ".shellcheck")
+        if shellcheck is not None:  # this process's own batch (stdin, a small run)
+            shellcheck.cleanup()
         signal.signal(signum, signal.SIG_DFL)
         os.kill(me, signum)
 
