@@ -63,7 +63,7 @@ def _lines(results, options):
     text = f"Found {n} problem{'s' if n != 1 else ''}" + (f" ({', '.join(parts)})" if parts else "")
     text += f" in {s['files']} file{'s' if s['files'] != 1 else ''}"
     if errs:
-        text += f"; {errs} file{'s' if errs != 1 else ''} could not be fully read"
+        text += f"; {errs} file{'s' if errs != 1 else ''} had errors (above)"
     yield [(text + ".", "path")]
     hint = fix_hint(results, getattr(options, "unsafe_fixes", False)) if getattr(options, "fix_hint", True) else ""
     if hint:
