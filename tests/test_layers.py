@@ -6,7 +6,7 @@ import layerlint
 
 # bottom to top; a module may import its own layer and the ones before it
 LAYERS = ["record", "text", "syntax", "shell", "buildctx", "images", "graph", "cache", "rules", "engine", "report",
-          "cli"]
+          "cli", "server"]
 ROOT = pathlib.Path(layerlint.__file__).parent
 
 

@@ -35,6 +35,7 @@ def main() -> None:
     layerlint rules                 list every rule
     layerlint rule LL101            explain one rule
     layerlint explain Dockerfile    show layers and what invalidates each step's cache
+    layerlint server                the language server, for editors
     """
 
 
@@ -175,6 +176,20 @@ def explain_command(dockerfile, context, target, build_args, changed, changed_ar
     except ExplainError as exc:
         fail(str(exc).splitlines()[0] if str(exc) else "cannot explain this Dockerfile")
     write_stdout(render(ex, fmt, color=fmt == "tty" and use_color(no_color)))
+
+
+@main.command("server")
+def server_command():
+    """Run the language server (LSP over stdin and stdout, for editors)."""
+    import importlib
+    try:
+        # a front end beside this one, above it in the layers: looked up by name, not imported
+        server = importlib.import_module("layerlint.server.app")
+    except ImportError as exc:
+        if (exc.name or "").split(".")[0] not in ("pygls", "lsprotocol", "cattrs", "attrs"):
+            raise
+        fail("layerlint server needs the server extra: pip install 'layerlint[server]'")
+    raise SystemExit(server.main())
 
 
 if __name__ == "__main__":  # pragma: no cover
