@@ -8,14 +8,15 @@ target are built.
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Mapping
 
 from .record import Record
-from .syntax.expand import ExpandError, expand_with_unmatched
+from .syntax.expand import TOO_LARGE, ExpandError, expand_with_unmatched
 from .syntax.model import Dockerfile, Instruction, SyntaxProblem, Word
 
 TYPE_CHECKING = False  # typing costs 2 ms at start-up; annotations are strings
 if TYPE_CHECKING:
-    from typing import Mapping, Optional
+    from typing import Optional
 
 PLATFORM_ARGS = {
     "BUILDPLATFORM": "linux/amd64", "BUILDOS": "linux", "BUILDARCH": "amd64", "BUILDVARIANT": "",
@@ -29,10 +30,222 @@ PROXY_ARGS = frozenset("HTTP_PROXY http_proxy HTTPS_PROXY https_proxy FTP_PROXY 
 DEFAULT_SHELL = ["/bin/sh", "-c"]
 
 
+# -- variable scopes -----------------------------------------------------------------------------
+# Every step keeps the ARGs and ENVs it sees.  A dict per step made a file of 10,000 ENV lines
+# hold 50 million entries (1.3 GB); a Scope is persistent instead: setting a name returns a new
+# Scope that shares all but a few small nodes with the old one (a hash trie), so a step costs
+# O(log n) memory and a lookup O(log n) time, whatever the number of names.
+
+_ABSENT = object()
+_MASK = (1 << 64) - 1
+_LEAF_SHIFT = 64  # below every hash bit: a node at this depth is keyed by the name itself
+
+
+def _find(node: dict, name: str, h: int):
+    """The leaf ``(name, value, seq, hash)`` of ``name`` under ``node``, or None."""
+    shift = 0
+    while True:
+        e = node.get((h >> shift) & 31 if shift < _LEAF_SHIFT else name)
+        if e is None or type(e) is tuple:
+            return e if e is not None and e[0] == name else None
+        node = e
+        shift += 5
+
+
+def _put(node: dict, leaf: tuple, shift: int) -> dict:
+    """A copy of ``node`` with ``leaf`` stored (the nodes on its path copied, the rest shared)."""
+    name, h = leaf[0], leaf[3]
+    key = (h >> shift) & 31 if shift < _LEAF_SHIFT else name
+    new = node.copy()
+    e = node.get(key)
+    if e is None or (type(e) is tuple and e[0] == name):
+        new[key] = leaf
+    elif type(e) is tuple:  # another name in this slot: both go one level down
+        new[key] = _put(_put({}, e, shift + 5), leaf, shift + 5)
+    else:
+        new[key] = _put(e, leaf, shift + 5)
+    return new
+
+
+class Scope(Mapping):
+    """An immutable name -> value mapping in insertion order (like a dict: setting a name again
+    keeps its place).  ``set`` returns a new Scope; the old one is unchanged and shares its nodes."""
+
+    __slots__ = ("_root", "_len", "_log", "_end")
+
+    def __init__(self, items=None) -> None:
+        self._root: dict = {}
+        self._len = 0
+        self._log: list[str] = []  # names by first insertion, shared by the scopes set from this one
+        self._end = 0  # this scope's entries are in _log[:_end]
+        if items:
+            s = self
+            for k, v in (items.items() if isinstance(items, Mapping) else items):
+                s = s.set(k, v)
+            self._root, self._len, self._log, self._end = s._root, s._len, s._log, s._end
+
+    def set(self, name: str, value) -> "Scope":
+        h = hash(name) & _MASK
+        old = _find(self._root, name, h)
+        out = Scope.__new__(Scope)
+        out._log = self._log
+        if old is not None:
+            if old[1] is value or old[1] == value:
+                return self
+            seq, out._len, out._end = old[2], self._len, self._end
+        else:
+            # a new name: appended to the shared log; a scope branched off earlier (a sibling
+            # stage) appends after its own end, and skips the entries of others when iterating
+            seq = len(self._log)
+            self._log.append(name)
+            out._len, out._end = self._len + 1, seq + 1
+        out._root = _put(self._root, (name, value, seq, h), 0)
+        return out
+
+    def get(self, name, default=None):
+        leaf = _find(self._root, name, hash(name) & _MASK)
+        return default if leaf is None else leaf[1]
+
+    def __getitem__(self, name):
+        leaf = _find(self._root, name, hash(name) & _MASK)
+        if leaf is None:
+            raise KeyError(name)
+        return leaf[1]
+
+    def __contains__(self, name) -> bool:
+        return _find(self._root, name, hash(name) & _MASK) is not None
+
+    def __len__(self) -> int:
+        return self._len
+
+    def __iter__(self):
+        """Names in insertion order (lazily: a did-you-mean may stop early)."""
+        root, log = self._root, self._log
+        for seq in range(self._end):
+            name = log[seq]
+            leaf = _find(root, name, hash(name) & _MASK)
+            if leaf is not None and leaf[2] == seq:
+                yield name
+
+    def seq(self, name: str) -> Optional[int]:
+        """The place of ``name`` in the iteration order (a sort key), None when absent."""
+        leaf = _find(self._root, name, hash(name) & _MASK)
+        return None if leaf is None else leaf[2]
+
+    order_key = seq
+
+    def copy(self) -> "Scope":
+        return self  # immutable
+
+    def __repr__(self) -> str:
+        return repr(dict(self.items()))
+
+
+class Layered(Mapping):
+    """Mappings read as one, later ones winning, in the order of ``d = {}; d.update(m)`` for each
+    (a view: nothing is copied, so a per-step view of a large scope costs O(1))."""
+
+    __slots__ = ("_maps",)
+
+    def __init__(self, *maps) -> None:
+        self._maps = maps
+
+    def get(self, name, default=None):
+        for m in reversed(self._maps):
+            v = m.get(name, _ABSENT)
+            if v is not _ABSENT:
+                return v
+        return default
+
+    def __getitem__(self, name):
+        v = self.get(name, _ABSENT)
+        if v is _ABSENT:
+            raise KeyError(name)
+        return v
+
+    def __contains__(self, name) -> bool:
+        return any(name in m for m in self._maps)
+
+    def __iter__(self):
+        seen: set = set()
+        for m in self._maps:
+            for k in m:
+                if k not in seen:
+                    seen.add(k)
+                    yield k
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    def order_key(self, name: str) -> tuple:
+        """Sorts the names present as iterating does."""
+        for i, m in enumerate(self._maps):
+            if name in m:
+                key = getattr(m, "order_key", None)
+                return (i, key(name) if key is not None else list(m).index(name))
+        raise KeyError(name)
+
+    def __repr__(self) -> str:
+        return repr(dict(self.items()))
+
+
+class Vars(Mapping):
+    """What builder-side expansion sees: the valued ARGs, then ENV (ENV wins), as the dict
+    ``{k: v for k, v in args.items() if v is not None} | env`` would be, without building it."""
+
+    __slots__ = ("_args", "_env")
+
+    def __init__(self, args: Mapping, env: Mapping) -> None:
+        self._args = args
+        self._env = env
+
+    def get(self, name, default=None):
+        v = self._env.get(name, _ABSENT)
+        if v is not _ABSENT:
+            return v
+        v = self._args.get(name)
+        return default if v is None else v
+
+    def __getitem__(self, name):
+        v = self.get(name, _ABSENT)
+        if v is _ABSENT:
+            raise KeyError(name)
+        return v
+
+    def __contains__(self, name) -> bool:
+        return name in self._env or self._args.get(name) is not None
+
+    def __iter__(self):
+        args = self._args
+        for k in args:
+            if args.get(k) is not None:
+                yield k
+        for k in self._env:
+            if args.get(k) is None:
+                yield k
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    def order_key(self, name: str) -> tuple:
+        """Sorts the names present as iterating does."""
+        if self._args.get(name) is not None:
+            return (0, self._args.seq(name))
+        return (1, self._env.seq(name))
+
+    def __repr__(self) -> str:
+        return repr(dict(self.items()))
+
+
+def _scope(items) -> Scope:
+    return items if isinstance(items, Scope) else Scope(items)
+
+
 class State(Record):
-    """Build state that instructions change and later steps see."""
-    args: dict[str, Optional[str]]  # None: declared, no value
-    env: dict[str, str]  # this file's ENVs (the base image's are unknown)
+    """Build state that instructions change and later steps see.  ``args`` and ``env`` are
+    Scopes (read-only mappings): a step's state shares them with the steps around it."""
+    args: Scope  # name -> value; None: declared, no value
+    env: Scope  # this file's ENVs (the base image's are unknown)
     user: Optional[str]
     workdir: Optional[str]  # None: unknown (set by the base image)
     shell: list[str]
@@ -41,27 +254,26 @@ class State(Record):
 
     def __init__(
         self,
-        args: dict[str, Optional[str]] | None = None,
-        env: dict[str, str] | None = None,
+        args: Mapping[str, Optional[str]] | None = None,
+        env: Mapping[str, str] | None = None,
         user: Optional[str] = None,
         workdir: Optional[str] = None,
         shell: list[str] | None = None,
     ) -> None:
-        self.args = {} if args is None else args
-        self.env = {} if env is None else env
+        self.args = _scope(args)
+        self.env = _scope(env)
         self.user = user
         self.workdir = workdir
         self.shell = list(DEFAULT_SHELL) if shell is None else shell
 
     def copy(self) -> "State":
-        return State(dict(self.args), dict(self.env), self.user, self.workdir, list(self.shell))
+        """O(1): the scopes are immutable and the shell list is only ever replaced."""
+        return State(self.args, self.env, self.user, self.workdir, self.shell)
 
     @property
-    def vars(self) -> dict[str, str]:
+    def vars(self) -> Vars:
         """What builder-side expansion (and a RUN's environment) sees: valued ARGs, then ENV."""
-        out = {k: v for k, v in self.args.items() if v is not None}
-        out.update(self.env)
-        return out
+        return Vars(self.args, self.env)
 
 
 class Step(Record):
@@ -78,7 +290,8 @@ class Step(Record):
         self.state = state
 
     def expand(self, text: str) -> tuple[str, set[str]]:
-        return expand(text, self.state.vars, self.stage.graph.escape)
+        g = self.stage.graph
+        return expand(text, self.state.vars, g.escape, g.use_allowance)
 
 
 class Edge(Record):
@@ -122,8 +335,8 @@ class Stage(Record):
     end_state: State  # state after the stage's last instruction
 
     __slots__ = ("graph", "index", "from_instr", "name", "name_word", "base", "base_word", "base_stage",
-                 "platform", "steps", "edges", "needed", "base_unresolved", "end_state", "_root")
-    _hidden = ("graph", "_root")
+                 "platform", "steps", "edges", "needed", "base_unresolved", "end_state", "_root", "_triggers")
+    _hidden = ("graph", "_root", "_triggers")
     __eq__ = object.__eq__  # compared by identity
     __hash__ = object.__hash__
 
@@ -159,6 +372,7 @@ class Stage(Record):
         self.base_unresolved = set() if base_unresolved is None else base_unresolved
         self.end_state = State() if end_state is None else end_state
         self._root: Optional[Stage] = None  # the root stage, once asked for
+        self._triggers: Optional[list[Step]] = None  # trigger_steps(), once asked for (the stage is complete)
 
     @property
     def label(self) -> str:
@@ -193,10 +407,15 @@ class Stage(Record):
         return self.root.base
 
     def step_for(self, instr: Instruction) -> Optional[Step]:
-        for s in self.steps:
-            if s.instr is instr:
-                return s
-        return None
+        step = self.graph.step_for(instr)
+        return step if step is not None and step.stage is self else None
+
+    def trigger_steps(self) -> list[Step]:
+        """The steps of this stage that are ONBUILD instructions (their triggers run in the
+        stages built FROM it); listed once, not once per child stage."""
+        if self._triggers is None:
+            self._triggers = [s for s in self.steps if s.instr.inner is not None]
+        return self._triggers
 
     def instructions(self) -> list[Instruction]:
         return [self.from_instr] + [s.instr for s in self.steps]
@@ -271,6 +490,12 @@ class Graph(Record):
         self._run_scripts: dict[int, list] = {}  # id(RUN) -> its parsed scripts
         self._inline_scripts: dict[int, object] = {}  # id(command) -> its sh -c script or None
         self._target_chain: Optional[frozenset] = None  # ids of the target's FROM chain
+        self._from_names: Optional[dict[str, int]] = None  # stage name -> line of its last FROM
+        self._stage_by_from: dict[int, Stage] = {}  # id(FROM instruction) -> its stage
+        self._edge_triggers: dict[int, list[Instruction]] = {}  # id(stage) -> its triggers that may make edges
+        # what expanding variables may produce: building the states, and the rules' expansions
+        self.state_allowance = Allowance(len(dockerfile.text))
+        self.use_allowance = Allowance(len(dockerfile.text))
 
     @property
     def escape(self) -> str:
@@ -285,10 +510,9 @@ class Graph(Record):
         step = self.step_for(instr)
         if step is not None:
             return step.stage
-        for s in self.stages:
-            if s.from_instr is instr:
-                return s
-        return None
+        if len(self._stage_by_from) != len(self.stages):  # a dict, not a scan per question
+            self._stage_by_from = {id(s.from_instr): s for s in self.stages}
+        return self._stage_by_from.get(id(instr))
 
     def step_for(self, instr: Instruction) -> Optional[Step]:
         """The step of ``instr`` (None for FROM and global ARGs)."""
@@ -301,8 +525,9 @@ class Graph(Record):
         values = {k: self.build_args.get(k, v) for k, v in PLATFORM_ARGS.items()}
         build_args = {} if defaults_only else self.build_args
         declared: dict[str, None] = {}
+        allowance = Allowance(len(self.dockerfile.text))
         for instr in self.global_arg_instrs:
-            for key, _ in global_arg(instr, values, build_args, self.dockerfile.escape):
+            for key, _ in global_arg(instr, values, build_args, self.dockerfile.escape, allowance):
                 declared[key] = None
         return values, list(declared)
 
@@ -343,12 +568,44 @@ class Graph(Record):
             yield from st.steps
 
 
-def expand(text: str, env: Mapping[str, str], escape: str = "\\") -> tuple[str, set[str]]:
-    """Builder-side expansion that never raises: on a bad substitution the text is kept."""
-    try:
-        return expand_with_unmatched(text, env, escape)
-    except (ExpandError, RecursionError):
+def expand(text: str, env: Mapping[str, str], escape: str = "\\",
+           allowance: Optional["Allowance"] = None) -> tuple[str, set[str]]:
+    """Builder-side expansion that never raises: on a bad substitution the text is kept.
+    With an ``allowance``, the characters produced from variables are taken from it, and once it
+    is spent texts are kept as written (see Allowance)."""
+    if allowance is None or "$" not in text:  # no variable: nothing to take
+        try:
+            return expand_with_unmatched(text, env, escape)
+        except (ExpandError, RecursionError):
+            return text, set()
+    if allowance.left <= 0:
         return text, set()
+    try:
+        out = expand_with_unmatched(text, env, escape, limit=allowance.left)
+    except ExpandError as exc:
+        if exc.reason == TOO_LARGE:
+            allowance.left = 0  # spent: from here on every text with a variable is kept as written
+        return text, set()
+    except RecursionError:
+        return text, set()
+    allowance.left -= len(out[0])
+    return out
+
+
+class Allowance:
+    """Characters that expanding variables may still produce for one file.  A value built from
+    others is stored at every step that sees it, and used again at every reference: a file of
+    ``ENV PATH=/x$i:$PATH`` lines holds O(lines^2) characters, one value referenced by every RUN
+    costs O(value x RUNs).  A file gets ``MIN + PER_BYTE x its size``, far more than real files
+    use (of the 3,000 files of the corpus, the most any uses is 7,812 characters); past it,
+    texts with variables are kept as written, as for an expansion BuildKit would refuse."""
+
+    __slots__ = ("left",)
+    MIN = 1 << 21
+    PER_BYTE = 16
+
+    def __init__(self, size: int) -> None:
+        self.left = self.MIN + self.PER_BYTE * size
 
 
 def image_path(path: str, cwd: Optional[str]) -> Optional[str]:
@@ -362,7 +619,7 @@ def image_path(path: str, cwd: Optional[str]) -> Optional[str]:
 
 
 def global_arg(instr: Instruction, values: dict[str, str], build_args: Mapping[str, str],
-               escape: str) -> list[tuple[str, Optional[str]]]:
+               escape: str, allowance: Optional[Allowance] = None) -> list[tuple[str, Optional[str]]]:
     """Apply a global ``ARG`` (before the first FROM) to ``values``, the variables FROM lines
     see: a ``--build-arg`` wins, a default is expanded with the ARGs before it, a valueless
     ARG keeps a predefined or earlier value.  Returns (name, value or None) per name."""
@@ -370,8 +627,10 @@ def global_arg(instr: Instruction, values: dict[str, str], build_args: Mapping[s
     for p in instr.pairs:
         if p.value is None:
             val = build_args.get(p.key, values.get(p.key))
+        elif p.key in build_args:
+            val = build_args[p.key]
         else:
-            val = build_args.get(p.key, expand(p.value, values, escape)[0])
+            val = expand(p.value, values, escape, allowance)[0]
         if val is not None:
             values[p.key] = val
         out.append((p.key, val))
@@ -404,7 +663,7 @@ def build_graph(df: Dockerfile, build_args: Optional[Mapping[str, str]] = None,
         if current is None:
             if kw == "ARG":
                 g.global_arg_instrs.append(instr)
-                for key, val in global_arg(instr, global_vals, build_args, esc):
+                for key, val in global_arg(instr, global_vals, build_args, esc, g.state_allowance):
                     g.global_args[key] = val
             else:
                 g.before_first_from.append(instr)
@@ -425,26 +684,27 @@ def _advance(g: Graph, state: State, instr: Instruction, global_vals: Mapping[st
     kw = instr.keyword
     vars_ = state.vars  # every expansion sees the state before the instruction
     esc = g.escape
+    spend = g.state_allowance
     if kw == "ARG":
         for p in instr.pairs:
             if p.key in g.build_args:
                 val: Optional[str] = g.build_args[p.key]
             elif p.value is not None:
                 # unlike ENV, each ARG pair sees the ones before it (`ARG A=1 B=$A` gives B=1)
-                val = expand(p.value, state.vars, esc)[0]
+                val = expand(p.value, state.vars, esc, spend)[0]
             elif p.key in g.global_args:
                 val = g.global_args[p.key]
             else:
                 val = global_vals.get(p.key) if p.key in PLATFORM_ARGS else None
-            state.args[p.key] = val
+            state.args = state.args.set(p.key, val)
     elif kw == "ENV":
         for p in instr.pairs:
             if p.value is not None:
-                state.env[p.key] = expand(p.value, vars_, esc)[0]
+                state.env = state.env.set(p.key, expand(p.value, vars_, esc, spend)[0])
     elif kw == "USER" and instr.args_text:
-        state.user = expand(instr.args_text, vars_, esc)[0]
+        state.user = expand(instr.args_text, vars_, esc, spend)[0]
     elif kw == "WORKDIR" and instr.args_text:
-        state.workdir = image_path(expand(instr.args_text, vars_, esc)[0], state.workdir)
+        state.workdir = image_path(expand(instr.args_text, vars_, esc, spend)[0], state.workdir)
     elif kw == "SHELL" and instr.exec_form:
         state.shell = list(instr.exec_form)
 
@@ -472,15 +732,28 @@ def _new_stage(g: Graph, instr: Instruction, global_vals: dict[str, str]) -> Sta
     if earlier:
         st.base_stage = earlier[-1]
         st.edges.append(Edge("from", base, instr, earlier[-1], base_word))
-        # ONBUILD triggers of the base stage run at the start of this one
-        for step in earlier[-1].steps:
-            if step.instr.inner is not None:
-                _collect_edges(g, st, step.instr.inner, kind="onbuild")
+        # ONBUILD triggers of the base stage run at the start of this one (those that can make
+        # an edge, listed once per base: going through all of them for every child was quadratic)
+        base = earlier[-1]
+        edging = g._edge_triggers.get(id(base))
+        if edging is None:
+            edging = g._edge_triggers[id(base)] = [s.instr.inner for s in base.trigger_steps()
+                                                   if _may_have_edge(s.instr.inner)]
+        for trigger in edging:
+            _collect_edges(g, st, trigger, kind="onbuild")
     else:
         st.edges.append(Edge("from", base, instr, None, base_word))
     if name is not None:
         g.stages_by_name.setdefault(name, []).append(st)
     return st
+
+
+def _may_have_edge(instr: Instruction) -> bool:
+    """Whether ``_collect_edges`` can find an edge in ``instr`` (COPY/ADD --from, RUN --mount)."""
+    eff = instr.effective
+    if eff.keyword in ("COPY", "ADD"):
+        return eff.flag("from") is not None
+    return eff.keyword == "RUN" and any(f.name == "mount" for f in eff.flags)
 
 
 def _collect_edges(g: Graph, stage: Stage, instr: Instruction, kind: Optional[str] = None) -> None:
@@ -567,9 +840,13 @@ def _later_stage(g: Graph, stage: Stage, ref: str) -> bool:
     """Whether ``ref`` names a stage after this one (known once the whole file is read)."""
     if ref.isdigit():
         return int(ref) >= stage.index
-    low = ref.lower()
-    return any(i.keyword == "FROM" and i.start_line > stage.from_instr.start_line and len(i.words) >= 3
-               and i.words[2].text.lower() == low for i in g.dockerfile.instructions)
+    if g._from_names is None:  # the last FROM line of each name, once: a scan per COPY was quadratic
+        g._from_names = {}
+        for i in g.dockerfile.instructions:
+            if i.keyword == "FROM" and len(i.words) >= 3:
+                g._from_names[i.words[2].text.lower()] = i.start_line
+    last = g._from_names.get(ref.lower())
+    return last is not None and last > stage.from_instr.start_line
 
 
 def _resolve_target(g: Graph, target: Optional[str]) -> Optional[Stage]:

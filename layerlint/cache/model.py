@@ -237,6 +237,74 @@ class StepModel(Record):
         self.base_stage = base_stage
         self.triggers = [] if triggers is None else triggers
 
+    # A RUN's environment (every ENV and valued ARG it sees), its risks and a FROM <stage>'s
+    # ONBUILD triggers are worked out when first read: only `explain` reads them, and made for
+    # every step of a lint run they cost O(steps x variables) (and O(children x triggers)).
+    _pending_env = None  # the Step whose environment enters `definition`, `env` and `args`
+    _pending_risks = None  # the CacheModel, until `risks` is read
+    _pending_triggers = None  # (CacheModel, Stage), until `triggers` is read
+
+    @property
+    def definition(self) -> dict:
+        if self._pending_env is not None:
+            self._resolve_env()
+        return self._definition
+
+    @definition.setter
+    def definition(self, value: dict) -> None:
+        self._definition = value
+
+    @property
+    def env(self) -> list[str]:
+        if self._pending_env is not None:
+            self._resolve_env()
+        return self._env
+
+    @env.setter
+    def env(self, value: list[str]) -> None:
+        self._env = value
+
+    @property
+    def args(self) -> list[str]:
+        if self._pending_env is not None:
+            self._resolve_env()
+        return self._args
+
+    @args.setter
+    def args(self, value: list[str]) -> None:
+        self._args = value
+
+    def _resolve_env(self) -> None:
+        state = self._pending_env.state
+        self._pending_env = None
+        env = {k: v for k, v in state.vars.items() if k not in PROXY_ARGS}
+        self._definition["env"] = sorted(f"{k}={v}" for k, v in env.items())
+        self._env = [k for k in env if k in state.env]
+        self._args = [k for k in env if k not in state.env]
+
+    @property
+    def risks(self) -> list[str]:
+        if self._pending_risks is not None:
+            m, self._pending_risks = self._pending_risks, None
+            _risks(m, self)
+        return self._risks
+
+    @risks.setter
+    def risks(self, value: list[str]) -> None:
+        self._risks = value
+
+    @property
+    def triggers(self) -> list["StepModel"]:
+        if self._pending_triggers is not None:
+            (m, stage), self._pending_triggers = self._pending_triggers, None
+            self._triggers = [_model_step(m, stage, st, 0, trigger=True) for st in stage.base_stage.steps
+                              if st.instr.inner is not None]
+        return self._triggers
+
+    @triggers.setter
+    def triggers(self, value: list["StepModel"]) -> None:
+        self._triggers = value
+
     @property
     def line(self) -> int:
         return self.instr.start_line
@@ -400,13 +468,20 @@ class CacheModel:
         self.notes: list[str] = []
         self._by_instr: dict[int, StepModel] = {}
         self.heads: dict[int, StepModel] = {}  # stage index -> last op of the stage
+        self._by_stage: Optional[dict[int, list[StepModel]]] = None  # id(stage) -> its ops, file order
+        self._risky: dict[int, object] = {}  # _risky_from, remembered per op
+        self._volatile: Optional[list[str]] = None
 
     # -- lookups -----------------------------------------------------------------------
     def step_of(self, instr: Instruction) -> Optional[StepModel]:
         return self._by_instr.get(id(instr.parent or instr))
 
     def stage_steps(self, stage: Stage) -> list[StepModel]:
-        return [s for s in self.steps if s.stage is stage]
+        if self._by_stage is None:  # indexed once (the model is complete): a scan per stage was quadratic
+            self._by_stage = {}
+            for s in self.steps:
+                self._by_stage.setdefault(id(s.stage), []).append(s)
+        return list(self._by_stage.get(id(stage), ()))
 
     def layers(self) -> list[StepModel]:
         return [s for s in self.steps if s.kind == "layer"]
@@ -494,7 +569,8 @@ def build_model(graph: Graph, context_dir: Optional[str] = None, dockerfile_path
     for stage in graph.stages:
         _model_stage(m, stage)
     for s in m.steps:
-        _risks(m, s)
+        if s.kind == "layer" and s.cost is not None:
+            s._pending_risks = m
     return m
 
 
@@ -506,10 +582,7 @@ def _model_stage(m: CacheModel, stage: Stage) -> None:
         fm.base_stage = stage.base_stage
         fm.parent = m.heads.get(stage.base_stage.index)
         fm.definition = {"op": "stage"}
-        for st in stage.base_stage.steps:
-            if st.instr.inner is not None:
-                t = _model_step(m, stage, st, 0, trigger=True)
-                fm.triggers.append(t)
+        fm._pending_triggers = (m, stage)
     else:
         fm.base = stage.base
         plat = stage.platform
@@ -521,8 +594,9 @@ def _model_stage(m: CacheModel, stage: Stage) -> None:
                               "a new digest behind the tag re-runs every step of the stage")
         if stage.base_unresolved:
             fm.unknown.append("FROM uses " + ", ".join(sorted(stage.base_unresolved)) + " with no value")
-        fm.args = sorted({n for n, _, _ in referenced_vars(fi.words[0].text if fi.words else "", m.graph.escape)}
-                         & set(m.graph.global_args)) if fi.words else []
+        # (looked up in the dict: a set of every global ARG per FROM was quadratic)
+        fm.args = sorted({n for n, _, _ in referenced_vars(fi.words[0].text if fi.words else "", m.graph.escape)
+                          if n in m.graph.global_args}) if fi.words else []
     m.steps.append(fm)
     m._by_instr[id(fi)] = fm
     head = fm
@@ -593,7 +667,7 @@ def _attribute_vars(m: CacheModel, sm: StepModel, state, names: Iterable[str]) -
 
 def _model_run(m: CacheModel, sm: StepModel, eff: Instruction, st: Step) -> None:
     state = st.state
-    env = {k: v for k, v in state.vars.items() if k not in PROXY_ARGS}
+    env = state.vars  # a view; the definition's copy of it is made when first read
     if eff.exec_form is not None:
         argv = list(eff.exec_form)
     else:
@@ -631,13 +705,12 @@ def _model_run(m: CacheModel, sm: StepModel, eff: Instruction, st: Step) -> None
     flags = {f.name: _expand(st, f.value or "") for f in eff.flags if f.name in ("network", "security")}
     sm.definition = {
         "op": "exec", "args": argv, "heredocs": heredocs,
-        "env": sorted(f"{k}={v}" for k, v in env.items()),
+        "env": None,  # filled in by StepModel._resolve_env
         "cwd": state.workdir or "", "user": state.user or "",
         "mounts": [mt.key() for mt in mounts], **flags,
     }
-    sm.env = [k for k in env if k in state.env]
-    sm.args = [k for k in env if k not in state.env]
-    sm.used_vars = [n for n in _vars_used(m, [eff.args_text]) if n in env]
+    sm._pending_env = st
+    sm.used_vars = [n for n in _vars_used(m, [eff.args_text]) if n in env and n not in PROXY_ARGS]
     cost, detail = _run_cost(m, eff, st)
     sm.cost, sm.cost_detail = cost, detail
     for src in (mt.source for mt in mounts if mt.source is not None):
@@ -755,22 +828,64 @@ def _risks(m: CacheModel, sm: StepModel) -> None:
     """Why an expensive step may re-run more often than needed."""
     if sm.kind != "layer" or sm.cost is None:
         return
-    for a in sm.ancestors():
-        if a.kind != "layer":
-            continue
-        broad = [s for s in a.context_sources if s.whole_context]
-        if broad:
+    found = _risky_from(m, sm.parent)
+    if found is not None:
+        what, a = found
+        if what == "broad":
             sm.risks.append(f"after line {a.line} ({a.short}): any change in the build context re-runs it")
-            break
-        if any(s.kind in ("url", "git") and not s.checksum for s in a.sources):
+        else:
             sm.risks.append(f"after line {a.line} ({a.short}): remote content re-checked every build")
-            break
     if sm.keyword == "RUN" and sm.step is not None:
         st = sm.step.state
-        vol = [n for n in list(st.args) + list(st.env) if is_volatile_name(n) and n not in PROXY_ARGS]
+        names = _volatile_names(m)
+        vol = sorted((n for n in names if n in st.args), key=st.args.seq)
+        vol += sorted((n for n in names if n in st.env), key=st.env.seq)
         vol = list(dict.fromkeys(vol))
         if vol:
             sm.risks.append("sees " + ", ".join(vol) + ", which usually changes on every build")
+
+
+def _risky_from(m: CacheModel, p: Optional[StepModel]):
+    """("broad" | "remote", op) for the nearest layer from ``p`` up its ancestors that copies the
+    whole context or fetches unchecked remote content, else None.  Remembered per op: walking
+    the ancestors of every expensive RUN was quadratic in a stage of thousands of them."""
+    memo = m._risky
+    path: list[StepModel] = []
+    seen: set[int] = set()
+    found = None
+    while p is not None:
+        if id(p) in memo:
+            found = memo[id(p)]
+            break
+        if id(p) in seen:
+            break
+        seen.add(id(p))
+        path.append(p)
+        if p.kind == "layer":
+            if any(s.whole_context for s in p.context_sources):
+                found = ("broad", p)
+                break
+            if any(s.kind in ("url", "git") and not s.checksum for s in p.sources):
+                found = ("remote", p)
+                break
+        p = p.parent
+    for q in path:
+        memo[id(q)] = found
+    return found
+
+
+def _volatile_names(m: CacheModel) -> list[str]:
+    """The ARG/ENV names of the file that usually change on every build: a RUN sees some of
+    them, checked by name instead of listing its whole environment."""
+    if m._volatile is None:
+        names: dict[str, None] = {}
+        for instr in m.graph.dockerfile.instructions:
+            if instr.keyword in ("ARG", "ENV"):
+                for p in instr.pairs:
+                    if is_volatile_name(p.key) and p.key not in PROXY_ARGS:
+                        names[p.key] = None
+        m._volatile = list(names)
+    return m._volatile
 
 
 # --------------------------------------------------------------------------------------

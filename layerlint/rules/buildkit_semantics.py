@@ -7,6 +7,7 @@ everything here is written from that behaviour, no code is copied.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from ..graph import PLATFORM_ARGS
 from .context import referenced_vars
@@ -52,15 +53,155 @@ def levenshtein(a: str, b: str) -> int:
     return prev[-1]
 
 
-def suggest(value: str, options: Iterable[str]) -> str:
+def bounded_distance(a: str, b: str, k: int) -> int:
+    """``levenshtein(a, b)`` when it is at most ``k``, else ``k + 1``: only the diagonal band
+    ``|i - j| <= k`` of the table is computed, so the work is O(k * len), not O(len(a) * len(b))."""
+    la, lb = len(a), len(b)
+    big = k + 1
+    if abs(la - lb) > k:
+        return big
+    width = 2 * k + 1
+    prev = [t - k if t >= k else big for t in range(width)]  # row 0: prev[t] is D[0][t - k]
+    for i in range(1, la + 1):
+        ca = a[i - 1]
+        cur = [big] * width  # cur[t] is D[i][i - k + t]
+        best = big
+        for t in range(width):
+            j = i - k + t
+            if j < 0 or j > lb:
+                continue
+            if j == 0:
+                v = i
+            else:
+                v = prev[t] + (ca != b[j - 1])  # D[i-1][j-1]
+                if t + 1 < width and prev[t + 1] + 1 < v:  # D[i-1][j]
+                    v = prev[t + 1] + 1
+                if t > 0 and cur[t - 1] + 1 < v:  # D[i][j-1]
+                    v = cur[t - 1] + 1
+            if v > big:
+                v = big
+            cur[t] = v
+            if v < best:
+                best = v
+        if best >= big:
+            return big
+        prev = cur
+    return min(prev[lb - la + k], big)
+
+
+# A file's did-you-mean work is bounded (names looked at + cells of the distance table): one
+# suggestion per undefined variable over every name in scope is quadratic in a generated file
+# of thousands of each.  Real files stay far below it (the 3,000-file corpus needs at most a
+# few hundred units per file); beyond it the remaining findings are reported without a hint.
+SUGGEST_BUDGET = 200_000
+
+
+class Budget:
+    """Work left for the did-you-mean suggestions of one rule run over one file."""
+
+    __slots__ = ("left", "spent")
+
+    def __init__(self, units: int = SUGGEST_BUDGET) -> None:
+        self.left = units
+        self.spent = 0
+
+    def take(self, units: int) -> bool:
+        """Whether ``units`` more may be spent (then they are); once refused, always refused."""
+        if units > self.left:
+            self.left = -1
+            return False
+        self.left -= units
+        self.spent += units
+        return True
+
+
+def suggest(value: str, options: Iterable[str], budget: Optional[Budget] = None, min_dist: int = 1) -> str:
+    """BuildKit's suggestion: the first option (in order) at the smallest Levenshtein distance
+    below 3, or "" when none is that close or ``value`` itself is an option.
+
+    The same answer as comparing every option, with less work: options whose length differs by
+    3 or more are skipped, the distance is computed only as far as it can still win, and when
+    ``options`` can answer ``in`` (a mapping or a set) the search stops at the first option
+    ``min_dist`` edits away (1, or 2 when the caller knows that no option is one edit away:
+    only a closer one could beat it).  With a ``budget`` it gives up ("") once that is spent."""
+    can_stop = isinstance(options, (Mapping, set, frozenset))
+    if can_stop and value in options:
+        return ""
+    n = len(value)
     best, best_dist = "", 3
     for opt in options:
+        if budget is not None and not budget.take(1):
+            return ""
         if opt == value:
             return ""
-        d = levenshtein(value, opt)
+        if abs(len(opt) - n) >= best_dist:
+            continue
+        if budget is not None and not budget.take(min(n, len(opt)) + 1):
+            return ""
+        d = bounded_distance(value, opt, best_dist - 1)
         if d < best_dist:
             best, best_dist = opt, d
+            if d <= min_dist and can_stop:
+                break
     return best
+
+
+_INDEXED = 64  # longer names are compared one by one (a long name costs O(length^2) to index)
+
+
+class Suggester:
+    """``suggest`` for the many undefined names of one file, over options drawn from ``names``
+    (every name any scope of the file can hold).  The names one edit away from a value are
+    found by lookups in an index of each name's one-deletion variants (O(length) lookups, not a
+    comparison with every name); only when there are none is the scope scanned, in order, for
+    the first name two edits away.  The options must answer ``in`` and ``order_key`` (the
+    graph's scopes and views do) and hold only names from ``names``."""
+
+    def __init__(self, names: Iterable[str], units: int = SUGGEST_BUDGET) -> None:
+        self._names = names
+        self._whole: Optional[set[str]] = None
+        self._deleted: dict[tuple[int, str], list[str]] = {}  # (i, name minus its i-th char) -> names
+        self.budget = Budget(units)
+
+    def _index(self) -> None:
+        self._whole = set()
+        for name in self._names:
+            if len(name) > _INDEXED + 1 or name in self._whole:
+                continue
+            self._whole.add(name)
+            for i in range(len(name)):
+                self._deleted.setdefault((i, name[:i] + name[i + 1:]), []).append(name)
+
+    def one_edit(self, value: str) -> Optional[set[str]]:
+        """The indexed names one edit from ``value`` (None: ``value`` is too long to look up)."""
+        if len(value) > _INDEXED:
+            return None
+        if self._whole is None:
+            self._index()
+        found: set[str] = set()
+        deleted, whole = self._deleted, self._whole
+        for i in range(len(value) + 1):
+            found.update(deleted.get((i, value), ()))  # value with one character inserted
+            if i < len(value):
+                shorter = value[:i] + value[i + 1:]
+                if shorter in whole:  # value with one character deleted
+                    found.add(shorter)
+                found.update(deleted.get((i, shorter), ()))  # one character substituted
+        found.discard(value)
+        return found
+
+    def suggest(self, value: str, options) -> str:
+        if value in options:
+            return ""
+        if not self.budget.take(len(value) + 1):
+            return ""
+        near = self.one_edit(value)
+        if near is None:
+            return suggest(value, options, self.budget)
+        near = [n for n in near if n in options]
+        if near:
+            return min(near, key=options.order_key)
+        return suggest(value, options, self.budget, min_dist=2)
 
 
 # -- platforms (containerd platforms.Parse, the parts the checks use) ---------------------------

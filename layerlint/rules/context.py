@@ -22,6 +22,9 @@ if TYPE_CHECKING:
     from typing import Any, Iterator, Optional
 
 
+_MISSING = object()
+
+
 class Context:
     def __init__(self, df: Dockerfile, graph: Graph, path: str, options: Optional[dict] = None,
                  context_dir: Optional[str] = None) -> None:
@@ -36,6 +39,15 @@ class Context:
         # file's pragmas with which of them silenced something
         self.rules_run: tuple = ()
         self.suppressions: Any = None
+        self._memo: dict = {}
+
+    def memo(self, key, make):
+        """``make()``, computed once per file for ``key``: the rule helpers share per-instruction
+        work through it (rebuilding it for every later instruction was quadratic)."""
+        found = self._memo.get(key, _MISSING)
+        if found is _MISSING:
+            found = self._memo[key] = make()
+        return found
 
     # -- instructions --------------------------------------------------------------------
     def instructions(self, keyword: Optional[str] = None, effective: bool = True) -> Iterator[Instruction]:

@@ -111,14 +111,16 @@ def expose_ports(ctx, instr):
     step = ctx.step(instr)
     env = {} if step is None or instr.parent is not None else step.state.vars
     esc = ctx.df.escape
+    allowance = ctx.graph.use_allowance  # a value used by every EXPOSE: graph.Allowance
     for w in instr.words:
         try:
-            _, unknown = expand_with_unmatched(w.text, env, esc)
+            value, unknown = expand_with_unmatched(w.text, env, esc, limit=allowance.left)
             if unknown:
                 continue
-            ports = expand_words(w.text, env, esc)
+            ports = expand_words(w.text, env, esc, limit=allowance.left)
         except (ExpandError, RecursionError):
             continue
+        allowance.left -= 2 * len(value)
         for p in ports:
             yield w, p
 

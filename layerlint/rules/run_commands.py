@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import posixpath
 import re
+from bisect import bisect_left
+from collections.abc import Mapping
 
 from .base import Edit, Fix
-from ..graph import image_path, parse_mount
+from ..graph import Layered, image_path, parse_mount
 from ..record import Record
 from ..shell.commands import Parsed, parse_options, strip_wrappers
 from ..shell.packages import option_spec, pm_family
@@ -215,29 +217,64 @@ def insert_after(script, word, text: str, what: str) -> Fix:
 _REF = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))")
 
 
-def run_env(ctx, instr) -> dict[str, str]:
+class RunEnv(Mapping):
+    """The environment a RUN sees (a read-only view of its step's state: a copy per call was
+    quadratic in a file of thousands of ENVs and RUNs), with the file's ``allowance`` for
+    expanding it (``graph.Allowance``: one value used by every RUN costs O(value x RUNs))."""
+
+    __slots__ = ("_vars", "allowance")
+
+    def __init__(self, vars: Mapping[str, str], allowance) -> None:
+        self._vars = vars
+        self.allowance = allowance
+
+    def get(self, name, default=None):
+        return self._vars.get(name, default)
+
+    def __getitem__(self, name):
+        return self._vars[name]
+
+    def __contains__(self, name) -> bool:
+        return name in self._vars
+
+    def __iter__(self):
+        return iter(self._vars)
+
+    def __len__(self) -> int:
+        return len(self._vars)
+
+
+def run_env(ctx, instr) -> Mapping[str, str]:
     """The environment a RUN sees from the Dockerfile (ARG values and ENV)."""
     step = ctx.step(instr)
     if step is None:
         return {}
-    if instr.parent is not None:  # ONBUILD: only ENV reaches the image built on this one
-        return dict(step.state.env)
-    return dict(step.state.vars)
+    # ONBUILD: only ENV reaches the image built on this one
+    return RunEnv(step.state.env if instr.parent is not None else step.state.vars, ctx.graph.use_allowance)
 
 
-def expand_value(text: str, env: dict[str, str]) -> Optional[str]:
-    """``$X`` / ``${X}`` / ``${X:-d}`` replaced from ``env``; None when something is unknown."""
+def expand_value(text: str, env: Mapping[str, str], allowance=None) -> Optional[str]:
+    """``$X`` / ``${X}`` / ``${X:-d}`` replaced from ``env``; None when something is unknown
+    (or the allowance, by default ``env.allowance``, is spent)."""
     if "$" not in text:
         return text
     if "$(" in text or "`" in text:
         return None
+    if allowance is None:
+        allowance = getattr(env, "allowance", None)
     unknown = False
 
     def sub(m):
         nonlocal unknown
         name = m.group(1) or m.group(3)
         if name in env:
-            return env[name]
+            value = env[name]
+            if allowance is not None:
+                if allowance.left < len(value):
+                    unknown = True
+                    return ""
+                allowance.left -= len(value)
+            return value
         if m.group(2) is not None:
             return m.group(2)
         unknown = True
@@ -248,11 +285,11 @@ def expand_value(text: str, env: dict[str, str]) -> Optional[str]:
     return out
 
 
-def word_values(word, env: dict[str, str]) -> Optional[list[str]]:
+def word_values(word, env: Mapping[str, str], allowance=None) -> Optional[list[str]]:
     """What a word stands for after expansion (split when unquoted); None when unknown."""
     if not word.has_expansion:
         return [word.value]
-    val = expand_value(word.value, env)
+    val = expand_value(word.value, env, allowance)
     if val is None:
         return None
     if word.quoted:
@@ -277,6 +314,10 @@ class Mount(Record):
 
 def mounts(ctx, instr) -> list[Mount]:
     """``RUN --mount`` flags with their (expanded, absolute) targets."""
+    return ctx.memo(("mounts", id(instr)), lambda: _mounts(ctx, instr))
+
+
+def _mounts(ctx, instr) -> list[Mount]:
     out: list[Mount] = []
     step = ctx.step(instr)
     workdir = step.state.workdir if step is not None else None
@@ -340,8 +381,13 @@ class Located(Record):
         self.cwd = cwd
 
 
-def located_calls(ctx, instr) -> Iterator[Located]:
-    """Calls of a RUN with their working directory, following top-level ``cd``."""
+def located_calls(ctx, instr) -> list[Located]:
+    """Calls of a RUN with their working directory, following top-level ``cd`` (worked out
+    once per file: several rules, and the cache rules for every earlier RUN, ask again)."""
+    return ctx.memo(("located_calls", id(instr)), lambda: list(_located_calls(ctx, instr)))
+
+
+def _located_calls(ctx, instr) -> Iterator[Located]:
     step = ctx.step(instr)
     base = step.state.workdir if step is not None and instr.parent is None else None
     env = run_env(ctx, instr)
@@ -381,7 +427,7 @@ def located_calls(ctx, instr) -> Iterator[Located]:
 
 def resolve(word, cwd: Optional[str], env: dict[str, str], home: Optional[str]) -> Optional[str]:
     """Absolute path a word names (globs kept), or None when it cannot be known."""
-    vals = word_values(word, dict(env, **({"HOME": home} if home else {})))
+    vals = word_values(word, Layered(env, {"HOME": home}) if home else env, getattr(env, "allowance", None))
     if not vals or len(vals) != 1:
         return None
     p = vals[0]
@@ -415,6 +461,26 @@ def clears(path: str, target: str) -> bool:
     return under(target, base)
 
 
+def cleared_dir(path: str) -> str:
+    """The directory that deleting ``path`` (globs allowed) empties, as ``under`` compares it:
+    ``clears(path, target)`` is ``under(target, cleared_dir(path))``."""
+    base = []
+    for part in path.split("/"):
+        if _GLOB.search(part):
+            break
+        base.append(part)
+    return "/".join(base).rstrip("/") or "/"
+
+
+def dirs_holding(target: str) -> set[str]:
+    """Every directory ``d`` with ``under(target, d)`` (so ``clears(path, target)`` is
+    ``cleared_dir(path) in dirs_holding(target)``, a lookup instead of a comparison)."""
+    t = target.rstrip("/")
+    out = {"/", t}
+    out.update(t[:i] for i, ch in enumerate(t) if ch == "/" and i > 0)
+    return out
+
+
 def clean_kind(call, pc) -> str | None:
     """The cache a cleaning command empties (``apt-get clean`` -> apt-archives...)."""
     args = [w.value for w in call.args]
@@ -440,6 +506,11 @@ def clean_kind(call, pc) -> str | None:
     if call.prog == "uv" and args[:1] == ["cache"] and args[1:2] in (["clean"], ["prune"]):
         return "uv"
     return None
+
+
+def run_caches(ctx, instr) -> "RunCaches":
+    """``RunCaches(ctx, instr)``, made once per file."""
+    return ctx.memo(("run_caches", id(instr)), lambda: RunCaches(ctx, instr))
 
 
 class RunCaches:
@@ -472,16 +543,44 @@ class RunCaches:
                 if kind is not None:
                     self.cleans.append((i, kind))
 
+    # The questions below are asked for every command of the RUN: the indexes make each a few
+    # lookups (scanning the RUN's commands again each time was quadratic in a RUN of thousands).
+    def _index(self) -> None:
+        self._last_clean: dict[str, int] = {}  # kind -> index of its last clean
+        self._last_removed: dict[str, int] = {}  # directory emptied (cleared_dir) -> last index
+        self._at: dict[int, tuple[list[str], list[str]]] = {}  # index -> (kinds cleaned, paths removed)
+        self._exports: dict[str, list[tuple[int, str]]] = {}  # name -> [(index, value)]
+        for j, k in self.cleans:
+            self._last_clean[k] = j
+            self._at.setdefault(j, ([], []))[0].append(k)
+        for j, p in self.removed:
+            self._last_removed[cleared_dir(p)] = j
+            self._at.setdefault(j, ([], []))[1].append(p)
+        for j, n, v in self.exports:
+            self._exports.setdefault(n, []).append((j, v))
+
     def cleaned(self, after: int, kind: str, paths) -> bool:
-        if any(j > after and k == kind for j, k in self.cleans):
+        """A command after index ``after`` empties this cache (or deletes a directory holding one of ``paths``)."""
+        if not hasattr(self, "_at"):
+            self._index()
+        if self._last_clean.get(kind, -1) > after:
             return True
-        return any(j > after and any(clears(p, t) for t in paths if t) for j, p in self.removed)
+        return any(self._last_removed.get(d, -1) > after for t in paths if t for d in dirs_holding(t))
 
     def cleaned_at(self, i: int, kind: str, paths) -> bool:
         """The command at index ``i`` empties this cache."""
-        if any(j == i and k == kind for j, k in self.cleans):
+        if not hasattr(self, "_at"):
+            self._index()
+        kinds, removed = self._at.get(i, ((), ()))
+        if kind in kinds:
             return True
-        return any(j == i and any(clears(p, t) for t in paths if t) for j, p in self.removed)
+        return any(clears(p, t) for p in removed for t in paths if t)
+
+    def cleaned_after(self, i: int, kind: str) -> bool:
+        """A command after index ``i`` cleans ``kind`` (``apt-get clean`` for apt-archives...)."""
+        if not hasattr(self, "_at"):
+            self._index()
+        return self._last_clean.get(kind, -1) > i
 
     def var(self, i: int, call, name: str):
         """Value of ``name`` for the command at index ``i``: a prefix assignment, `env X=`,
@@ -490,13 +589,21 @@ class RunCaches:
             n, eq, v = w.value.partition("=")
             if eq and n == name:
                 return v
-        val = None
-        for j, n, v in self.exports:
-            if j < i and n == name:
-                val = v
+        if not hasattr(self, "_at"):
+            self._index()
+        exports = self._exports.get(name, ())
+        k = bisect_left(exports, (i, "")) - 1  # the last export before command i
+        val = exports[k][1] if k >= 0 else None
         if val is not None:
             return val
         return self.env.get(name)
+
+    def later_apk_no_cache(self, i: int) -> bool:
+        """An `apk add --no-cache` after command ``i``."""
+        if not hasattr(self, "_last_apk_nc"):
+            self._last_apk_nc = max((j for j, q in enumerate(self.pms) if q is not None and q.family == "apk"
+                                     and q.sub == "add" and q.parsed.has("--no-cache")), default=-1)
+        return self._last_apk_nc > i
 
 
 def _dir(value, cwd):
@@ -519,7 +626,7 @@ def cache_trigger(r: "RunCaches", i: int, lc, pc, mts):
         if _mounted(mts, paths):
             return None
         note = ""
-        if any(j > i and k == "apt-archives" for j, k in r.cleans):
+        if r.cleaned_after(i, "apt-archives"):
             note = " (`apt-get clean` empties /var/cache/apt, not the lists)"
         return ("apt-lists", paths, pc.sub_word,
                 f"`{pc.prog} update` leaves the package lists (/var/lib/apt/lists, typically 20-50 MB) in this "
@@ -530,9 +637,7 @@ def cache_trigger(r: "RunCaches", i: int, lc, pc, mts):
         if pc.parsed.has("--no-cache") or _mounted(mts, paths):
             return None
         if pc.sub == "update":
-            later_nc = any(q is not None and q.family == "apk" and q.sub == "add" and q.parsed.has("--no-cache")
-                           for q in r.pms[i + 1:])
-            if not later_nc:
+            if not r.later_apk_no_cache(i):
                 return None  # reported at the `apk add` that uses the index
             return ("apk", paths[:1], pc.sub_word,
                     "`apk update` stores the package index in /var/cache/apk, in this layer; `apk add --no-cache` "

@@ -79,20 +79,23 @@ def scripts_of(instr: Instruction, shell_argv) -> list[RunScript]:
     from . import parser as shell  # only a file with a shell-form RUN pays for the parser
     parsed = shell.parse(text)
     out = [RunScript(instr, owner, text, parsed, None, instr.args_offset)]
+    lone: list = []  # lone_heredoc(instr), once (a check per heredoc was quadratic in their number)
     for h in instr.heredocs:
-        interpreter = _heredoc_shell(instr, h, parsed)
+        interpreter = _heredoc_shell(instr, h, parsed, lone)
         if interpreter is not None:
             out.append(RunScript(instr, owner, h.body, shell.parse(h.body), h, 0, interpreter))
     return out
 
 
-def _heredoc_shell(instr: Instruction, h: Heredoc, parsed) -> Optional[str]:
+def _heredoc_shell(instr: Instruction, h: Heredoc, parsed, lone: list) -> Optional[str]:
     """The POSIX shell that runs heredoc ``h`` ("" for the RUN's SHELL); None when no shell does."""
     first = h.body.lstrip("\t").split("\n", 1)[0]
     if first.startswith("#!"):
         name = shebang_shell(first)
         return name if is_posix_shell(name) else None
-    if lone_heredoc(instr):
+    if not lone:
+        lone.append(lone_heredoc(instr))
+    if lone[0]:
         return ""  # a lone heredoc is the script itself
     feeder = heredoc_feeder(parsed, h.name)
     if feeder is not None:
@@ -101,14 +104,24 @@ def _heredoc_shell(instr: Instruction, h: Heredoc, parsed) -> Optional[str]:
     return None
 
 
+_FEEDERS: dict[int, tuple[Any, dict]] = {}  # id(parsed) -> (parsed, heredoc name -> feeder)
+
+
 def heredoc_feeder(parsed, name: str):
     """The command of the RUN's line script (``parsed``) that reads heredoc ``name`` on its
-    standard input (``bash -o pipefail <<EOF``), or None."""
-    for cmd in parsed.commands:
-        for op, target in cmd.redirects:
-            if "<<" in op and target is not None and target.value == name and cmd.words:
-                return cmd
-    return None
+    standard input (``bash -o pipefail <<EOF``), or None.  The script's feeders are listed once
+    (for the last few scripts asked about): a scan per heredoc was quadratic in their number."""
+    found = _FEEDERS.get(id(parsed))
+    if found is None or found[0] is not parsed:
+        feeders: dict = {}
+        for cmd in parsed.commands:
+            for op, target in cmd.redirects:
+                if "<<" in op and target is not None and cmd.words:
+                    feeders.setdefault(target.value, cmd)
+        if len(_FEEDERS) >= 4:
+            _FEEDERS.clear()
+        found = _FEEDERS[id(parsed)] = (parsed, feeders)
+    return found[1].get(name)
 
 
 def inline_of(sc: RunScript, cmd) -> Optional[RunScript]:

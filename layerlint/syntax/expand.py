@@ -27,11 +27,16 @@ if TYPE_CHECKING:
     from typing import Optional, Union
     Env = Union[Mapping[str, str], Callable[[str], Optional[str]]]
 
-__all__ = ["ExpandError", "MAX_NESTING", "expand_word", "expand_words", "expand_with_unmatched",
+__all__ = ["ExpandError", "MAX_EXPANSION", "MAX_NESTING", "TOO_LARGE", "expand_word", "expand_words", "expand_with_unmatched",
            "referenced_vars"]
 
 
 MAX_NESTING = 200  # ${ inside ${ ...; far beyond real use, well inside Python's stack
+# Characters one expansion may produce from variable values and ${v//p/r} replacements: each
+# ``ENV A2=$A1$A1`` doubles a value, so 30 lines would otherwise make a gigabyte.  A caller
+# passes ``limit`` to spend less (what is left of its budget for the file).
+MAX_EXPANSION = 1 << 20
+TOO_LARGE = "expansion too large"
 _MAX_GLOB_WORK = 4_000_000  # pattern tokens x value length; bounds matching time
 
 _SPECIAL_PARAMS = frozenset("@*#?-$!0")
@@ -63,27 +68,28 @@ class ExpandError(ValueError):
 
 # --------------------------------------------------------------------------- public API
 
-def expand_word(word: str, env: Env, escape: str = "\\", *, glob_brackets: bool = False) -> str:
+def expand_word(word: str, env: Env, escape: str = "\\", *, glob_brackets: bool = False,
+                limit: Optional[int] = None) -> str:
     """BuildKit ``ProcessWord``: expand variables, remove quotes and escapes."""
-    return _run(word, env, escape, glob_brackets, False, words=False)[0]
+    return _run(word, env, escape, glob_brackets, False, words=False, limit=limit)[0]
 
 
 def expand_words(word: str, env: Env, escape: str = "\\", *,
-                 glob_brackets: bool = False) -> list[str]:
+                 glob_brackets: bool = False, limit: Optional[int] = None) -> list[str]:
     """BuildKit ``ProcessWords``: expand, then split on unquoted whitespace."""
-    return _run(word, env, escape, glob_brackets, False, words=True)[2]
+    return _run(word, env, escape, glob_brackets, False, words=True, limit=limit)[2]
 
 
 def expand_with_unmatched(word: str, env: Env, escape: str = "\\", *,
                           ignore_defaulted: bool = False,
-                          glob_brackets: bool = False) -> tuple[str, set[str]]:
+                          glob_brackets: bool = False, limit: Optional[int] = None) -> tuple[str, set[str]]:
     """``expand_word`` plus the names looked up but absent from ``env`` (BuildKit's
     ``Unmatched``, which feeds its UndefinedVar / UndefinedArgInFrom checks).
 
     BuildKit records every failed lookup, including ``${v:-d}``, ``${v+w}``, ``${v#p}``
     and ``${v/p/r}``.  ``ignore_defaulted=True`` records only bare ``$v`` / ``${v}``.
     """
-    result, unmatched, _ = _run(word, env, escape, glob_brackets, ignore_defaulted, words=False)
+    result, unmatched, _ = _run(word, env, escape, glob_brackets, ignore_defaulted, words=False, limit=limit)
     return result, unmatched
 
 
@@ -106,10 +112,13 @@ def _lookup_fn(env: Env) -> Callable[[str], Optional[str]]:
 
 
 def _run(word: str, env: Env, escape: str, brackets: bool, ignore_defaulted: bool,
-         words: bool) -> tuple[str, set[str], list[str]]:
+         words: bool, limit: Optional[int] = None) -> tuple[str, set[str], list[str]]:
+    """``limit``: at most this many characters from variable values and replacements (and
+    never more than MAX_EXPANSION); beyond it ExpandError(TOO_LARGE)."""
     if len(escape) != 1:
         raise ValueError(f"escape must be one character, not {escape!r}")
-    lexer = _Lexer(word, _lookup_fn(env), escape, brackets, ignore_defaulted)
+    lexer = _Lexer(word, _lookup_fn(env), escape, brackets, ignore_defaulted,
+                   MAX_EXPANSION if limit is None else min(max(limit, 0), MAX_EXPANSION))
     collector = _Words() if words else None
     try:
         result = lexer.stop_on(None, False, collector)
@@ -164,10 +173,11 @@ class _Words:
 
 class _Lexer:
     __slots__ = ("src", "n", "pos", "esc", "lookup", "brackets", "ignore_defaulted", "raw",
-                 "depth", "unmatched", "_plain_cache")
+                 "depth", "unmatched", "_plain_cache", "left")
 
     def __init__(self, src: str, lookup: Callable[[str], Optional[str]], esc: str,
-                 brackets: bool, ignore_defaulted: bool) -> None:
+                 brackets: bool, ignore_defaulted: bool, limit: int = MAX_EXPANSION) -> None:
+        self.left = limit  # characters values and replacements may still produce
         self.src = src
         self.n = len(src)
         self.pos = 1 if src.startswith(_BOM) else 0  # Go's text/scanner drops a leading BOM
@@ -182,9 +192,17 @@ class _Lexer:
 
     def _get(self, name: str, bare: bool) -> Optional[str]:
         value = self.lookup(name)
-        if value is None and (bare or not self.ignore_defaulted):
-            self.unmatched.add(name)
+        if value is None:
+            if bare or not self.ignore_defaulted:
+                self.unmatched.add(name)
+        else:
+            self._spend(len(value))
         return value
+
+    def _spend(self, size: int) -> None:
+        self.left -= size
+        if self.left < 0:
+            raise ExpandError(TOO_LARGE, fatal=True)
 
     def _special(self, stop: Optional[str]) -> re.Pattern[str]:
         pat = self._plain_cache.get(stop)
@@ -378,7 +396,10 @@ class _Lexer:
             s = ok.find(1)
             if s < 0:
                 return value
+            self._spend(len(replacement))
             return value[:s] + replacement + value[end[s]:]
+        # every character may be a match replaced by the replacement (and the match itself)
+        self._spend((len(value) + 1) * (len(replacement) + 1))
         return _replace_all(value, ok, end, _parse_template(replacement))
 
 

@@ -55,27 +55,40 @@ class SourceMap:
     BuildKit joins continuation lines without newlines, so one logical line is made of
     segments, each a slice of one physical line.
     """
-    __slots__ = ("_offsets", "_lines", "_columns", "length")
+    __slots__ = ("_offsets", "_lines", "_columns", "length", "_keys")
 
     def __init__(self) -> None:
         self._offsets: list[int] = []
         self._lines: list[int] = []
         self._columns: list[int] = []
         self.length = 0
+        self._keys: Optional[list[tuple[int, int]]] = None  # (line, column) of each segment, when in order
 
     def add(self, text_len: int, line: int, column: int) -> None:
         self._offsets.append(self.length)
         self._lines.append(line)
         self._columns.append(column)
         self.length += text_len
+        self._keys = None
 
     def offset(self, line: int, column: int) -> Optional[int]:
         """The offset of the character at (``line``, ``column``), or None when it is not in the
-        text (the inverse of ``position``)."""
-        starts = self._offsets + [self.length]
-        for i, (ln, col) in enumerate(zip(self._lines, self._columns)):
-            if ln == line and col <= column < col + (starts[i + 1] - starts[i]):
-                return starts[i] + column - col
+        text (the inverse of ``position``).  A binary search over the segments (they follow
+        the file): a scan per question was quadratic in a RUN of thousands of lines."""
+        if self._keys is None:
+            keys = list(zip(self._lines, self._columns))
+            self._keys = keys if all(a < b for a, b in zip(keys, keys[1:])) else []
+        n = len(self._offsets)
+        if self._keys or not n:
+            i = bisect_right(self._keys, (line, column)) - 1
+            candidates = range(max(i, 0), min(i + 1, n)) if i >= 0 else range(0)
+        else:
+            candidates = range(n)  # segments out of order (not made by the parser): every one
+        for i in candidates:
+            ln, col = self._lines[i], self._columns[i]
+            size = (self._offsets[i + 1] if i + 1 < n else self.length) - self._offsets[i]
+            if ln == line and col <= column < col + size:
+                return self._offsets[i] + column - col
         return None
 
     def position(self, offset: int) -> tuple[int, int]:
@@ -218,16 +231,36 @@ class Heredoc(Record):
     def body_span(self, start: int, end: int) -> Span:
         """The file span of body offsets ``start``..``end`` (``end`` exclusive)."""
         text = self.body
+        starts = _line_starts(text)
 
         def pos(off: int) -> tuple[int, int]:
             off = max(0, min(off, len(text)))
-            nl = text.rfind("\n", 0, off)
-            return self.body_line + text.count("\n", 0, off), off - (nl + 1) + 1
+            k = bisect_right(starts, off) - 1  # the line holding ``off``: a count per question was quadratic
+            return self.body_line + k, off - starts[k] + 1
         l1, c1 = pos(start)
         if end <= start:
             return Span(l1, c1, l1, c1)
         l2, c2 = pos(end - 1)
         return Span(l1, c1, l2, c2 + 1)
+
+
+_STARTS: dict[int, tuple[str, list[int]]] = {}  # id(body) -> (body, offsets where its lines start)
+
+
+def _line_starts(text: str) -> list[int]:
+    """Offsets where the lines of ``text`` start, remembered for the last few bodies."""
+    found = _STARTS.get(id(text))
+    if found is not None and found[0] is text:
+        return found[1]
+    if len(_STARTS) >= 4:
+        _STARTS.clear()
+    starts = [0]
+    i = text.find("\n")
+    while i >= 0:
+        starts.append(i + 1)
+        i = text.find("\n", i + 1)
+    _STARTS[id(text)] = (text, starts)
+    return starts
 
 
 class Instruction(Record):

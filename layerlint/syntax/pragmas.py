@@ -11,6 +11,7 @@
 """
 from __future__ import annotations
 
+import bisect
 import re
 
 from ..record import Record
@@ -89,6 +90,10 @@ class Suppressions:
         self.by_instruction: dict[int, list[Pragma]] = {}
         self.file_level: list[Pragma] = []
         self.stage_level: list[tuple[int, int, Pragma]] = []
+        self._by_line: dict[int, _PragmaIndex] = {}
+        self._stages = None  # [(first, last, index)] of the stage ranges, False when they overlap
+        self._stage_firsts: list[int] = []
+        self._attached: Optional[set[int]] = None
         d = df.directives.get("check")
         if d is not None:
             skips = _check_skips(d.value)
@@ -113,6 +118,7 @@ class Suppressions:
                 self.stage_level.append((first, last, p))
             elif owner is not None:
                 self.by_instruction.setdefault(owner, []).append(p)
+        self._file_index = _PragmaIndex(self.file_level)
 
     @staticmethod
     def _hits(p: Pragma, rule: str, name: str, hadolint: tuple[str, ...], buildkit: tuple[str, ...]) -> Optional[str]:
@@ -129,11 +135,89 @@ class Suppressions:
 
     def suppressed(self, rule: str, name: str, hadolint: tuple[str, ...], buildkit: tuple[str, ...],
                    instr_line: int) -> bool:
-        candidates = list(self.file_level) + self.by_instruction.get(instr_line, [])
-        candidates += [p for first, last, p in self.stage_level if first <= instr_line <= last]
-        for p in candidates:
-            code = self._hits(p, rule, name, hadolint, buildkit)
-            if code is not None:
+        """Whether a finding of ``rule`` at the instruction on ``instr_line`` is silenced: the
+        first pragma that names it, file-level pragmas first, then the instruction's, then the
+        stage's (that pragma's code is marked used).  Looked up in indexes (by the codes each
+        pragma names) rather than by trying every pragma: a file of thousands of pragmas and
+        findings was quadratic."""
+        keys = _query_keys(rule, name, hadolint, buildkit)
+        groups = [self._file_index, self._instruction_index(instr_line), self._stage_index(instr_line)]
+        for index in groups:
+            hit = index.first_hit(keys) if index is not None else None
+            if hit is not None:
+                p, code = hit
                 p.used.add(code)
                 return True
         return False
+
+    def is_attached(self, p: Pragma) -> bool:
+        """Whether ``p`` silences something at all: a file-level pragma, or one directly above
+        an instruction (a stage's FROM for ``ignore-stage``)."""
+        if self._attached is None:
+            self._attached = {id(q) for q in self.file_level}
+            self._attached.update(id(q) for _, _, q in self.stage_level)
+            self._attached.update(id(q) for qs in self.by_instruction.values() for q in qs)
+        return id(p) in self._attached
+
+    def _instruction_index(self, line: int) -> Optional["_PragmaIndex"]:
+        found = self._by_line.get(line)
+        if found is None and line in self.by_instruction:
+            found = self._by_line[line] = _PragmaIndex(self.by_instruction[line])
+        return found
+
+    def _stage_index(self, line: int) -> Optional["_PragmaIndex"]:
+        if self._stages is None:
+            self._index_stages()
+        if self._stages is False:  # overlapping ranges (not made by the engine): as written
+            found = [p for first, last, p in self.stage_level if first <= line <= last]
+            return _PragmaIndex(found) if found else None
+        i = bisect.bisect_right(self._stage_firsts, line) - 1
+        if i < 0:
+            return None
+        first, last, index = self._stages[i]
+        return index if line <= last else None
+
+    def _index_stages(self) -> None:
+        ranges: dict[tuple[int, int], list[Pragma]] = {}
+        for first, last, p in self.stage_level:
+            ranges.setdefault((first, last), []).append(p)
+        ordered = sorted(ranges)
+        if any(a[1] >= b[0] for a, b in zip(ordered, ordered[1:])):
+            self._stages = False
+            return
+        self._stages = [(first, last, _PragmaIndex(ranges[(first, last)])) for first, last in ordered]
+        self._stage_firsts = [first for first, _ in ordered]
+
+
+def _query_keys(rule: str, name: str, hadolint: tuple[str, ...], buildkit: tuple[str, ...]) -> list[tuple[str, str]]:
+    """The index keys under which a pragma naming this rule is filed (see ``_PragmaIndex``)."""
+    keys = [("layerlint", rule), ("layerlint", "ALL"), ("layerlint-name", name)]
+    keys += [("hadolint", h) for h in hadolint]
+    if buildkit:
+        keys += [("buildkit", "all")] + [("buildkit", b.lower()) for b in buildkit]
+    return keys
+
+
+class _PragmaIndex:
+    """Pragmas in order, filed under the keys their codes answer to, so that the first pragma
+    (and its first code) that ``Suppressions._hits`` would accept is a few lookups."""
+
+    def __init__(self, pragmas: list[Pragma]) -> None:
+        self._first: dict[tuple[str, str], tuple[int, int, Pragma, str]] = {}
+        for i, p in enumerate(pragmas):
+            for j, code in enumerate(p.codes):
+                if p.tool == "layerlint":
+                    keys = [("layerlint", code.upper()), ("layerlint-name", code.lower())]
+                elif p.tool == "hadolint":
+                    keys = [("hadolint", code.upper())]
+                else:
+                    keys = [("buildkit", code.lower())]
+                for k in keys:
+                    self._first.setdefault(k, (i, j, p, code))
+
+    def first_hit(self, keys: list[tuple[str, str]]) -> Optional[tuple[Pragma, str]]:
+        found = [self._first[k] for k in keys if k in self._first]
+        if not found:
+            return None
+        _, _, p, code = min(found, key=lambda f: (f[0], f[1]))
+        return p, code

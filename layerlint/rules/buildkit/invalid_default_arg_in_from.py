@@ -25,6 +25,7 @@ FROM busybox:${TAG}
 ```
 """
 from ..base import Violation
+from ...graph import Allowance
 from ..context import ExpandError, expand_with_unmatched, referenced_vars
 from ...images import valid_image_reference
 from ..buildkit_semantics import global_env
@@ -42,14 +43,16 @@ def check(ctx):
     esc = ctx.df.escape
     values, _ = global_env(ctx, defaults_only=True)
     found = []
+    allowance = Allowance(len(ctx.df.text))  # global values used by every FROM: graph.Allowance
     for stage in ctx.graph.stages:
         word = stage.base_word
         if word is None or not referenced_vars(word.text, esc):
             continue
         try:
-            result, _ = expand_with_unmatched(word.text, values, esc)
+            result, _ = expand_with_unmatched(word.text, values, esc, limit=allowance.left)
         except (ExpandError, RecursionError):
-            return  # BuildKit abandons the check; the build reports the error
+            return  # BuildKit abandons the check; the build reports the error (or the allowance is spent)
+        allowance.left -= len(result)
         if not valid_image_reference(result):
             found.append(Violation(word.span, f"Default value for ARG {word.text} results in empty or invalid base image name"))
     yield from found

@@ -60,13 +60,32 @@ def _shell_set_before(ctx, instr) -> bool:
     stage = ctx.stage_of(instr)
     if stage is None:
         return False
-    for st in stage.chain():
-        for step in st.steps:
-            if step.instr is owner:
-                return False
-            if step.instr.inner is None and step.instr.keyword == "SHELL":
-                return True
-    return False
+    shells = ctx.memo(("json_args_shells", id(ctx.graph)), lambda: _Shells(ctx.graph))
+    return shells.before(stage, owner)
+
+
+class _Shells:
+    """Where SHELL instructions are: per stage the first one, and whether the stages it is built
+    FROM have one, remembered (walking the chain for every CMD was quadratic in a long chain)."""
+
+    def __init__(self, graph) -> None:
+        self.first: dict[int, int] = {}  # id(stage) -> index of its first SHELL step
+        self.position: dict[int, int] = {}  # id(instruction) -> index among its stage's steps
+        self.in_chain: dict[int, bool] = {}  # id(stage) -> some stage of its chain has a SHELL
+        for st in graph.stages:  # a stage's bases come before it
+            for k, step in enumerate(st.steps):
+                self.position[id(step.instr)] = k
+                if step.instr.inner is None and step.instr.keyword == "SHELL":
+                    self.first.setdefault(id(st), k)
+            base = st.base_stage
+            self.in_chain[id(st)] = id(st) in self.first or (base is not None and self.in_chain.get(id(base), False))
+
+    def before(self, stage, owner) -> bool:
+        base = stage.base_stage
+        if base is not None and self.in_chain.get(id(base), False):
+            return True
+        first = self.first.get(id(stage))
+        return first is not None and first < self.position.get(id(owner), len(stage.steps))
 
 
 def _exec_form(text: str, escape: str):
@@ -83,11 +102,21 @@ def _inherited_cmd(ctx, instr) -> bool:
     stage = ctx.stage_of(instr)
     if stage is None:
         return True
-    for st in ctx.graph.stages:
-        if stage in st.chain():
-            if any(s.instr.effective.keyword == "CMD" for s in st.steps):
-                return True
-    return False
+    return ctx.memo(("json_args_cmds", id(ctx.graph)), lambda: _cmd_at_or_below(ctx.graph)).get(id(stage), False)
+
+
+def _cmd_at_or_below(graph) -> dict[int, bool]:
+    """id(stage) -> whether it or a stage built FROM it (directly or not) has a CMD, worked out
+    once from the last stage back (a stage's bases come before it); asking every stage's chain
+    for every ENTRYPOINT was cubic in a long chain."""
+    out: dict[int, bool] = {}
+    for st in reversed(graph.stages):
+        has = out.get(id(st), False) or any(s.instr.effective.keyword == "CMD" for s in st.steps)
+        out[id(st)] = has
+        base = st.base_stage
+        if has and base is not None and base is not st:
+            out[id(base)] = True
+    return out
 
 
 def check(ctx):

@@ -28,8 +28,8 @@ FROM node:${NODE_VERSION}-slim
 """
 from ..base import Violation
 from ..context import referenced_vars
-from ...graph import expand
-from ..buildkit_semantics import PREDEFINED_ARGS, flag_value_offset, global_env, sub_span, suggest
+from ...graph import Allowance, Scope, expand
+from ..buildkit_semantics import PREDEFINED_ARGS, Suggester, flag_value_offset, global_env, sub_span
 
 CODE = "LL408"
 NAME = "undefined-arg-in-from"
@@ -40,16 +40,16 @@ BUILDKIT = ("UndefinedArgInFrom",)
 TAGS = ("buildkit", "arguments")
 
 
-def _report(ctx, instr, text, span, base, values, known, options):
+def _report(ctx, instr, text, span, base, values, known, options, suggester, allowance):
     esc = ctx.df.escape
-    _, unmatched = expand(text, values, esc)
+    _, unmatched = expand(text, values, esc, allowance)
     done = set()
     for name, s, e in referenced_vars(text, esc):
         if name not in unmatched or name in known or name in done:
             continue
         done.add(name)
         msg = f"FROM argument '{name}' is not declared"
-        hint = suggest(name, options)
+        hint = suggester.suggest(name, options)
         if hint:
             msg += f" (did you mean {hint}?)"
         yield Violation(sub_span(instr, span, base + s, base + e), msg)
@@ -58,12 +58,16 @@ def _report(ctx, instr, text, span, base, values, known, options):
 def check(ctx):
     values, declared = global_env(ctx)
     known = set(declared) | PREDEFINED_ARGS
-    options = declared + sorted(PREDEFINED_ARGS)
+    # a Scope keeps the order and answers `in` and `order_key`, for the Suggester's index
+    names = declared + sorted(PREDEFINED_ARGS)
+    options = Scope((n, None) for n in names)
+    suggester = Suggester(names)
+    allowance = Allowance(len(ctx.df.text))  # global values used by every FROM: graph.Allowance
     for stage in ctx.graph.stages:
         instr = stage.from_instr
         if stage.base_word is not None:
-            yield from _report(ctx, instr, stage.base_word.text, stage.base_word.span, 0, values, known, options)
+            yield from _report(ctx, instr, stage.base_word.text, stage.base_word.span, 0, values, known, options, suggester, allowance)
         plat = instr.flag("platform")
         if plat is not None and plat.value is not None:
             off = flag_value_offset(plat)
-            yield from _report(ctx, instr, plat.raw[off:], plat.span, off, values, known, options)
+            yield from _report(ctx, instr, plat.raw[off:], plat.span, off, values, known, options, suggester, allowance)

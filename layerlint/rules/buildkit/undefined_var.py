@@ -49,9 +49,10 @@ COPY $APP_DIR/config /etc/app/
 ```
 """
 from ..base import Violation
-from ...graph import expand
+from ...graph import Allowance, Layered, Scope, expand
 from ..context import referenced_vars
-from ..buildkit_semantics import NON_ENV_ARGS, PREDEFINED_ARGS, first_ref, flag_value_offset, global_env, sub_span, suggest
+from ..buildkit_semantics import (NON_ENV_ARGS, PREDEFINED_ARGS, Suggester, first_ref, flag_value_offset, global_env,
+                                  sub_span)
 
 CODE = "LL410"
 NAME = "undefined-var"
@@ -65,8 +66,10 @@ DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 
 def _anchored(instr, span, base=0):
-    def locate(name, text, esc):
-        ref = first_ref(text, name, esc)
+    def locate(name, text, esc, ref=None):
+        # ``ref``: the (start, end) of the name's first reference, when the caller has it
+        # (searching the text again for every finding was quadratic in a long line)
+        ref = ref or first_ref(text, name, esc)
         if ref is None:
             return span
         return sub_span(instr, span, base + ref[0], base + ref[1])
@@ -94,9 +97,9 @@ def _items(instr, esc):
         if instr.exec_form is not None:
             start = instr.args_offset
             args = instr.line[start:start + len(instr.args_text)]
-            anchor = instr.span_of(start, start + len(args))
+            locate = _first_refs_in(instr, instr.span_of(start, start + len(args)), args, esc)
             for item in instr.exec_form:
-                yield item, esc, (lambda name, _t, e, a=args, s=anchor: _anchored(instr, s)(name, a, e))
+                yield item, esc, locate
         else:
             heredoc_words = {(h.word.span.line, h.word.span.column) for h in instr.heredocs}
             for w in instr.words:
@@ -109,15 +112,25 @@ def _items(instr, esc):
                     continue
                 # BuildKit expands these with `\` as escape and quotes kept as text
                 body = h.body.replace("'", "\x01").replace('"', "\x01")
-                yield body, "\\", (lambda name, t, e, h=h: _heredoc_span(t, h, name, e))
+                yield body, "\\", (lambda name, t, e, ref=None, h=h: _heredoc_span(t, h, name, e, ref))
         return
     if kw in ("WORKDIR", "USER", "STOPSIGNAL") and instr.args_text:
         start = instr.args_offset
         yield instr.args_text, esc, _anchored(instr, instr.span_of(start, start + len(instr.args_text)))
 
 
-def _heredoc_span(text, h, name, esc):
-    ref = first_ref(text, name, esc)
+def _first_refs_in(instr, anchor, text, esc):
+    """A locate() for the items of an exec form: each name at its first reference in the
+    instruction's ``text`` (every reference of it scanned once, not once per finding)."""
+    first: dict = {}
+    for n, s, e in referenced_vars(text, esc):
+        first.setdefault(n, (s, e))
+    locate = _anchored(instr, anchor)
+    return lambda name, _item, e, _ref=None: locate(name, text, e, first.get(name)) if name in first else anchor
+
+
+def _heredoc_span(text, h, name, esc, ref=None):
+    ref = ref or first_ref(text, name, esc)
     s, e = ref if ref is not None else (0, 0)
     return h.body_span(s, e)  # text has the offsets of h.body
 
@@ -130,6 +143,12 @@ class _Scope:
         self.ctx = ctx
         self.globals_, declared = global_env(ctx)
         self.global_names = set(declared) | PREDEFINED_ARGS
+        # what expanding may produce here (a value used in every instruction: graph.Allowance)
+        self.allowance = Allowance(len(ctx.df.text))
+        # the did-you-mean hints of the whole file: every name a scope can hold is an ENV or
+        # ARG key of the file, or PATH
+        self.suggester = Suggester(["PATH"] + [p.key for i in ctx.instructions() if i.keyword in ("ENV", "ARG")
+                                               for p in i.pairs])
         # names this file defines from scratch (``ENV X=$X:/more`` extends an inherited value
         # and is no evidence that X is this file's own variable)
         self.file_names: set[str] = set()
@@ -151,23 +170,26 @@ class _Scope:
 
 
 def _findings(scope, stage, items, env, declared):
-    esc_names = NON_ENV_ARGS | declared
-    options = list(env)
+    """``env``: the names in scope, in BuildKit's order (a view); ``declared(name)``: an ARG of
+    the stage, with or without a value, or a name BuildKit keeps out of the environment."""
     for text, esc, locate, *defines in items:
-        _, unmatched = expand(text, env, esc)
+        _, unmatched = expand(text, env, esc, scope.allowance)
         done = set()
-        for name, _s, _e in referenced_vars(text, esc):
-            if name not in unmatched or name in esc_names or name in done:
+        for name, start, end in referenced_vars(text, esc):
+            if name not in unmatched or declared(name) or name in done:
                 continue
             done.add(name)
             why = scope.reason(stage, name)
             if why is None or (why == _ELSEWHERE and defines and defines[0] == name):
                 continue  # unknown, or `ENV X=$X:...` extending a value the base image may set
             msg = f"Usage of undefined variable '${name}'"
-            hint = suggest(name, options)
+            hint = scope.suggester.suggest(name, env)
             if hint:
                 msg += f" (did you mean ${hint}?)"
-            yield Violation(locate(name, text, esc), msg + why)
+            yield Violation(locate(name, text, esc, (start, end)), msg + why)
+
+
+_PATH = {"PATH": DEFAULT_PATH}
 
 
 def check(ctx):
@@ -179,9 +201,16 @@ def check(ctx):
             instr = step.instr
             if instr.inner is not None:
                 continue
-            env = {"PATH": DEFAULT_PATH}
-            env.update(step.state.vars)
-            declared = set(step.state.args)
+            state = step.state
+            # views, not copies: a copy of every name in scope per instruction was quadratic
+            local = Scope()  # the values this ARG instruction has set so far
+            names: set = set()  # and the names it has declared
+
+            def declared(name, args=state.args, names=names):
+                return name in NON_ENV_ARGS or name in args or name in names
+
+            env = Layered(_PATH, state.vars, local)
+
             if instr.keyword == "ARG":
                 for p in instr.pairs:
                     if p.key in g.build_args:
@@ -189,11 +218,12 @@ def check(ctx):
                     elif p.value is not None:
                         yield from _findings(scope, stage, [(p.value, esc, _anchored(instr, p.value_span), p.key)],
                                              env, declared)
-                        val = expand(p.value, env, esc)[0]
+                        val = expand(p.value, env, esc, scope.allowance)[0]
                     else:
                         val = scope.globals_.get(p.key) if p.key in scope.global_names else None
-                    declared.add(p.key)
+                    names.add(p.key)
                     if val is not None:
-                        env[p.key] = val
+                        local = local.set(p.key, val)
+                        env = Layered(_PATH, state.vars, local)
                 continue
             yield from _findings(scope, stage, _items(instr, esc), env, declared)

@@ -42,6 +42,7 @@ COPY . .
 ```
 """
 import fnmatch
+import heapq
 import json
 import os
 import posixpath
@@ -131,13 +132,17 @@ def _context_copies(run_sm, memo: dict):
     return items, n
 
 
-def _first_broad_copy(copies, inst, workdir):
+def _first_broad_copy(copies, inst, workdir, indexes: dict):
     """The first broad copy (of ``copies``, as ``_context_copies`` gives them) that brings in
     one of the install's manifests, unless the manifest was copied on its own before it."""
     items, n = copies
+    index = indexes.get(id(items))
+    if index is None:
+        index = indexes[id(items)] = _CopyIndex(items)
+    index.update()
     for manifest in inst.manifests:
         target = image_path(manifest, workdir or "/")
-        for k in range(n):
+        for k in index.candidates(target, n):
             copy_sm, sources, dest_abs = items[k]
             if any(_copies_alone(s, target) for s in sources):
                 break
@@ -147,9 +152,61 @@ def _first_broad_copy(copies, inst, workdir):
     return None
 
 
+class _CopyIndex:
+    """The context copies of a ``_context_copies`` list, indexed by what they can match: the
+    name of a file copied alone, the destination of a directory or whole-context copy.  The
+    copies a manifest can meet are looked up (then checked as before, in order) instead of
+    every earlier copy being tried for every install, which was quadratic in a stage of
+    thousands of COPYs and installs."""
+
+    def __init__(self, items: list) -> None:
+        self.items = items
+        self.done = 0
+        self.alone: dict[str, list[int]] = {}  # basename of a single-file source -> copies
+        self.globs: list[tuple[int, str]] = []  # (copy, basename pattern) of a wildcard source
+        self.dests: dict[str, list[int]] = {}  # destination -> copies of a directory or the whole context
+
+    def update(self) -> None:
+        """Index the copies appended to the list since the last call (it only grows)."""
+        for k in range(self.done, len(self.items)):
+            _, sources, dest_abs = self.items[k]
+            for s in sources:
+                if s.path not in WHOLE_CONTEXT:
+                    name = posixpath.basename(s.path)
+                    if any(c in name for c in "*?["):
+                        self.globs.append((k, name))
+                    else:
+                        _add(self.alone.setdefault(name, []), k)
+                    if s.has_wildcard or not (s.text.endswith("/") or "." not in name):
+                        continue  # a file or a glob: it covers nothing else
+                _add(self.dests.setdefault(dest_abs.rstrip("/"), []), k)
+        self.done = len(self.items)
+
+    def candidates(self, target: str, n: int):
+        """In order, the copies among the first ``n`` that may copy ``target`` alone or cover it
+        (a superset: the caller checks each)."""
+        name = posixpath.basename(target)
+        lists = [self.alone.get(name, ()), [k for k, pat in self.globs if k < n and fnmatch.fnmatchcase(name, pat)]]
+        holders = {target, target.rstrip("/")} | {target[:i] for i, ch in enumerate(target) if ch == "/"}
+        lists += [self.dests[d] for d in holders if d in self.dests]
+        last = -1
+        for k in heapq.merge(*lists):
+            if k >= n:
+                break
+            if k != last:
+                last = k
+                yield k
+
+
+def _add(ks: list[int], k: int) -> None:
+    if not ks or ks[-1] != k:
+        ks.append(k)
+
+
 def check(ctx):
     model = ctx.cache_model
     memo: dict = {}
+    indexes: dict = {}  # id(copies list) -> its _CopyIndex
     for stage in ctx.graph.stages:
         if not stage.needed:
             continue
@@ -167,7 +224,7 @@ def check(ctx):
                     continue
                 if copies is None:
                     copies = _context_copies(sm, memo)
-                hit = _first_broad_copy(copies, inst, step.state.workdir)
+                hit = _first_broad_copy(copies, inst, step.state.workdir, indexes)
                 if hit is None:
                     continue
                 copy_sm, src, dest_abs = hit

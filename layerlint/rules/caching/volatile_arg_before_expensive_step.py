@@ -40,6 +40,7 @@ ARG GIT_SHA
 LABEL org.opencontainers.image.revision=$GIT_SHA
 ```
 """
+import heapq
 from bisect import bisect_right
 
 from ..base import Violation
@@ -80,7 +81,7 @@ def check(ctx):
         if i.keyword in ("ARG", "ENV"):
             for p in i.pairs:
                 declared_at.setdefault(p.key, []).append(i.index)
-    uses_at: dict[str, list[int]] = {}  # name -> indices of the instructions that expand it
+    uses_at = None  # name -> indices of the instructions that expand it
     for instr in ctx.df.instructions:
         if instr.keyword not in ("ARG", "ENV"):
             continue
@@ -95,7 +96,8 @@ def check(ctx):
             if instr.keyword == "ENV" and (pair.value is None or not referenced_vars(pair.value, escape)):
                 continue  # a literal ENV value only changes when this line is edited
             victims = []
-            for s in _later_runs(ctx.graph, declared.stage, runs, instr.start_line):
+            children = ctx.memo(("stage_children", id(ctx.graph)), lambda: _children(ctx.graph))
+            for s in _later_runs(ctx.graph, declared.stage, runs, instr.start_line, children):
                 st = s.step.state
                 if name not in st.args and name not in st.env:
                     continue  # out of scope (e.g. another stage)
@@ -108,9 +110,9 @@ def check(ctx):
             if not victims:
                 continue
             first = victims[0]
-            if name not in uses_at:
-                uses_at[name] = [i.index for i in ctx.df.instructions if _uses_instr(i, name, escape)]
-            user = _first_user(ctx, uses_at[name], instr.index, declared.stage)
+            if uses_at is None:  # every instruction's references, once (a scan per name was quadratic)
+                uses_at = _uses_by_name(ctx.df.instructions, escape)
+            user = _first_user(ctx, uses_at.get(name, []), instr.index, declared.stage)
             last = victims[-1].line
             if user is None:
                 where = "declare it after the expensive steps, right before the instruction that uses it"
@@ -127,10 +129,15 @@ def check(ctx):
                 + f"; {where}")
 
 
-def _uses_instr(instr, name, escape):
-    eff = instr.effective
-    texts = [eff.line] + [h.body for h in eff.heredocs]
-    return any(n == name for t in texts for n, _, _ in referenced_vars(t, escape))
+def _uses_by_name(instructions, escape) -> dict:
+    """name -> indices of the instructions that expand it (their line or a heredoc body)."""
+    out: dict = {}
+    for instr in instructions:
+        eff = instr.effective
+        names = {n for t in [eff.line] + [h.body for h in eff.heredocs] for n, _, _ in referenced_vars(t, escape)}
+        for n in names:
+            out.setdefault(n, []).append(instr.index)
+    return out
 
 
 def _first_user(ctx, indices, after, stage):
@@ -155,24 +162,33 @@ def _built_from(st, stage):
     return False
 
 
-def _later_runs(graph, stage, runs, after_line):
+def _later_runs(graph, stage, runs, after_line, children):
     """RUN layers of ``stage`` (below ``after_line``) and of the stages built on it, in build order."""
-    for st in _built_on(graph, stage):
+    for st in _built_on(graph, stage, children):
         for s in runs.get(id(st), ()):
             if s.line > after_line:
                 yield s
 
 
-def _built_on(graph, stage):
-    """``stage`` and the stages built FROM it, directly or not, in file order (bases come first)."""
-    ids = {id(stage)}
-    yield stage
-    stages = graph.stages
-    for k in range(stage.index + 1, len(stages)):
-        st = stages[k]
-        if st.base_stage is not None and id(st.base_stage) in ids:
-            ids.add(id(st))
-            yield st
+def _built_on(graph, stage, children: dict):
+    """``stage`` and the stages built FROM it, directly or not, in file order (bases come first):
+    lazily, through each stage's ``children`` (scanning every later stage for each declaration
+    was quadratic in a file of thousands of stages)."""
+    todo = [(stage.index, id(stage), stage)]
+    while todo:
+        _, _, st = heapq.heappop(todo)
+        yield st
+        for child in children.get(id(st), ()):
+            heapq.heappush(todo, (child.index, id(child), child))
+
+
+def _children(graph) -> dict:
+    """id(stage) -> the stages built FROM it."""
+    kids: dict = {}
+    for st in graph.stages:
+        if st.base_stage is not None and st.base_stage is not st:
+            kids.setdefault(id(st.base_stage), []).append(st)
+    return kids
 
 
 def _declared_again(indices, start, end):

@@ -50,16 +50,18 @@ def check(ctx):
             continue
         step = ctx.step(instr) if instr.parent is None else None
         before = step.state.vars if step is not None else {}
-        for i, pair in enumerate(pairs):
-            others = {p.key: p for j, p in enumerate(pairs) if j != i and p.key != pair.key}
-            if not others or pair.value_span is None:
+        # the last pair setting each name; "the other pairs" of a pair are these minus its own
+        # name (one map per ENV: a map per pair was quadratic in an ENV of thousands of pairs)
+        setters = {p.key: p for p in pairs}
+        for pair in pairs:
+            if len(setters) < 2 or pair.value_span is None:
                 continue
-            refs = [r for r in referenced_vars(pair.value, esc) if r[0] in others]
+            refs = [r for r in referenced_vars(pair.value, esc) if r[0] != pair.key and r[0] in setters]
             if not refs:
                 continue
             base = instr.offset_of(pair.value_span)
             for name, start, end in refs:
-                setter = others[name]
+                setter = setters[name]
                 if setter.value.strip("\"'") in (f"${name}", f"${{{name}}}"):
                     continue  # `A=$A`: the new value is the old one
                 new = step.expand(setter.value)[0] if step is not None else setter.value

@@ -62,8 +62,7 @@ def _column(ctx, line: int, code: str) -> tuple[int, int]:
 
 
 def _attached(supp, p) -> bool:
-    return p in supp.file_level or any(p is q for _, _, q in supp.stage_level) \
-        or any(p is q for qs in supp.by_instruction.values() for q in qs)
+    return supp.is_attached(p)
 
 
 def check(ctx):

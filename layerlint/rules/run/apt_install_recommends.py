@@ -57,13 +57,22 @@ def _configured_off(ctx, instr, off_before: dict) -> bool:
         return False
     if _stage_off(stage.base_stage, off_before):
         return True
-    for step in stage.steps:
-        if step.instr is instr:
-            break
+    position, first_off = ctx.memo(("apt_recommends_off", id(stage)), lambda: _first_off(stage))
+    return first_off < position.get(id(instr), len(stage.steps))
+
+
+def _first_off(stage):
+    """(index of each step, index of the first RUN that turns recommendations off), once per
+    stage: scanning the earlier RUNs for every install was quadratic in a long stage."""
+    first = float("inf")
+    position = {}
+    for k, step in enumerate(stage.steps):
+        position[id(step.instr)] = k
         i = step.instr.effective
-        if i.keyword == "RUN" and step.instr.parent is None and step.instr.inner is None and _turns_off(i):
-            return True
-    return False
+        if first == float("inf") and i.keyword == "RUN" and step.instr.parent is None \
+                and step.instr.inner is None and _turns_off(i):
+            first = k
+    return position, first
 
 
 def _stage_off(stage, memo: dict) -> bool:

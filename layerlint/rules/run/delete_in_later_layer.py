@@ -42,15 +42,18 @@ RUN --mount=type=bind,from=downloads,source=/tool.tar.gz,target=/tmp/tool.tar.gz
 """
 from __future__ import annotations
 
+import bisect
 import os
 import posixpath
+from collections import deque
 
 from ..base import Violation
 from ...graph import image_path
 from ...shell.packages import INSTALL_SUBS, REMOVE_SUBS, cost_kind
 from ...record import Record
 from ...buildctx.paths import clean, context_glob
-from ..run_commands import SYSTEM_DIRS, RunCaches, cache_trigger, clean_kind, deletes, effects, mounts, origin, under
+from ..run_commands import (_GLOB, SYSTEM_DIRS, cache_trigger, clean_kind, deletes, dirs_holding, effects, mounts,
+                            origin, run_caches, under)
 
 TYPE_CHECKING = False  # typing costs 2 ms at start-up; annotations are strings
 if TYPE_CHECKING:
@@ -206,11 +209,103 @@ def _matches(ctx, made: Made, pattern: str, builds_before: bool = False) -> bool
     return False
 
 
+class _Records:
+    """What earlier instructions (or this RUN) created, in creation order, indexed by path so
+    that a deletion looks up what it can remove (comparing every deletion with every record
+    was quadratic in a long stage).  Answers the same as testing ``_matches`` on every record
+    in order."""
+
+    def __init__(self) -> None:
+        self._next = 0
+        self.alive: dict[int, Made] = {}  # seq -> record
+        self._paths: list[tuple[str, int]] = []  # (path, seq) of the alive records, sorted
+        self._subtrees: dict[tuple[str, str], list[int]] = {}  # (origin, dir) -> seqs: a subtree may hold the path
+        self._caches: dict[str, deque] = {}  # cache kind -> seqs of the cache records
+
+    def __bool__(self) -> bool:
+        return bool(self.alive)
+
+    def add(self, m: Made) -> None:
+        seq = self._next
+        self._next += 1
+        self.alive[seq] = m
+        bisect.insort(self._paths, (m.path, seq))
+        if m.subtree and m.origin in ("cache", "run", "context"):
+            self._subtrees.setdefault((m.origin, m.path.rstrip("/") or "/"), []).append(seq)
+        if m.origin == "cache":
+            self._caches.setdefault(m.cache_kind, deque()).append(seq)
+
+    def extend(self, records) -> None:
+        for m in records:
+            self.add(m)
+
+    def remove(self, seq: int) -> None:
+        m = self.alive.pop(seq)
+        i = bisect.bisect_left(self._paths, (m.path, seq))
+        del self._paths[i]
+
+    def records(self):
+        return list(self.alive.values())
+
+    def first_cache(self, kind: str) -> Optional[int]:
+        """The first cache record of ``kind`` (``m.origin == "cache" and m.cache_kind == kind``)."""
+        seqs = self._caches.get(kind)
+        while seqs and seqs[0] not in self.alive:
+            seqs.popleft()
+        return seqs[0] if seqs else None
+
+    def deleted_by(self, pattern: str) -> list[int]:
+        """In order, the records ``deletes(pattern, m.path)`` removes."""
+        if _GLOB.search(pattern):
+            lit = pattern[:_GLOB.search(pattern).start()]
+            found = [seq for path, seq in self._prefixed(lit) if deletes(pattern, path)]
+        else:
+            root = pattern.rstrip("/") or "/"
+            if root == "/":
+                found = list(self.alive)
+            else:
+                found = [seq for _, seq in self._prefixed(root + "/")]
+                i = bisect.bisect_left(self._paths, (root, -1))
+                while i < len(self._paths) and self._paths[i][0] == root:
+                    found.append(self._paths[i][1])
+                    i += 1
+        return sorted(found)
+
+    def _prefixed(self, prefix: str):
+        """(path, seq) of the records whose path starts with ``prefix``."""
+        i = bisect.bisect_left(self._paths, (prefix, -1))
+        while i < len(self._paths) and self._paths[i][0].startswith(prefix):
+            yield self._paths[i]
+            i += 1
+
+    def first_hit(self, ctx, pattern: str, builds_before: bool) -> Optional[int]:
+        """The first record ``_matches`` (in order): removed by the deletion, or a subtree
+        the deleted path is inside whose origin counts (see ``_matches``)."""
+        removed = self.deleted_by(pattern)
+        best = removed[0] if removed else None
+        inside = pattern.split("*")[0].rstrip("/") or "/"
+        holders = dirs_holding(inside)
+        for origin in ("cache", "run", "context"):
+            if origin == "run" and builds_before:
+                continue
+            for d in holders:
+                for seq in self._subtrees.get((origin, d), ()):
+                    if best is not None and seq >= best:
+                        break
+                    m = self.alive.get(seq)
+                    if m is None:
+                        continue
+                    if origin != "context" or _in_context(ctx, m, pattern):
+                        best = seq
+                        break
+        return best
+
+
 def check(ctx):
     target = ctx.graph.target
     if target is None:
         return
-    made: list[Made] = []
+    made = _Records()
     installed: dict[tuple[str, str], int] = {}  # (family, package) -> line
     for step in target.chain_steps():
         instr = step.instr
@@ -224,10 +319,10 @@ def check(ctx):
         yield from _run(ctx, instr, made, installed)
 
 
-def _run(ctx, instr, made: list[Made], installed: dict):
-    r = RunCaches(ctx, instr)
+def _run(ctx, instr, made: _Records, installed: dict):
+    r = run_caches(ctx, instr)
     mts = mounts(ctx, instr)
-    local: list[Made] = []
+    local = _Records()
     local_pkgs: set = set()
     builds_before = False
     line = instr.start_line
@@ -248,30 +343,30 @@ def _run(ctx, instr, made: list[Made], installed: dict):
         # caches cleaned one layer late
         kind = clean_kind(call, pc)
         if kind is not None:
-            hit = next((m for m in made if m.origin == "cache" and m.cache_kind == kind), None)
-            if hit is not None and not any(m.cache_kind == kind for m in local):
+            hit = made.first_cache(kind)
+            if hit is not None and local.first_cache(kind) is None:
                 word = pc.sub_word if pc is not None and pc.sub_word is not None else call.prog_word
-                yield Violation(call.span(origin(word)), f"`{call.text.strip()}` cleans the cache filled by {hit.how}, an earlier layer: the image "
+                yield Violation(call.span(origin(word)), f"`{call.text.strip()}` cleans the cache filled by {made.alive[hit].how}, an earlier layer: the image "
                     "keeps it; clean up in the RUN that fills the cache (or use a cache mount)")
                 made.remove(hit)
         for eff in effects(lc, r.env, r.home):
             if eff.kind == "delete":
-                if any(_matches(ctx, m, eff.path) for m in local):
-                    local[:] = [m for m in local if not deletes(eff.path, m.path)]
+                if local.first_hit(ctx, eff.path, False) is not None:
+                    for seq in local.deleted_by(eff.path):
+                        local.remove(seq)
                     continue
-                hits = [m for m in made if _matches(ctx, m, eff.path, builds_before)]
-                if hits:
-                    m = hits[0]
+                first = made.first_hit(ctx, eff.path, builds_before)
+                if first is not None:
+                    m = made.alive[first]
                     shown = getattr(eff.word, "raw", None) or eff.path
                     verb = ("moving it here writes a copy into this layer and hides the original: the image "
                             "carries it twice" if eff.what == "mv" else
                             "deleting it here hides it, but the image still carries it")
                     yield Violation(call.span(origin(eff.word)), f"`{shown}` {_came(m)}, an earlier layer: {verb}; {_advice(m)}")
-                    for m in hits:
-                        if deletes(eff.path, m.path):
-                            made.remove(m)
+                    for seq in made.deleted_by(eff.path):
+                        made.remove(seq)
             elif eff.kind == "create" and eff.path not in SYSTEM_DIRS:
-                local.append(Made(eff.path, eff.subtree, line, f"`{eff.what}` on line {call.line}", "run"))
+                local.add(Made(eff.path, eff.subtree, line, f"`{eff.what}` on line {call.line}", "run"))
         if pc is not None and pc.sub in INSTALL_SUBS.get(pc.family, ()):
             for w in pc.parsed.operands:
                 local_pkgs.add((pc.family, w.value))
@@ -283,9 +378,9 @@ def _run(ctx, instr, made: list[Made], installed: dict):
             if not r.cleaned(i, ckind, paths):
                 for p in paths:
                     if p:
-                        local.append(Made(p, True, line, f"`{call.text.strip()[:50]}` on line {call.line}",
-                                          "cache", cache_kind=ckind))
-    made.extend(local)
+                        local.add(Made(p, True, line, f"`{call.text.strip()[:50]}` on line {call.line}",
+                                       "cache", cache_kind=ckind))
+    made.extend(local.records())
 
 
 def _came(m: Made) -> str:

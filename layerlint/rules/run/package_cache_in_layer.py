@@ -42,8 +42,10 @@ RUN --mount=type=cache,target=/root/.cache/pip pip install -r requirements.txt
 """
 from __future__ import annotations
 
+from bisect import bisect_right
+
 from ..base import Violation
-from ..run_commands import RunCaches, cache_trigger, located_calls, mounts, origin, ships
+from ..run_commands import cache_trigger, cleared_dir, dirs_holding, located_calls, mounts, origin, run_caches, ships
 
 CODE = "LL317"
 NAME = "package-cache-in-layer"
@@ -60,23 +62,72 @@ def _later_cleanup(ctx, instr, kind, paths):
     stage = ctx.stage_of(instr)
     if stage is None or instr.parent is not None:
         return None
-    seen = False
-    for step in stage.steps:
-        if step.instr is instr:
-            seen = True
-            continue
-        later = step.instr
-        if not seen or later.keyword != "RUN":
-            continue
-        r = RunCaches(ctx, later)
-        mts = mounts(ctx, later)
-        for i, lc in enumerate(r.located):
-            found = cache_trigger(r, i, lc, r.pms[i], mts)
-            if found is not None and found[0] == kind:
-                break  # fills the cache again: its cleanup is its own
-            if r.cleaned_at(i, kind, paths):
-                return later.start_line
-    return None
+    later = ctx.memo(("later_cleanups", id(stage)), lambda: _Cleanups(ctx, stage))
+    return later.first_after(instr, kind, paths)
+
+
+_NEVER = float("inf")
+
+
+class _Cleanups:
+    """For one stage, which RUNs empty which cache before filling it again, indexed so that
+    "the first such RUN after this one" is a lookup (scanning every later RUN for every
+    install was quadratic in a stage of thousands of them).
+
+    A RUN cleans cache ``kind`` (for the cache paths ``paths``) when, in command order, a
+    command that empties the cache or deletes a directory holding one of the paths comes
+    before any command that fills the cache."""
+
+    def __init__(self, ctx, stage):
+        self.position = {}  # id(instruction) -> index among the stage's steps
+        self.runs = []  # (index, line, first index of the command that fills each kind, RunCaches)
+        for k, step in enumerate(stage.steps):
+            self.position[id(step.instr)] = k
+            later = step.instr
+            if later.keyword != "RUN":
+                continue
+            r = run_caches(ctx, later)
+            mts = mounts(ctx, later)
+            fills = {}
+            for i, lc in enumerate(r.located):
+                found = cache_trigger(r, i, lc, r.pms[i], mts)
+                if found is not None:
+                    fills.setdefault(found[0], i)
+            self.runs.append((k, later.start_line, fills, r))
+        self._by_kind = {}
+
+    def _index(self, kind):
+        """(sorted indices of the RUNs that empty ``kind`` with its own command, and for each
+        directory deleted before the cache is filled, the sorted indices of the RUNs doing it)"""
+        found = self._by_kind.get(kind)
+        if found is None:
+            own, deleted = [], {}
+            for k, line, fills, r in self.runs:
+                fill = fills.get(kind, _NEVER)
+                if any(i < fill and kd == kind for i, kd in r.cleans):
+                    own.append((k, line))
+                for i, path in r.removed:
+                    if i < fill:
+                        deleted.setdefault(cleared_dir(path), []).append((k, line))
+            found = self._by_kind[kind] = (own, deleted)
+        return found
+
+    def first_after(self, instr, kind, paths):
+        pos = self.position.get(id(instr))
+        if pos is None:
+            return None
+        own, deleted = self._index(kind)
+        hits = [_first_after(own, pos)]
+        for t in paths:
+            if t:
+                hits += [_first_after(deleted.get(d, ()), pos) for d in dirs_holding(t)]
+        hits = [h for h in hits if h is not None]
+        return min(hits)[1] if hits else None
+
+
+def _first_after(entries, pos):
+    i = bisect_right(entries, (pos, _NEVER))
+    return entries[i] if i < len(entries) else None
 
 
 def check(ctx):
@@ -88,7 +139,7 @@ def check(ctx):
         reported: set[str] = set()
         for i, lc in enumerate(located_calls(ctx, instr)):
             if r is None:
-                r = RunCaches(ctx, instr)
+                r = run_caches(ctx, instr)
             call = lc.call
             pc = r.pms[i]
             found = cache_trigger(r, i, lc, pc, mts)

@@ -40,9 +40,10 @@ RUN pip install --no-cache-dir /wheels/*
 ```
 """
 import re
+from bisect import bisect_right
 
 from ..base import Violation
-from ..run_commands import RunCaches, origin, ships
+from ..run_commands import origin, run_caches, ships
 from ...shell.packages import INSTALL_SUBS, REMOVE_SUBS
 
 CODE = "LL321"
@@ -78,43 +79,61 @@ def _base(name: str) -> str:
     return re.split(r"[=<>~@:]", name, 1)[0]
 
 
-def _apt_mark_purge(r, k: int) -> bool:
-    """The RUN later marks everything automatic (`apt-mark auto '.*'`) and purges with
-    `--auto-remove`: the build dependencies go away without being named (Debian official
-    images do this)."""
-    marked = False
-    for i in range(k + 1, len(r.located)):
-        call = r.located[i].call
-        if call.prog == "apt-mark" and any(w.value == "auto" for w in call.args):
-            marked = True
-        pc = r.pms[i]
-        if marked and pc is not None and pc.family == "apt" and (
-                pc.sub == "autoremove" or pc.sub in ("purge", "remove") and pc.parsed.has("--auto-remove")):
-            return True
-    return False
+class _Later:
+    """What the commands of one RUN do after each command, for every install to ask in O(1):
+    where `apt-mark auto` and the auto-removing purges are, and the last command removing
+    each package (scanning the rest of the RUN for every install was quadratic in a RUN of
+    thousands of commands)."""
+
+    def __init__(self, r) -> None:
+        self.marks: list[int] = []  # indices of `apt-mark auto ...`
+        self.last_purge = -1  # index of the last `apt-get autoremove` / `purge --auto-remove`
+        self.last_removal: dict[tuple[str, str], int] = {}  # (family, package) -> last index removing it
+        for i, lc in enumerate(r.located):
+            call = lc.call
+            if call.prog == "apt-mark" and any(w.value == "auto" for w in call.args):
+                self.marks.append(i)
+            pc = r.pms[i]
+            if pc is None:
+                continue
+            if pc.family == "apt" and (pc.sub == "autoremove" or pc.sub in ("purge", "remove")
+                                       and pc.parsed.has("--auto-remove")):
+                self.last_purge = i
+            if pc.sub in REMOVE_SUBS.get(pc.family, ()):
+                for w in pc.parsed.operands:
+                    self.last_removal[(pc.family, _base(w.value))] = i
+
+    def apt_mark_purge(self, k: int) -> bool:
+        """The RUN later marks everything automatic (`apt-mark auto '.*'`) and purges with
+        `--auto-remove`: the build dependencies go away without being named (Debian official
+        images do this)."""
+        m = bisect_right(self.marks, k)
+        return m < len(self.marks) and self.last_purge >= self.marks[m]
+
+    def removed_after(self, k: int, family: str, name: str) -> bool:
+        return self.last_removal.get((family, name), -1) > k
 
 
 def check(ctx):
     for instr in ctx.instructions("RUN"):
         if instr.parent is not None or not ships(ctx, instr):
             continue  # ONBUILD triggers usually build in the child image's builder stage
-        r = RunCaches(ctx, instr)
+        r = run_caches(ctx, instr)
+        later = None
         for k, pc in enumerate(r.pms):
             if pc is None or pc.sub not in INSTALL_SUBS.get(pc.family, ()):
                 continue
-            if pc.family == "apt" and _apt_mark_purge(r, k):
+            if later is None:
+                later = _Later(r)
+            if pc.family == "apt" and later.apt_mark_purge(k):
                 continue
             tools = [w for w in pc.parsed.operands if not w.has_expansion and is_toolchain(w.value)]
             if not tools:
                 continue
             virtual = pc.parsed.values("--virtual", "-t") if pc.family == "apk" else []
-            removed = set()
-            for later in r.pms[k + 1:]:
-                if later is not None and later.family == pc.family and later.sub in REMOVE_SUBS.get(pc.family, ()):
-                    removed.update(_base(w.value) for w in later.parsed.operands)
-            if virtual and any(v in removed for v in virtual):
+            if virtual and any(later.removed_after(k, pc.family, v) for v in virtual):
                 continue
-            tools = [w for w in tools if _base(w.value) not in removed]
+            tools = [w for w in tools if not later.removed_after(k, pc.family, _base(w.value))]
             if not tools:
                 continue
             names = ", ".join(f"`{_base(w.value)}`" for w in tools[:6]) + (

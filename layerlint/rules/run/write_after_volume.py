@@ -32,7 +32,8 @@ VOLUME /data
 import json
 
 from ..base import Violation
-from ..run_commands import effects, home_dir, located_calls, origin, run_env, under
+from ...graph import Scope
+from ..run_commands import dirs_holding, effects, home_dir, located_calls, origin, run_env
 
 CODE = "LL322"
 NAME = "write-after-volume"
@@ -65,16 +66,20 @@ def _volumes(step) -> list[str]:
 
 def check(ctx):
     # the volumes each stage ends with: a stage starts from its base's (bases come earlier), so a
-    # long FROM <stage> chain is not walked again for every stage
-    after: dict[int, list[tuple[str, int]]] = {}
+    # long FROM <stage> chain is not walked again for every stage; path -> (order, path, line) in
+    # a Scope, shared with the stages built on it rather than copied into each
+    after: dict[int, Scope] = {}
+    order = 0  # the volumes of a stage in declaration order, its base's first
     for stage in ctx.graph.stages:
         base = stage.base_stage
-        volumes = list(after.get(id(base), ())) if base is not None else []
-        after[id(stage)] = volumes
+        volumes = after.get(id(base), Scope()) if base is not None else Scope()
         for step in stage.steps:
             instr = step.instr
             if instr.keyword == "VOLUME":
-                volumes.extend((p, instr.start_line) for p in _volumes(step))
+                for p in _volumes(step):
+                    if p not in volumes:  # the first declaration of a path is the one named
+                        volumes = volumes.set(p, (order, p, instr.start_line))
+                        order += 1
                 continue
             if instr.keyword != "RUN" or not volumes:
                 continue
@@ -82,11 +87,15 @@ def check(ctx):
             home = home_dir(ctx, instr)
             for lc in located_calls(ctx, instr):
                 for eff in effects(lc, env, home):
-                    vol = next(((v, ln) for v, ln in volumes if v != "/" and under(eff.path, v)), None)
-                    if vol is None:
+                    # the first volume holding the path: its directories looked up, not every volume tried
+                    held = [volumes[d] for d in dirs_holding(eff.path) if d != "/" and d in volumes]
+                    if not held:
                         continue
+                    _, v, ln = min(held)
+                    vol = (v, ln)
                     shown = getattr(eff.word, "raw", None) or eff.path
                     yield Violation(lc.call.span(origin(eff.word)), f"`{shown}` ({eff.what}) is inside {vol[0]}, declared a VOLUME on line {vol[1]}: the "
                         "classic builder discards changes to a volume made after its declaration (BuildKit keeps "
                         "them), so the image depends on the builder; move the VOLUME after this RUN")
                     break
+        after[id(stage)] = volumes
