@@ -410,10 +410,16 @@ def _check(old_df, t: _Text, text: str, candidates: list, budget: list):
     return groups, refused
 
 
-def fix_bytes(data: bytes, path: str, settings, context_dir: Optional[str] = None,
-              real_path: Optional[str] = None, rules=None, max_passes: int = MAX_PASSES,
-              result: Optional[FileResult] = None, safe_only: bool = False, diagram: bool = False,
-              shellcheck_batch=None) -> FixOutcome:
+def fix_bytes(*args, **kwargs) -> FixOutcome:
+    """:func:`_fix_bytes` with the cycle collector paused (``lint_file.without_cycle_collector``)."""
+    from .lint_file import without_cycle_collector
+    return without_cycle_collector(_fix_bytes, *args, **kwargs)
+
+
+def _fix_bytes(data: bytes, path: str, settings, context_dir: Optional[str] = None,
+               real_path: Optional[str] = None, rules=None, max_passes: int = MAX_PASSES,
+               result: Optional[FileResult] = None, safe_only: bool = False, diagram: bool = False,
+               shellcheck_batch=None) -> FixOutcome:
     """Apply every applicable fix to ``data`` and lint the result.  ``result``: the run's lint
     of ``data`` (same settings and rules), the first pass's findings instead of linting again;
     ``safe_only``: leave the unsafe fixes out (counted in ``hidden``); ``diagram``: as
