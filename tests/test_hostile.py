@@ -306,7 +306,8 @@ def test_unreadable_directory_and_file_during_discovery(tmp_path, monkeypatch):
     locked, secret = root / "locked", root / "secret" / "Dockerfile"
     if os.geteuid() == 0:
         # root reads through chmod 000, so make the kernel's answer what a user would get
-        from layerlint.engine import discover, files as lint
+        from layerlint.engine import discover
+        from layerlint.syntax import source as lint  # where a Dockerfile is opened
         real_scandir, real_open = os.scandir, open
 
         def scandir(p):

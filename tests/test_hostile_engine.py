@@ -130,7 +130,8 @@ def test_dev_zero_is_refused_as_too_large_after_at_most_the_limit(tmp_path, monk
             got.append(len(data or b""))
             return data
 
-    monkeypatch.setattr(files, "open", lambda *a, **k: Counting(real_open(*a, **k)), raising=False)
+    from layerlint.syntax import source  # where read_source opens the file
+    monkeypatch.setattr(source, "open", lambda *a, **k: Counting(real_open(*a, **k)), raising=False)
     with pytest.raises(OSError, match="refuses files over 20 MB"):
         files.read_source("/dev/zero")
     assert sum(got) == MAX_BYTES + 1
@@ -453,3 +454,16 @@ def test_sigterm_mid_batch_ends_every_workers_shellcheck_and_removes_its_files(t
         time.sleep(0.01)
     assert not any(_running(f) for f in fakes)
     assert os.listdir(tmp) == []
+
+
+@pytest.mark.parametrize("make", ["fifo", "zero", "dir"])
+def test_explain_reads_as_the_lint_does(tmp_path, make):
+    if make == "fifo":
+        os.mkfifo(tmp_path / "pipe")
+        target = str(tmp_path / "pipe")
+    else:
+        target = "/dev/zero" if make == "zero" else str(tmp_path)
+    p = subprocess.run([sys.executable, "-m", "layerlint", "explain", target], capture_output=True, text=True,
+                       timeout=120)
+    assert p.returncode == 2
+    assert p.stderr.startswith("layerlint: error: cannot read Dockerfile") and len(p.stderr.splitlines()) == 1

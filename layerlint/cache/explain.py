@@ -14,7 +14,7 @@ import os
 from .model import CacheModel, Simulation, StepModel, build_model, explain_reason
 from ..graph import Graph, build_graph
 from ..record import Record
-from ..syntax import MAX_BYTES, parse_bytes
+from ..syntax import parse_bytes
 from ..syntax.model import Dockerfile, Instruction
 
 TYPE_CHECKING = False  # typing costs 2 ms at start-up; annotations are strings
@@ -56,16 +56,12 @@ class Explanation(Record):
 
 
 def _read(path: str, what: str) -> bytes:
-    if os.path.isdir(path):
-        raise ExplainError(f"{what} {path} is a directory, not a Dockerfile")
+    """As the lint reads it (``syntax.source``): a FIFO with no writer or /dev/zero is refused."""
+    from ..syntax.source import read_source
     try:
-        with open(path, "rb") as fh:
-            data = fh.read(MAX_BYTES + 1)
+        return read_source(path)
     except OSError as exc:
         raise ExplainError(f"cannot read {what} {path}: {exc.strerror or exc}") from None
-    if len(data) > MAX_BYTES:
-        raise ExplainError(f"{what} {path} is larger than {MAX_BYTES} bytes")
-    return data
 
 
 def _parse(path: str, what: str) -> Dockerfile:
