@@ -129,7 +129,7 @@ def test_100mb_file_is_refused_unread(tmp_path):
     assert after < before + 10 * 1024, (before, after)
 
     # and in the API: read_source never reads a byte of it
-    from layerlint.engine import files as lint_mod
+    from layerlint.syntax import source as lint_mod  # where a Dockerfile is opened
     reads = []
     real_open = open
 

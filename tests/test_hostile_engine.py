@@ -19,6 +19,7 @@ from click.testing import CliRunner
 
 from layerlint.cli.app import main as click_main
 from layerlint.engine import files
+from layerlint.syntax import source
 from layerlint.engine import shellcheck as sc
 from layerlint.engine.lint_file import lint_bytes
 from layerlint.engine.settings import Settings
@@ -130,10 +131,9 @@ def test_dev_zero_is_refused_as_too_large_after_at_most_the_limit(tmp_path, monk
             got.append(len(data or b""))
             return data
 
-    from layerlint.syntax import source  # where read_source opens the file
     monkeypatch.setattr(source, "open", lambda *a, **k: Counting(real_open(*a, **k)), raising=False)
     with pytest.raises(OSError, match="refuses files over 20 MB"):
-        files.read_source("/dev/zero")
+        source.read_source("/dev/zero")
     assert sum(got) == MAX_BYTES + 1
 
 
@@ -165,13 +165,13 @@ def test_a_socket_or_block_device_is_one_error_saying_what_it_is(tmp_path, kind,
 
 def test_read_source_refuses_a_directory_and_reads_files_up_to_the_limit(tmp_path):
     with pytest.raises(IsADirectoryError, match="is a directory, not a Dockerfile"):
-        files.read_source(str(tmp_path))
+        source.read_source(str(tmp_path))
     (tmp_path / "Dockerfile").write_bytes(b"\xef\xbb\xbfFROM alpine\r\n")  # as it is, byte for byte
-    assert files.read_source(str(tmp_path / "Dockerfile")) == b"\xef\xbb\xbfFROM alpine\r\n"
+    assert source.read_source(str(tmp_path / "Dockerfile")) == b"\xef\xbb\xbfFROM alpine\r\n"
     big = tmp_path / "big"
     with open(big, "wb") as f:
         f.truncate(MAX_BYTES)  # exactly the limit: read (sparse, so cheap)
-    assert len(files.read_source(str(big))) == MAX_BYTES
+    assert len(source.read_source(str(big))) == MAX_BYTES
 
 
 # ---------------------------------------------------------------- who owns what is written (#20)

@@ -1,12 +1,12 @@
 """Files layerlint writes: atomic writes (nothing layerlint writes is ever left half-written).
-Reading a Dockerfile lives in ``syntax.source`` (re-exported here as ``read_source``)."""
+Reading a Dockerfile lives in ``syntax.source``."""
 from __future__ import annotations
 
 import errno
 import os
 import stat
 
-from ..syntax.source import file_kind as _kind, read_source  # noqa: F401 (read_source: its callers import it from here)
+from ..syntax.source import file_kind as _kind
 from ..text import printable
 
 

@@ -507,7 +507,7 @@ def _fix_bytes(data: bytes, path: str, settings, context_dir: Optional[str] = No
 
 def fix_file(path: str, settings, display: Optional[str] = None, rules=None, result: Optional[FileResult] = None,
              safe_only: bool = False, diagram: bool = False, shellcheck_batch=None) -> FixOutcome:
-    from .files import read_source
+    from ..syntax.source import read_source
     data = read_source(path)
     return fix_bytes(data, display or path, settings,
                      context_dir=os.path.dirname(os.path.abspath(path)), real_path=path, rules=rules,

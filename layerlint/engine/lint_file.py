@@ -5,7 +5,7 @@ import gc
 import os
 
 from ..rules.context import Context
-from .files import read_source
+from ..syntax.source import read_source
 from .settings import Settings, rule_options, rule_severity, selected_rules
 from .results import FileError, FileResult, Finding
 from ..rules.base import Violation

@@ -28,6 +28,7 @@ import re
 import stat
 
 from ..record import Record
+from ..syntax.source import file_kind
 from ..text import excerpt, printable
 from . import selection
 
@@ -240,10 +241,7 @@ def _read_bytes(path: str, truncate: bool = False) -> bytes:
 def _require_regular(path: str, mode: int) -> None:
     if stat.S_ISREG(mode):
         return
-    kinds = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"),
-             (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
-    kind = next((name for test, name in kinds if test(mode)), "a special file")
-    raise ConfigError(path, f"cannot read config: is {kind}, not a regular file", None)
+    raise ConfigError(path, f"cannot read config: is {file_kind(mode)}, not a regular file", None)
 
 
 def _too_big(path: str, size: Optional[int]) -> ConfigError:

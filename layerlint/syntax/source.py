@@ -10,13 +10,13 @@ import stat
 from . import MAX_BYTES
 
 
+_KINDS = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"),
+          (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+
+
 def file_kind(mode: int) -> str:
-    """What a path that is not a regular file is, for a message."""
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    if stat.S_ISBLK(mode):
-        return "a block device"
-    return "not a regular file"
+    """What a path that is not a regular file is, for a message ("a FIFO", "a socket"...)."""
+    return next((name for test, name in _KINDS if test(mode)), "a special file")
 
 
 _MB = 1024 * 1024
