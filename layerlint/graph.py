@@ -11,7 +11,7 @@ import posixpath
 from collections.abc import Mapping
 
 from .record import Record
-from .syntax.expand import TOO_LARGE, ExpandError, expand_with_unmatched
+from .syntax.expand import MAX_EXPANSION, MAX_NESTING, TOO_LARGE, ExpandError, expand_with_unmatched, too_deep
 from .syntax.model import Dockerfile, Instruction, SyntaxProblem, Word
 
 TYPE_CHECKING = False  # typing costs 2 ms at start-up; annotations are strings
@@ -291,6 +291,7 @@ class Step(Record):
 
     def expand(self, text: str) -> tuple[str, set[str]]:
         g = self.stage.graph
+        g.use_allowance.at = self.instr.start_line
         return expand(text, self.state.vars, g.escape, g.use_allowance)
 
 
@@ -567,6 +568,14 @@ class Graph(Record):
         for st in self.stages:
             yield from st.steps
 
+    def limit_errors(self) -> list[SyntaxProblem]:
+        """Limits reached after the graph was built, by the rules' and the cache model's expansions
+        (those reached while building it are in ``errors``)."""
+        if self.state_allowance.spent_at is not None:
+            return []  # said once
+        spent = self.use_allowance.problem()
+        return [spent] if spent is not None else []
+
 
 def expand(text: str, env: Mapping[str, str], escape: str = "\\",
            allowance: Optional["Allowance"] = None) -> tuple[str, set[str]]:
@@ -585,6 +594,8 @@ def expand(text: str, env: Mapping[str, str], escape: str = "\\",
     except ExpandError as exc:
         if exc.reason == TOO_LARGE:
             allowance.left = 0  # spent: from here on every text with a variable is kept as written
+            if allowance.spent_at is None:
+                allowance.spent_at = allowance.at
         return text, set()
     except RecursionError:
         return text, set()
@@ -600,12 +611,23 @@ class Allowance:
     use (of the 3,000 files of the corpus, the most any uses is 7,812 characters); past it,
     texts with variables are kept as written, as for an expansion BuildKit would refuse."""
 
-    __slots__ = ("left",)
+    __slots__ = ("left", "at", "spent_at")
     MIN = 1 << 21
     PER_BYTE = 16
 
     def __init__(self, size: int) -> None:
         self.left = self.MIN + self.PER_BYTE * size
+        self.at: Optional[int] = None  # the line being expanded, set by the caller
+        self.spent_at: Optional[int] = None  # the line where it ran out
+
+    def problem(self) -> Optional[SyntaxProblem]:
+        """The error to report once it has run out: what was given up, from where."""
+        if self.spent_at is None:
+            return None
+        return SyntaxProblem(self.spent_at or 1, 1, f"variable values expand to more than layerlint's limit "
+                             f"({MAX_EXPANSION >> 20} MiB for one value; {self.MIN >> 20} MiB plus {self.PER_BYTE} "
+                             "characters a byte of the file for all of them): from this line on, texts with "
+                             "variables are not expanded and what depends on them is not analysed", fatal=True)
 
 
 def image_path(path: str, cwd: Optional[str]) -> Optional[str]:
@@ -651,7 +673,9 @@ def build_graph(df: Dockerfile, build_args: Optional[Mapping[str, str]] = None,
     state = State()
     for instr in df.instructions:
         kw = instr.keyword
+        g.state_allowance.at = instr.start_line
         if kw == "FROM":
+            _check_nesting(g, instr)
             current = _new_stage(g, instr, global_vals)
             g.stages.append(current)
             if current.base_stage is not None:
@@ -662,12 +686,14 @@ def build_graph(df: Dockerfile, build_args: Optional[Mapping[str, str]] = None,
             continue
         if current is None:
             if kw == "ARG":
+                _check_nesting(g, instr)
                 g.global_arg_instrs.append(instr)
                 for key, val in global_arg(instr, global_vals, build_args, esc, g.state_allowance):
                     g.global_args[key] = val
             else:
                 g.before_first_from.append(instr)
             continue
+        _check_nesting(g, instr)
         step = Step(instr, current, state.copy())
         current.steps.append(step)
         g.step_index[id(instr)] = step
@@ -676,7 +702,32 @@ def build_graph(df: Dockerfile, build_args: Optional[Mapping[str, str]] = None,
         _collect_edges(g, current, instr)
     g.target = _resolve_target(g, target)
     _mark_needed(g)
+    spent = g.state_allowance.problem()
+    if spent is not None:
+        g.errors.append(spent)
     return g
+
+
+# what BuildKit expands variables in (in RUN, CMD... the shell does, and the shell parser has
+# its own bounds); flags are expanded in every instruction
+_EXPANDS_WORDS = frozenset({"ADD", "ARG", "COPY", "ENV", "EXPOSE", "FROM", "LABEL", "STOPSIGNAL", "USER",
+                            "VOLUME", "WORKDIR"})
+
+
+def _check_nesting(g: Graph, instr: Instruction) -> None:
+    """An error for the first word whose ``${...}`` nest deeper than the expander goes: it is kept
+    as written, so whatever depends on its value is not analysed, and the user must know."""
+    eff = instr.effective
+    words = [(w.text, w.span) for w in eff.words] if eff.keyword in _EXPANDS_WORDS else []
+    words += [(f.raw, f.span) for f in eff.flags]
+    for text, span in words:
+        at = too_deep(text, g.escape)
+        if at is not None:
+            column = span.column + at if span.line == span.end_line else span.column
+            g.errors.append(SyntaxProblem(span.line, column, f"`${{...}}` nested more than {MAX_NESTING} deep: "
+                                          "layerlint does not expand this word, so nothing that depends on "
+                                          f"its value is analysed (BuildKit would expand it)", fatal=True))
+            return
 
 
 def _advance(g: Graph, state: State, instr: Instruction, global_vals: Mapping[str, str]) -> None:

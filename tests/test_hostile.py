@@ -215,9 +215,29 @@ def test_expansion_nested_1000_deep(tmp_path):
     nested = "".join(f"${{v{i}:-" for i in range(n)) + "x" + "}" * n
     (tmp_path / "Dockerfile").write_text(
         f"ARG BASE={nested}\nFROM {nested}\nENV A={nested}\nLABEL b={nested}\nWORKDIR /{nested}\n"
-        f"COPY {nested} /x\nRUN echo {nested} $(echo $(echo {nested}))\n")
-    code, doc, _ = jcli("Dockerfile", cwd=tmp_path)
-    assert code in (0, 1) and "error" not in doc["files"][0], doc["files"]
+        f"COPY {nested} /x\nRUN echo {nested} $(echo $(echo {nested})) && apt-get install curl\n")
+    code, doc, _ = jcli("Dockerfile", "--select", "ALL", cwd=tmp_path)
+    # BuildKit expands it; layerlint gives up on each such word and says so, per word, with the
+    # place of the 201st `${` (the shell's own `${`s in the RUN are the shell parser's business)
+    assert code == 2
+    errors = doc["files"][0]["errors"]
+    assert [(e["line"], e["column"]) for e in errors] == [(ln, col + 6 * 10 + 7 * 90 + 8 * 100)
+                                                       for ln, col in ((1, 5 + 5), (2, 6), (3, 5 + 2), (4, 7 + 2), (5, 9 + 1), (6, 6))]
+    assert all("nested more than 200 deep" in e["message"] for e in errors)
+    assert {f["line"] for f in doc["findings"]} >= {2, 7}  # the rest is still linted
+
+
+@pytest.mark.parametrize("text, where, says", [
+    ("FROM alpine:3.19\nLABEL a=" + "${v:-" * 201 + "x" + "}" * 201 + "\n", "2:1009", "nested more than 200 deep"),
+    ("FROM alpine:3.19\nENV A0=xxxxxxxxxx\n" + "".join(f"ENV A{i}=$A{i - 1}$A{i - 1}\n" for i in range(1, 30)),
+     "19:1", "variable values expand to more than layerlint's limit"),
+])
+def test_explain_says_where_it_gave_up(tmp_path, text, where, says):
+    (tmp_path / "Dockerfile").write_text(text)
+    p = proc("explain", "Dockerfile", cwd=tmp_path)
+    code, out, err = p.returncode, p.stdout.decode(), p.stderr.decode()
+    assert code == 2 and out == "" and err.count("\n") == 1, (code, out, err)
+    assert f"Dockerfile:{where}: " in err and says in err, err
 
 
 def test_pathological_runs_of_special_characters(tmp_path):

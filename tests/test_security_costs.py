@@ -29,10 +29,12 @@ def each(template: str, n: int) -> str:
     return "".join(template.format(i=i) + "\n" for i in range(n))
 
 
-def lint_all(text: str):
-    """Every rule (as `--select ALL`) on ``text``; the findings as plain tuples."""
+def lint_all(text: str, errors=()):
+    """Every rule (as `--select ALL`) on ``text``; the findings as plain tuples.  ``errors``: the
+    (line, start of the message) of each error the file must give, in order."""
     res = lint_bytes(text.encode(), "Dockerfile", Settings(), rules=list(all_rules().values()))
-    assert not res.errors, res.errors
+    assert [(e.line, e.message[:len(m)]) for e, (_, m) in zip(res.errors, errors)] == list(errors), res.errors
+    assert len(res.errors) == len(errors), res.errors
     return [(f.rule, f.span.line, f.span.column, f.message) for f in res.findings]
 
 
@@ -447,7 +449,10 @@ def test_a_value_that_doubles_each_line_stays_bounded():
     assert sum(len(env[k]) for k in env) <= Allowance(len(text)).left
     assert env["A1"] == "x" * 20 and env[f"A{n}"] == f"$A{n - 1}$A{n - 1}"  # past the allowance: as written
     assert g.state_allowance.left == 0
-    lint_all(text)  # and the rules get through it
+    # the rules get through it, and the give-up is said where it happened: A17 holds 1.3 MB
+    assert g.errors[-1].line == 2 + 17 and g.errors[-1].fatal
+    found = lint_all(text, errors=[(19, "variable values expand to more than layerlint's limit (1 MiB")])
+    assert ("LL516", 1, 1) in [f[:3] for f in found]
 
 
 def test_a_growing_path_holds_at_most_the_allowance():
@@ -497,7 +502,8 @@ def test_a_big_value_used_everywhere_is_expanded_within_the_allowances(monkeypat
     # a 327,680-character value, then 300 instructions of each kind using it
     text = ("FROM scratch\nENV A0=xxxxxxxxxx\n" + "".join(f"ENV A{i}=$A{i - 1}$A{i - 1}\n" for i in range(1, 16))
             + each("LABEL l{i}=$A15\nEXPOSE $A14\nCOPY $A15 /x\nWORKDIR /$A15\nRUN echo $A15", 300))
-    lint_all(text)
+    # the rules' allowance runs out in the 6th group, the error says where
+    lint_all(text, errors=[(18 + 5 * 5 + 3, "variable values expand to more than")])
     # each rule expanding it takes from an allowance; without them: 1,500 uses x 327,680 x the rules
     assert produced[0] < 12 * Allowance(len(text)).left
 

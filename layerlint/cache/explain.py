@@ -92,7 +92,8 @@ def explain(dockerfile: str, context: Optional[str] = None, target: Optional[str
     graph = build_graph(df, dict(build_args or {}), target)
     fatal = [e for e in graph.errors if e.fatal]
     if fatal:
-        raise ExplainError(f"{dockerfile}: {fatal[0].message}")
+        e = fatal[0]
+        raise ExplainError(f"{dockerfile}:{e.line}:{e.column}: {e.message}")
     from ..buildctx.dockerignore import DockerignoreError, load_for
     try:
         ignore = load_for(dockerfile, context)
@@ -110,6 +111,8 @@ def explain(dockerfile: str, context: Optional[str] = None, target: Optional[str
     ex = Explanation(df, graph, model, sim)
     ex.data = to_json(ex, dockerfile, context, previous)
     ex.diagram = diagram(graph, model, sim)
+    for e in graph.limit_errors():  # the model ran out of expansion: its answer would be a guess
+        raise ExplainError(f"{dockerfile}:{e.line}:{e.column}: {e.message}")
     return ex
 
 

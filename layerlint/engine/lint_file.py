@@ -112,6 +112,8 @@ def _lint_bytes(data: bytes, path: str, settings: Settings, context_dir: Optiona
     def finish() -> None:
         for rule in late:
             apply(rule)
+        for e in graph.limit_errors():  # a give-up during the rules is said, never silent
+            result.errors.append(FileError(path, e.line, e.column, e.message))
         result.findings.sort(key=lambda f: (f.span.line, f.span.column, f.rule))
 
     for rule in run:

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from typing import Optional, Union
     Env = Union[Mapping[str, str], Callable[[str], Optional[str]]]
 
-__all__ = ["ExpandError", "MAX_EXPANSION", "MAX_NESTING", "TOO_LARGE", "expand_word", "expand_words", "expand_with_unmatched",
+__all__ = ["ExpandError", "MAX_EXPANSION", "MAX_NESTING", "TOO_LARGE", "expand_word", "too_deep", "expand_words", "expand_with_unmatched",
            "referenced_vars"]
 
 
@@ -91,6 +91,21 @@ def expand_with_unmatched(word: str, env: Env, escape: str = "\\", *,
     """
     result, unmatched, _ = _run(word, env, escape, glob_brackets, ignore_defaulted, words=False, limit=limit)
     return result, unmatched
+
+
+def too_deep(word: str, escape: str = "\\") -> Optional[int]:
+    """The offset of the first ``${`` nested more than MAX_NESTING deep in ``word``, which the
+    expander refuses (BuildKit, recursing in Go, would expand it); None when there is none."""
+    if word.count("${") <= MAX_NESTING:  # the common case costs one count
+        return None
+    ends: list[int] = []
+    for _, start, end in referenced_vars(word, escape):  # sorted by start, properly nested
+        while ends and ends[-1] <= start:
+            ends.pop()
+        ends.append(end)
+        if len(ends) > MAX_NESTING:
+            return start
+    return None
 
 
 def referenced_vars(word: str, escape: str = "\\") -> list[tuple[str, int, int]]:
