@@ -293,6 +293,195 @@ def test_any_text(context, text):
     pipeline(text.encode("utf-8", "surrogatepass"), context)
 
 
+# -- what the first fuzz suite missed (#18): expansion bombs, JSON escapes, failing streams --------
+# Expansion is where input multiplies (a value doubling each line, `${...}` nested past the
+# expander's depth), so these run in a child process under an address-space limit: the memory
+# bound is the kernel's, not a timer's.  A run must end with findings, or with an error that says
+# what was given up, never with MemoryError or a traceback.
+MODIFIERS = ["", ":-x", ":+{ref}{ref}", "-{ref}", "+y", "#a", "##*/", "%b", "%%.*", "/x/yy", "//x/{ref}", ":-{ref}{ref}"]
+
+
+@st.composite
+def variable_bombs(draw):
+    """ARG/ENV lines that reference earlier ones (1-3 times each, with and without modifiers, some
+    nested up to 400 deep), then every instruction that expands them, in a stage and globally."""
+    n = draw(st.integers(2, 45))
+    kind = draw(st.sampled_from(["ARG", "ENV", "mixed"]))
+    where_global = kind == "ARG" and draw(st.booleans())
+    lines = ["ARG V0=" + draw(st.sampled_from(["xxxxxxxxxx", "a b", "$$", "x" * 1000]))]
+    for i in range(1, n):
+        def ref():
+            j = draw(st.integers(max(0, i - 3), i - 1))
+            mod = draw(st.sampled_from(MODIFIERS))
+            inner = mod.replace("{ref}", f"$V{j}")
+            return f"${{V{j}{inner}}}" if mod or draw(st.booleans()) else f"$V{j}"
+        value = "".join(ref() for _ in range(draw(st.integers(1, 3))))
+        depth = draw(st.sampled_from([0, 0, 0, 3, 199, 200, 201, 400]))
+        value = "${u:-" * depth + value + "}" * depth
+        kw = draw(st.sampled_from(["ARG", "ENV"])) if kind == "mixed" else kind
+        lines.append(f"{kw} V{i}={value}")
+    last = f"$V{n - 1}"
+    uses = [f"LABEL l={last}", f"COPY {last} /x", f"WORKDIR /{last}", f"RUN echo {last} && apt-get install {last}",
+            f"EXPOSE {last}", f"USER {last}", f"ENV E={last}", f"ADD --chmod={last} a /b",
+            f"RUN --mount=type=cache,target=/{last} true", f"COPY --from={last} /a /b"]
+    body = draw(st.lists(st.sampled_from(uses), min_size=1, max_size=6))
+    if where_global:
+        text = "\n".join(lines + [f"FROM alpine:{last}", f"FROM {last}"] + body)
+    else:
+        text = "\n".join(["FROM alpine:3.19"] + lines + body)
+    return (text + "\n").encode()
+
+
+ESCAPES = ["\\ud800", "\\udfff", "\\udc00\\ud800", "\\ud83d\\ude00", "\\u0000", "\\u001b[2J", "\\u202e", "\\u0085",
+           "\\u2028", "\\ufeff", "\\uffff", "\\u00e9", "\\n", "\\t", "\\\\", '\\"', "\\/", "\\b", "\\u12", "\\x41",
+           "\\ud800\\u0041"]
+
+
+@st.composite
+def json_escapes(draw):
+    """Exec-form instructions whose JSON strings hold escapes: lone and reversed surrogates, NUL,
+    terminal controls, bidi marks, truncated and invalid escapes."""
+    def item():
+        parts = draw(st.lists(st.one_of(st.sampled_from(ESCAPES), st.sampled_from(["a", "/x", "http://h/", " "])),
+                              min_size=1, max_size=4))
+        return '"' + "".join(parts) + '"'
+    lines = ["FROM alpine:3.19"]
+    for _ in range(draw(st.integers(1, 6))):
+        kw = draw(st.sampled_from(["COPY", "ADD", "RUN", "CMD", "ENTRYPOINT", "SHELL", "VOLUME", "HEALTHCHECK CMD",
+                                   "ONBUILD RUN", "ONBUILD COPY"]))
+        items = [item() for _ in range(draw(st.integers(1, 3)))]
+        if kw in ("COPY", "ADD", "ONBUILD COPY"):
+            items.append('"/dst/"')
+        lines.append(f"{kw} [{', '.join(items)}]")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def everywhere(data: bytes, tmp: Path) -> None:
+    """``pipeline`` plus ``explain`` in each of its formats and the server's diagnostics, symbols
+    and hovers: every text that reaches an output must be writable as strict UTF-8."""
+    pipeline(data, tmp)
+    from layerlint.cache.explain import ExplainError, explain
+    from layerlint.report.explain import render
+    path = tmp / "Dockerfile"
+    path.write_bytes(data)
+    try:
+        ex = explain(str(path), str(tmp))
+    except ExplainError as exc:
+        assert "\n" not in str(exc)
+    else:
+        for fmt in ("tty", "json", "mermaid", "dot"):
+            render(ex, fmt, color=fmt == "tty").encode("utf-8")
+    from layerlint.server import features
+    from layerlint.server.analysis import Analysis, ConfigCache
+    text = data.decode("utf-8", "replace")
+    a = Analysis("file://" + str(path), str(path), text, 1, 1)
+    a.run(ConfigCache())
+    assert a.failure is None or "layerlint bug" not in a.failure, a.failure
+    for d in features.diagnostics(a):
+        d.message.encode("utf-8")
+    features.document_symbols(a)
+    for line in range(min(text.count("\n") + 1, 8)):
+        h = features.hover(a, line, 6)
+        if h is not None:
+            str(h).encode("utf-8", "surrogatepass")
+
+
+REACHED: set[str] = set()  # what the bombs' lints ended in, checked once the child's run is over
+
+
+@FUZZ
+@given(data=variable_bombs())
+def _child_variable_bombs(data):
+    everywhere(data, CHILD_CONTEXT)
+    res = lint_bytes(data, "Dockerfile", ALL, context_dir=str(CHILD_CONTEXT))
+    for says in ("nested more than 200 deep", "expand to more than layerlint's limit"):
+        if any(says in e.message for e in res.errors):
+            REACHED.add(says)
+    if not res.errors and any(f.rule == "LL315" for f in res.findings):
+        REACHED.add("expanded in full")
+
+
+def _child_variable_bombs_reach_the_limits():
+    """The generator is not all small: its files hit each give-up, and some expand in full."""
+    _child_variable_bombs()
+    assert REACHED == {"nested more than 200 deep", "expand to more than layerlint's limit", "expanded in full"}, REACHED
+
+
+@FUZZ
+@given(data=json_escapes())
+def _child_json_escapes(data):
+    everywhere(data, CHILD_CONTEXT)
+
+
+CHILD_CONTEXT = Path(os.environ.get("LAYERLINT_FUZZ_CONTEXT", "/nonexistent"))
+CHILD_MEMORY = 3 << 30  # address space (not RSS) for a Python with pygls and hypothesis loaded
+
+
+def _in_memory_bounded_child(name: str, tmp: Path) -> None:
+    import resource
+    import subprocess
+
+    def limit():
+        resource.setrlimit(resource.RLIMIT_AS, (CHILD_MEMORY, CHILD_MEMORY))
+
+    code = f"import tests.test_fuzz as t; t.{name}(); print('ok')"  # a failure: hypothesis's report, exit 1
+    p = subprocess.run([sys.executable, "-c", code], cwd=PKG.parent, preexec_fn=limit, capture_output=True,
+                       text=True, env=dict(os.environ, LAYERLINT_FUZZ_CONTEXT=str(tmp)))
+    assert p.returncode == 0 and p.stdout.strip().endswith("ok"), p.stderr[-6000:]
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="RLIMIT_AS as Linux applies it")
+@pytest.mark.parametrize("name", ["_child_variable_bombs_reach_the_limits", "_child_json_escapes"])
+def test_hostile_generators_under_a_memory_limit(context, name):
+    _in_memory_bounded_child(name, context)
+
+
+FAILING_STREAMS = ["full", "closed", "broken-pipe", "full-file"]
+
+
+@settings(max_examples=min(FUZZ_EXAMPLES, 12), deadline=None, derandomize=not os.environ.get("LAYERLINT_FUZZ_RANDOM"),
+          database=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                                                HealthCheck.function_scoped_fixture])
+@given(data=st.one_of(dockerfiles(), json_escapes()), stream=st.sampled_from(FAILING_STREAMS),
+       fmt=st.sampled_from(["tty", "json", "sarif", "github", "gitlab", "checkstyle", "junit", "summary"]),
+       command=st.sampled_from(["lint", "explain"]))
+def test_output_to_failing_streams(tmp_path, data, stream, fmt, command):
+    """Whatever the input, a stream that cannot be written ends the run with one line on stderr
+    and exit 2 (or the findings' exit code when the failure is only the pipe's reader going away)."""
+    import subprocess
+    if not os.path.exists("/dev/full"):
+        pytest.skip("no /dev/full")
+    (tmp_path / "Dockerfile").write_bytes(data)
+    args = [sys.executable, "-m", "layerlint"]
+    if command == "explain":
+        args += ["explain", "--format", "json" if fmt == "json" else "tty", "Dockerfile"]
+    else:
+        args += ["--select", "ALL", "--format", fmt, "Dockerfile"]
+    if stream == "full-file" and command == "lint":
+        args += ["-o", "/dev/full"]  # explain writes to standard output only
+    if stream in ("full", "full-file"):
+        with open("/dev/full", "w") as out:
+            p = subprocess.run(args, cwd=tmp_path, stdout=out, stderr=subprocess.PIPE, timeout=300)
+    elif stream == "closed":
+        p = subprocess.run(args, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=300,
+                           preexec_fn=lambda: os.close(1))
+    else:
+        proc = subprocess.Popen(args, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        proc.stdout.close()  # the reader goes away before the first byte
+        _, err = proc.communicate(timeout=300)
+        p = subprocess.CompletedProcess(args, proc.returncode, None, err)
+    err = p.stderr.decode("utf-8", "replace")
+    assert "Traceback" not in err, err
+    assert p.returncode in (0, 1, 2), (p.returncode, err)
+    lines = [ln for ln in err.splitlines() if ln.strip()]
+    if stream == "broken-pipe":
+        assert "cannot write" not in err, err  # the reader leaving is not the run's failure
+    elif any("cannot write" in ln for ln in lines):
+        assert p.returncode == 2 and sum("cannot write" in ln for ln in lines) == 1, (p.returncode, err)
+    if p.returncode == 2:
+        assert lines and all(ln.startswith(("layerlint: ", "Dockerfile")) or ln.startswith(" ") for ln in lines), err
+
+
 def test_grammar_reaches_the_rules(context):
     """The generator is not all noise: a share of its files parse and draw findings."""
     from hypothesis import find

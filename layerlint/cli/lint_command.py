@@ -42,9 +42,9 @@ def write_stdout(text: str) -> None:
         sys.stdout.write(text)
         sys.stdout.flush()
     except BrokenPipeError:
-        # `layerlint ... | head -1`: the reader left; exit quietly
+        # `layerlint ... | head -1`: the reader left, which is no error of the run: the rest goes
+        # nowhere, quietly, and the exit code is still the findings' (`set -o pipefail` sees it)
         _drop_stdout()
-        sys.exit(EXIT_OK)
     except (OSError, ValueError, AttributeError) as exc:  # `> /dev/full`, `>&-`: the report is lost
         _drop_stdout()
         reason = "it is closed" if sys.stdout is None else getattr(exc, "strerror", None) or exc
