@@ -102,7 +102,7 @@ def run_check(paths=(), formats=(), outputs=(), select=(), extend_select=(), ign
               report_order=""):
     """Lint ``paths`` and report; always ends with ``sys.exit`` (0, 1 or 2).  ``report_order``
     spells the command line's ``--format`` (F) and ``-o`` (O) options in the order given."""
-    from ..engine.settings import ConfigError, Settings, find_config, load_config
+    from ..engine.settings import ConfigError, Settings, find_config, forget_configs, load_config, with_overrides
     try:
         to_stdout, pairs = plan_reports(list(formats), list(outputs), report_order)
     except ValueError as exc:
@@ -113,24 +113,26 @@ def run_check(paths=(), formats=(), outputs=(), select=(), extend_select=(), ign
             paths = ("-",)
         else:
             fail("no paths given (try: layerlint Dockerfile)")
-    # settings: defaults < config file < command line
-    try:
-        cfg_file = config_path or find_config(next((p for p in paths if p != "-"), os.getcwd()))
-        settings = load_config(cfg_file) if cfg_file else Settings()
-    except ConfigError as exc:
-        fail(str(exc))
-    from ..engine.selection import SelectorError, apply_cli_selectors
+    # settings: defaults < each file's nearest config (or --config) < command line
+    from ..engine.selection import SelectorError, parse_cli_selectors
     try:  # an empty or unknown selector is a usage error (engine/selection.py owns them)
-        apply_cli_selectors(settings, select, extend_select, ignore)
+        overrides = {"select": parse_cli_selectors(select, "--select") if select else None,
+                     "extend_select": parse_cli_selectors(extend_select, "--extend-select"),
+                     "ignore": parse_cli_selectors(ignore, "--ignore")}
     except SelectorError as exc:
         fail(str(exc))
-    if fail_on:
-        settings.fail_on = fail_on
-    settings.build_args.update(parse_build_args(build_args))
-    if target:
-        settings.target = target
-    if shellcheck is not None:
-        settings.shellcheck = shellcheck
+    overrides.update(fail_on=fail_on or None, build_args=parse_build_args(build_args), target=target or None,
+                     shellcheck=shellcheck)
+    forget_configs()
+    try:
+        if config_path:  # the user named it: a broken one stops the run
+            settings = with_overrides(load_config(config_path), overrides)
+        else:  # each file its own (Settings.for_path); this one, the first path's, for the run's defaults
+            cfg_file = find_config(next((p for p in paths if p != "-"), os.getcwd()))
+            settings = with_overrides(load_config(cfg_file) if cfg_file else Settings(), overrides)
+            settings = settings.replace(nearest=True, overrides=overrides)
+    except ConfigError as exc:  # the first path's config: one line, as before any file (a broken
+        fail(str(exc))          # config further down is the error of each file under it)
 
     from ..engine.batch import run_paths
     diagram = "summary" in formats  # the summary draws each file's stage graph from its result

@@ -6,7 +6,8 @@ import os
 
 from ..rules.context import Context
 from ..syntax.source import read_source
-from .settings import Settings, rule_options, rule_severity, selected_rules
+from .settings import ConfigError, Settings, rule_options, selected_rules
+from .selection import finding_filter, finding_severity
 from .results import FileError, FileResult, Finding
 from ..rules.base import Violation
 from ..graph import build_graph
@@ -58,7 +59,10 @@ def without_cycle_collector(fn, *args, **kwargs):
 
 def _lint_bytes(data: bytes, path: str, settings: Settings, context_dir: Optional[str],
                 real_path: Optional[str], rules, shellcheck_batch, diagram: bool) -> FileResult:
-    settings = settings.for_path(real_path or path)
+    try:
+        settings = settings.for_path(real_path or path)
+    except ConfigError as exc:  # its nearest config is broken: this file's error, the others go on
+        return FileResult(path, errors=[FileError(path, 0, 0, f"config {exc}")])
     df = parse_bytes(data, path)
     result = FileResult(path, lines=df.lines)
     for e in df.errors:
@@ -86,7 +90,7 @@ def _lint_bytes(data: bytes, path: str, settings: Settings, context_dir: Optiona
 
     def apply(rule) -> None:
         ctx.options = rule_options(settings, rule)
-        severity = rule_severity(settings, rule)
+        keep = finding_filter(settings, rule)
         try:
             problems = list(rule.check(ctx))
             for v in problems:
@@ -103,11 +107,13 @@ def _lint_bytes(data: bytes, path: str, settings: Settings, context_dir: Optiona
         for v in problems:
             span = v.span
             codes = rule.hadolint if v.hadolint is None else tuple(v.hadolint)
+            if keep is not None and not keep(codes):
+                continue
             instr_line = owner[span.line] if 0 < span.line < len(owner) else span.line
             if supp.suppressed(rule.code, rule.name, codes, rule.buildkit, instr_line):
                 continue
-            result.findings.append(Finding(rule.code, severity, path, span, v.message, instr_line, v.fix,
-                                           codes, rule.buildkit, rule.name))
+            result.findings.append(Finding(rule.code, finding_severity(settings, rule, codes), path, span,
+                                           v.message, instr_line, v.fix, codes, rule.buildkit, rule.name))
 
     def finish() -> None:
         for rule in late:

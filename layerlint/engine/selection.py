@@ -127,7 +127,9 @@ def switched_on(settings, rule) -> bool:
 
 
 def selected_rules(settings) -> list:
-    """The catalogue rules these settings run (the selected ones in catalogue order, then the added ones)."""
+    """The catalogue rules these settings run (the selected ones in catalogue order, then the added
+    ones).  A hadolint code in ``ignore`` drops a rule only when it names all of the rule's
+    hadolint codes: otherwise ``finding_filter`` drops just that code's findings."""
     from ..rules import all_rules
     rules = list(all_rules().values())
     if settings.select is None:
@@ -137,7 +139,68 @@ def selected_rules(settings) -> list:
     for sel in settings.extend_select:
         chosen += [r for r in rules if rule_matches(r, sel) and r not in chosen]
     chosen += [r for r in rules if switched_on(settings, r) and r not in chosen]
-    return [r for r in chosen if not any(rule_matches(r, s) for s in settings.ignore)]
+    return [r for r in chosen if not _ignored_whole(r, settings.ignore)]
+
+
+def _hadolint_only(rule, sel: str) -> bool:
+    """Whether ``sel`` names ``rule`` by one of its hadolint codes and in no other way."""
+    up = sel.strip().upper()
+    return any(h.upper() == up for h in rule.hadolint) and not rule_matches(_NoHadolint(rule), sel)
+
+
+class _NoHadolint:
+    """``rule`` as rule_matches sees it without its hadolint codes."""
+    __slots__ = ("code", "name", "hadolint", "buildkit")
+
+    def __init__(self, rule) -> None:
+        self.code, self.name, self.hadolint, self.buildkit = rule.code, rule.name, (), rule.buildkit
+
+
+def _ignored_whole(rule, ignore) -> bool:
+    if any(rule_matches(rule, s) and not _hadolint_only(rule, s) for s in ignore):
+        return True
+    dl = {s.strip().upper() for s in ignore if _hadolint_only(rule, s)}
+    return bool(dl) and dl >= {h.upper() for h in rule.hadolint}
+
+
+def finding_filter(settings, rule):
+    """None when every finding of ``rule`` is kept, else ``keep(codes) -> bool`` over a finding's
+    hadolint codes: a hadolint code selects exactly that hadolint rule's findings, as
+    ``# hadolint ignore=`` does (``--ignore DL3007`` keeps LL101's untagged-image findings,
+    DL3006; ``--select DL3018`` keeps only LL315's apk findings)."""
+    chosen = list(settings.select) if settings.select is not None else []
+    chosen += list(settings.extend_select)
+    whole = ((settings.select is None and rule.enabled_by_default) or switched_on(settings, rule)
+             or any(rule_matches(rule, s) and not _hadolint_only(rule, s) for s in chosen))
+    wanted = {s.strip().upper() for s in chosen if _hadolint_only(rule, s)}
+    dropped = {s.strip().upper() for s in settings.ignore if _hadolint_only(rule, s)}
+    if whole and not dropped:
+        return None
+
+    def keep(codes) -> bool:
+        up = {c.upper() for c in codes}
+        return (whole or bool(up & wanted)) and not up & dropped
+    return keep
+
+
+def finding_severity(settings, rule, codes) -> str:
+    """A finding's severity: a hadolint code of the finding or a BuildKit name of its rule in the
+    ``severity`` table, then the rule's code or name, then the rule's default (the most specific
+    key wins, as a hadolint code names part of a rule)."""
+    table = settings.severity
+    if table:
+        for c in codes:
+            for key in (c, c.upper(), c.lower()):
+                if key in table:
+                    return table[key]
+        found = table.get(rule.code) or table.get(rule.name)
+        if found:
+            return found
+        low = {k.lower(): v for k, v in table.items()}
+        for b in rule.buildkit:
+            if b.lower() in low:
+                return low[b.lower()]
+    return rule.severity
 
 
 def shellcheck_enabled(settings) -> bool:

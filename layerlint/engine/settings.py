@@ -82,9 +82,12 @@ class Settings(Record):
     per_path: list[dict[str, Any]]
     source: Optional[str]  # the config file these came from
     root: Optional[str]  # its directory (per-path globs are relative to it)
+    nearest: bool  # each file takes its own nearest config, with ``overrides`` over it (no --config)
+    overrides: dict[str, Any]  # the command line's settings (see with_overrides)
 
     _fields = ("select", "extend_select", "ignore", "severity", "fail_on", "shellcheck",
-               "report_unused_pragmas", "build_args", "target", "rule_options", "per_path", "source", "root")
+               "report_unused_pragmas", "build_args", "target", "rule_options", "per_path", "source", "root",
+               "nearest", "overrides")
 
     def __init__(
         self,
@@ -101,6 +104,8 @@ class Settings(Record):
         per_path: list[dict[str, Any]] | None = None,
         source: Optional[str] = None,
         root: Optional[str] = None,
+        nearest: bool = False,
+        overrides: dict[str, Any] | None = None,
     ) -> None:
         self.select = select
         self.extend_select = [] if extend_select is None else extend_select
@@ -115,13 +120,20 @@ class Settings(Record):
         self.per_path = [] if per_path is None else per_path
         self.source = source
         self.root = root
+        self.nearest = nearest
+        self.overrides = {} if overrides is None else overrides
 
     def for_path(self, path: str) -> "Settings":
-        """These settings with the matching ``per-path`` overrides applied."""
-        if not self.per_path:
-            return self
-        rel = os.path.relpath(os.path.abspath(path), self.root or os.getcwd()).replace(os.sep, "/")
+        """The settings ``path`` is linted with: with ``nearest``, its own nearest config (as
+        ruff does: a nested ``.layerlint.toml`` applies below it, whatever the order of the
+        command line) with the command line's over it; then the matching ``per-path`` entries.
+        Raises ConfigError when that config is broken (that file's error; the others go on)."""
         out = self
+        if self.nearest and path != "-":
+            out = settings_near(path, self.overrides)
+        if not out.per_path:
+            return out
+        rel = os.path.relpath(os.path.abspath(path), out.root or os.getcwd()).replace(os.sep, "/")
         for entry in self.per_path:
             pat = entry["path"]
             if fnmatch.fnmatch(rel, pat) or fnmatch.fnmatch(os.path.basename(path), pat):
@@ -133,6 +145,59 @@ class Settings(Record):
                     rule_options=_merge_rule_options(out.rule_options, entry.get("rules", {})),
                 )
         return out
+
+
+def with_overrides(s: Settings, o: dict[str, Any]) -> Settings:
+    """``s`` with the command line's settings ``o`` over it (a new Settings; ``s`` is unchanged):
+    ``select`` replaces, the other selectors, severities and rule options add to the config's."""
+    s = s.replace(extend_select=s.extend_select + list(o.get("extend_select", ())),
+                  ignore=s.ignore + list(o.get("ignore", ())),
+                  severity={**s.severity, **o.get("severity", {})},
+                  build_args={**s.build_args, **o.get("build_args", {})},
+                  rule_options=_merge_rule_options(s.rule_options, o.get("rule_options", {})))
+    if o.get("select"):
+        s.select = list(o["select"])
+    for key in ("fail_on", "target", "shellcheck"):
+        if o.get(key) is not None:
+            setattr(s, key, o[key])
+    return s
+
+
+# One run's configs: each directory's nearest config is found once, each config loaded once
+# (a broken one fails once, then each file it covers reports the same error).  A run starts
+# with forget_configs(): a config edited between two runs of one process is read again.
+_NEAREST: dict[str, object] = {}  # directory -> its nearest config: a path, None or a ConfigError
+_NEAR_SETTINGS: dict[tuple, object] = {}  # (config, command line) -> Settings or ConfigError
+
+
+def forget_configs() -> None:
+    _NEAREST.clear()
+    _NEAR_SETTINGS.clear()
+
+
+def settings_near(path: str, overrides: dict[str, Any]) -> Settings:
+    """The settings of the config nearest ``path`` with ``overrides`` over them."""
+    d = os.path.dirname(os.path.abspath(path))
+    cfg = _NEAREST.get(d, _NEAREST)  # the dict itself: not looked up yet
+    if cfg is _NEAREST:
+        try:
+            cfg = find_config(d)
+        except ConfigError as exc:
+            cfg = exc
+        _NEAREST[d] = cfg
+    if isinstance(cfg, ConfigError):
+        raise cfg
+    key = (cfg, repr(sorted(overrides.items())))
+    found = _NEAR_SETTINGS.get(key)
+    if found is None:
+        try:
+            found = with_overrides(load_config(cfg) if cfg else Settings(), overrides)
+        except ConfigError as exc:
+            found = exc
+        _NEAR_SETTINGS[key] = found
+    if isinstance(found, ConfigError):
+        raise found
+    return found
 
 
 def find_config(start: str) -> Optional[str]:
@@ -694,7 +759,9 @@ def _check_selectors(table: dict, at: tuple, where: _Where) -> None:
                 raise where.error(at + (key, i), problem)
     seen: dict[str, str] = {}
     for code in table.get("severity", {}):
-        rule = find_rule(code)
+        if _is_hadolint_code(code):  # part of a rule (its findings of that hadolint rule): no clash
+            continue
+        rule = config_rule(code)
         if rule is None and not selection.is_shellcheck_selector(code):
             raise where.error(at + ("severity", code), f"unknown rule '{_dotted([code])}' in "
                                                        f"'{_dotted(at + ('severity',))}'{_rule_hint(code)}")
@@ -702,6 +769,26 @@ def _check_selectors(table: dict, at: tuple, where: _Where) -> None:
             raise where.error(at + ("severity", code), _both(at + ("severity",), code, seen[rule.code], rule))
         if rule is not None:
             seen[rule.code] = code
+
+
+def _is_hadolint_code(key: str) -> bool:
+    """A hadolint rule code (DL3008), whether or not a layerlint rule covers it (a hadolint
+    config carried over keeps the codes of rules layerlint does not have: they name nothing)."""
+    from ..rules import by_hadolint_code
+    from ..rules.hadolint_codes import HADOLINT_CODES, HADOLINT_REMOVED
+    up = key.strip().upper()
+    return up in by_hadolint_code() or up in HADOLINT_CODES or up in HADOLINT_REMOVED
+
+
+def config_rule(key: str):
+    """The rule a config key names: a code or name, a BuildKit check name, or a hadolint code
+    that one rule covers (None otherwise)."""
+    from ..rules import by_buildkit_name, by_hadolint_code, find_rule
+    rule = find_rule(key)
+    if rule is None:
+        found = by_hadolint_code().get(key.strip().upper()) or by_buildkit_name().get(key.strip().lower()) or []
+        rule = found[0] if len(found) == 1 else None
+    return rule
 
 
 def _both(at: tuple, key: str, other: str, rule) -> str:
@@ -738,10 +825,9 @@ def _check_rule_options(data: dict, where: _Where) -> None:
 
 
 def _check_rules_table(table: dict, at: tuple, where: _Where) -> None:
-    from ..rules import find_rule
     seen: dict[str, str] = {}
     for key, opts in table.items():
-        rule = find_rule(key)
+        rule = config_rule(key)
         if rule is None:
             raise where.error(at + (key,), f"unknown rule '{_dotted([key])}' in '{_dotted(at)}'{_rule_hint(key)}")
         if rule.code in seen:
@@ -779,7 +865,7 @@ def _merge_rule_options(base: dict, tables: dict) -> dict:
     from ..rules import find_rule
     out = {k: dict(v) for k, v in base.items()}
     for key, table in tables.items():
-        rule = find_rule(key)
+        rule = config_rule(key)
         out.setdefault(rule.code if rule is not None else key, {}).update(table)
     return out
 
@@ -828,7 +914,3 @@ def rule_options(settings: Settings, rule) -> dict[str, Any]:
     for key in (rule.code, rule.name):
         opts.update(settings.rule_options.get(key, {}))
     return opts
-
-
-def rule_severity(settings: Settings, rule) -> str:
-    return settings.severity.get(rule.code) or settings.severity.get(rule.name) or rule.severity

@@ -1,0 +1,127 @@
+"""How a team adopts layerlint (#16): each file's own config, hadolint and BuildKit names in it,
+and hadolint codes that select exactly that hadolint rule's findings."""
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+UNPINNED = "FROM ubuntu\nFROM alpine:latest\nRUN apt-get install -y curl && apk add wget\n"
+
+
+def run(*args, cwd=None):
+    p = subprocess.run([sys.executable, "-m", "layerlint", *args], capture_output=True, text=True, cwd=cwd,
+                       env=dict(os.environ, NO_COLOR="1"), timeout=120)
+    return p.returncode, p.stdout, p.stderr
+
+
+def found(*args, cwd=None):
+    """(path, rule, line, severity) of each finding of a JSON run, and its exit code."""
+    rc, out, err = run("--format", "json", *args, cwd=cwd)
+    doc = json.loads(out)
+    return rc, sorted((f["path"], f["rule"], f["line"], f["severity"]) for f in doc["findings"]), doc
+
+
+# -- each file its nearest config -----------------------------------------------------------------
+@pytest.fixture
+def nested(tmp_path):
+    for d in ("", "sub", "sub/deep", "other"):
+        (tmp_path / d).mkdir(exist_ok=True)
+        (tmp_path / d / "Dockerfile").write_text("FROM ubuntu\nRUN apt-get install -y curl\n")
+    (tmp_path / ".layerlint.toml").write_text('ignore = ["LL101"]\n')
+    (tmp_path / "sub" / "pyproject.toml").write_text('[tool.layerlint]\nignore = ["LL315"]\n')
+    return tmp_path
+
+
+def rules_by_file(findings):
+    out = {}
+    for path, rule, _, _ in findings:
+        out.setdefault(path.removeprefix("./"), set()).add(rule)
+    return out
+
+
+def test_each_file_uses_its_nearest_config_whatever_the_order(nested):
+    runs = [found(".", cwd=nested)[1], found("sub/deep/Dockerfile", "Dockerfile", "sub/Dockerfile", cwd=nested)[1],
+            found("Dockerfile", "sub/Dockerfile", "sub/deep/Dockerfile", cwd=nested)[1]]
+    by_file = [rules_by_file(r) for r in runs]
+    assert by_file[1] == by_file[2]
+    assert {k: v for k, v in by_file[0].items() if k != "other/Dockerfile"} == by_file[1]
+    top, sub, deep = by_file[1]["Dockerfile"], by_file[1]["sub/Dockerfile"], by_file[1]["sub/deep/Dockerfile"]
+    assert "LL101" not in top and "LL315" in top  # the root config
+    assert "LL315" not in sub and "LL101" in sub  # the nearest one replaces it, as in ruff
+    assert deep == sub
+    assert "LL101" not in by_file[0]["other/Dockerfile"]  # no config of its own: the root one
+
+
+def test_a_broken_nested_config_is_that_files_error_and_the_rest_is_linted(nested):
+    (nested / "other" / ".layerlint.toml").write_text('ignore = ["LL101"]\nfail-on = "sometimes"\n')
+    rc, findings, doc = found(".", cwd=nested)
+    assert rc == 2
+    errors = {f["path"]: f for f in doc["files"] if "error" in f}
+    assert list(errors) == ["./other/Dockerfile"]
+    assert "other/.layerlint.toml:2" in errors["./other/Dockerfile"]["error"]
+    assert {p for p, *_ in findings} == {"./Dockerfile", "./sub/Dockerfile", "./sub/deep/Dockerfile"}
+
+
+def test_config_names_one_config_for_every_file(nested):
+    (nested / "only.toml").write_text('select = ["LL101"]\n')
+    _, findings, _ = found("--config", "only.toml", ".", cwd=nested)
+    assert {r for _, r, _, _ in findings} == {"LL101"} and len(findings) == 4
+
+
+def test_the_command_line_is_over_every_files_config(nested):
+    _, findings, _ = found("--ignore", "LL312,LL502", "--extend-select", "LL516", ".", cwd=nested)
+    by_file = rules_by_file(findings)
+    assert by_file["Dockerfile"] == {"LL315", "LL516"} and by_file["sub/Dockerfile"] == {"LL101", "LL516"}
+
+
+# -- hadolint and BuildKit names in the config ----------------------------------------------------
+def test_the_config_takes_hadolint_codes_and_buildkit_names(tmp_path):
+    (tmp_path / "Dockerfile").write_text(UNPINNED + "CMD echo hi\n")
+    (tmp_path / ".layerlint.toml").write_text(
+        'ignore = ["DL3008", "JSONArgsRecommended"]\n'
+        '[severity]\nDL3007 = "error"\nDL3018 = "warning"\nFromAsCasing = "style"\n'
+        '[rules.DL3026]\nregistries = ["docker.io"]\n')
+    rc, findings, _ = found("--extend-select", "LL104", "Dockerfile", cwd=tmp_path)
+    assert rc == 1
+    got = {(r, ln, sev) for _, r, ln, sev in findings}
+    assert ("LL101", 1, "warning") in got and ("LL101", 2, "error") in got  # DL3006 as it was, DL3007 raised
+    assert ("LL315", 3, "warning") in got  # apk (DL3018)
+    assert not [f for f in got if f[0] == "LL315" and f[2] != "warning"]  # apt-get's (DL3008) is ignored
+    assert not [f for f in got if f[0] == "LL406"]  # JSONArgsRecommended
+    assert not [f for f in got if f[0] == "LL104"]  # docker.io is trusted through DL3026's table
+
+
+@pytest.mark.parametrize("table", ['[severity]\nDL9999 = "error"\n', '[rules.DL3008]\nnope = 1\n'])
+def test_a_wrong_hadolint_key_is_still_a_config_error(tmp_path, table):
+    (tmp_path / "Dockerfile").write_text(UNPINNED)
+    (tmp_path / ".layerlint.toml").write_text(table)
+    rc, out, err = run("Dockerfile", cwd=tmp_path)
+    assert rc == 2 and out == "" and ".layerlint.toml:2" in err, (out, err)
+
+
+# -- a hadolint code is exactly that hadolint rule ------------------------------------------------
+@pytest.mark.parametrize("args, expected", [
+    (["--ignore", "DL3007"], {("LL101", 1), ("LL315", 3), ("LL315", 3)}),  # untagged (DL3006) stays
+    (["--ignore", "DL3006"], {("LL101", 2), ("LL315", 3)}),
+    (["--ignore", "DL3006,DL3007"], {("LL315", 3)}),  # all of LL101's codes: the rule is off
+    (["--ignore", "DL3008"], {("LL101", 1), ("LL101", 2), ("LL315", 3)}),  # apk's (DL3018) stays
+    (["--select", "DL3018"], {("LL315", 3)}),
+    (["--select", "DL3007"], {("LL101", 2)}),
+    (["--select", "DL3007,LL101"], {("LL101", 1), ("LL101", 2)}),  # the whole rule is selected too
+])
+def test_a_hadolint_code_selects_exactly_its_findings(tmp_path, args, expected):
+    (tmp_path / "Dockerfile").write_text(UNPINNED)
+    select = [] if "--select" in args else ["--select", "LL101,LL315"]
+    _, findings, _ = found(*select, *args, "Dockerfile", cwd=tmp_path)
+    assert {(r, ln) for _, r, ln, _ in findings} == expected
+    if args == ["--ignore", "DL3008"]:
+        assert [f for f in findings if f[1] == "LL315"][0][2] == 3 and len([f for f in findings if f[1] == "LL315"]) == 1
+
+
+def test_severity_by_hadolint_code_is_more_specific_than_the_rule(tmp_path):
+    (tmp_path / "Dockerfile").write_text(UNPINNED)
+    (tmp_path / ".layerlint.toml").write_text('[severity]\nLL101 = "info"\nDL3007 = "error"\n')
+    _, findings, _ = found("--select", "LL101", "Dockerfile", cwd=tmp_path)
+    assert [(ln, sev) for _, _, ln, sev in findings] == [(1, "info"), (2, "error")]
