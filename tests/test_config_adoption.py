@@ -59,9 +59,9 @@ def test_a_broken_nested_config_is_that_files_error_and_the_rest_is_linted(neste
     rc, findings, doc = found(".", cwd=nested)
     assert rc == 2
     errors = {f["path"]: f for f in doc["files"] if "error" in f}
-    assert list(errors) == ["./other/Dockerfile"]
-    assert "other/.layerlint.toml:2" in errors["./other/Dockerfile"]["error"]
-    assert {p for p, *_ in findings} == {"./Dockerfile", "./sub/Dockerfile", "./sub/deep/Dockerfile"}
+    assert list(errors) == ["other/Dockerfile"]
+    assert "other/.layerlint.toml:2" in errors["other/Dockerfile"]["error"]
+    assert {p for p, *_ in findings} == {"Dockerfile", "sub/Dockerfile", "sub/deep/Dockerfile"}
 
 
 def test_config_names_one_config_for_every_file(nested):
@@ -125,3 +125,115 @@ def test_severity_by_hadolint_code_is_more_specific_than_the_rule(tmp_path):
     (tmp_path / ".layerlint.toml").write_text('[severity]\nLL101 = "info"\nDL3007 = "error"\n')
     _, findings, _ = found("--select", "LL101", "Dockerfile", cwd=tmp_path)
     assert [(ln, sev) for _, _, ln, sev in findings] == [(1, "info"), (2, "error")]
+
+
+# -- what is linted: exclude, documentation and templates -----------------------------------------
+@pytest.fixture
+def repo(tmp_path):
+    files = ["Dockerfile", "docs/Dockerfile.md", "docs/Dockerfile", "tmpl/Dockerfile.j2", "tmpl/Dockerfile.tmpl",
+             "legacy/Dockerfile", "ci/build.Dockerfile", "ci/Dockerfile.orig", "node_modules/x/Dockerfile",
+             "app/Dockerfile.prod"]
+    for f in files:
+        (tmp_path / f).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / f).write_text("FROM ubuntu\n")
+    return tmp_path
+
+
+def linted(*args, cwd):
+    _, _, doc = found("--select", "LL101", *args, cwd=cwd)
+    return sorted(f["path"] for f in doc["files"])
+
+
+def test_discovery_leaves_out_documentation_templates_and_leftovers(repo):
+    assert linted(".", cwd=repo) == ["Dockerfile", "app/Dockerfile.prod", "ci/build.Dockerfile", "docs/Dockerfile",
+                                     "legacy/Dockerfile"]
+    assert linted("docs/Dockerfile.md", cwd=repo) == ["docs/Dockerfile.md"]  # named: linted as named
+
+
+@pytest.mark.parametrize("config, args, expected", [
+    ('extend-exclude = ["legacy", "docs/*"]\n', [], ["Dockerfile", "app/Dockerfile.prod", "ci/build.Dockerfile"]),
+    ('exclude = ["ci"]\n', [], ["Dockerfile", "app/Dockerfile.prod", "docs/Dockerfile", "legacy/Dockerfile",
+                               "node_modules/x/Dockerfile"]),  # replaces the defaults, as in ruff
+    ("", ["--extend-exclude", "*.prod,legacy"], ["Dockerfile", "ci/build.Dockerfile", "docs/Dockerfile"]),
+    ("", ["--exclude", "app/**"], ["Dockerfile", "ci/build.Dockerfile", "docs/Dockerfile", "legacy/Dockerfile",
+                                   "node_modules/x/Dockerfile"]),
+])
+def test_exclude_and_extend_exclude(repo, config, args, expected):
+    (repo / ".layerlint.toml").write_text(config)
+    assert linted(*args, ".", cwd=repo) == expected
+
+
+def test_named_files_are_excluded_only_with_force_exclude(repo):
+    (repo / ".layerlint.toml").write_text('extend-exclude = ["legacy"]\n')
+    named = ["Dockerfile", "legacy/Dockerfile"]
+    assert linted(*named, cwd=repo) == named
+    assert linted("--force-exclude", *named, cwd=repo) == ["Dockerfile"]
+    (repo / ".layerlint.toml").write_text('extend-exclude = ["legacy"]\nforce-exclude = true\n')
+    assert linted(*named, cwd=repo) == ["Dockerfile"]
+
+
+def test_the_pre_commit_hooks_apply_the_exclude_globs():
+    from pathlib import Path
+    import yaml
+    hooks = yaml.safe_load((Path(__file__).resolve().parents[1] / ".pre-commit-hooks.yaml").read_text())
+    assert all("--force-exclude" in h["entry"].split() for h in hooks)
+
+
+# -- command line ----------------------------------------------------------------------------------
+def test_severity_overrides_on_the_command_line(tmp_path):
+    (tmp_path / "Dockerfile").write_text(UNPINNED)
+    _, findings, _ = found("--select", "LL101,LL315", "--error", "DL3006", "--severity", "DL3018=style,LL101=info",
+                           "Dockerfile", cwd=tmp_path)
+    assert [(r, ln, sev) for _, r, ln, sev in findings] == [
+        ("LL101", 1, "error"), ("LL101", 2, "info"), ("LL315", 3, "info"), ("LL315", 3, "style")]
+
+
+@pytest.mark.parametrize("args, says", [
+    (["--severity", "LL101"], "give RULE=LEVEL"), (["--severity", "LL101=loud"], "the level is one of"),
+    (["--warning", "LL999"], "unknown rule 'LL999'"), (["--require-label", "nocolon"], "give NAME:TYPE"),
+    (["--require-label", "a:nope"], "expected one of"),
+])
+def test_bad_command_line_values_are_one_line(tmp_path, args, says):
+    (tmp_path / "Dockerfile").write_text(UNPINNED)
+    rc, out, err = run(*args, "Dockerfile", cwd=tmp_path)
+    assert rc == 2 and out == "" and err.count("\n") == 1 and says in err, err
+
+
+def test_trusted_registry_and_require_label_flags(tmp_path):
+    (tmp_path / "Dockerfile").write_text("FROM ghcr.io/o/base:1\nFROM docker.io/library/alpine:3.19\n"
+                                         'LABEL maintainer="a@b.c"\n')
+    _, findings, doc = found("--select", "LL104,LL515", "--trusted-registry", "ghcr.io", "--require-label",
+                             "maintainer:email", "--require-label", "org.opencontainers.image.source:url",
+                             "Dockerfile", cwd=tmp_path)
+    assert [(r, ln) for _, r, ln, _ in findings] == [("LL104", 2), ("LL515", 2)]
+    assert "org.opencontainers.image.source" in next(f["message"] for f in doc["findings"] if f["rule"] == "LL515")
+
+
+def test_exit_zero_statistics_and_quiet(tmp_path):
+    (tmp_path / "Dockerfile").write_text(UNPINNED)
+    rc, out, _ = run("--exit-zero", "--statistics", "Dockerfile", cwd=tmp_path)
+    assert rc == 0
+    rows = [line.split()[:3] for line in out.splitlines()]
+    assert ["2", "LL101", "missing-tag"] in rows and ["2", "LL315", "os-package-unpinned"] in rows
+    rc, out, _ = run("--statistics", "--format", "json", "Dockerfile", cwd=tmp_path)
+    assert rc == 1 and {r["code"]: r["count"] for r in json.loads(out)["rules"]}["LL101"] == 2
+    rc, out, _ = run("-q", "--select", "LL101", "Dockerfile", cwd=tmp_path)
+    assert rc == 1 and out.splitlines() == [
+        "Dockerfile:1:6: warning LL101 [missing-tag] Image ubuntu has no tag, so it means `latest`; pin a version "
+        "(e.g. ubuntu:<version>)",
+        "Dockerfile:2:13: warning LL101 [missing-tag] Image alpine:latest uses the floating `latest` tag; pin a "
+        "version (e.g. alpine:<version>)"]
+    (tmp_path / "bad").mkdir()
+    (tmp_path / "bad" / "Dockerfile").write_bytes(b"FROM a\x00\n")
+    rc, out, _ = run("--exit-zero", "-q", ".", cwd=tmp_path)
+    assert rc == 2  # an error is never zero
+
+
+@pytest.mark.parametrize("fmt", ["json", "checkstyle", "tty"])
+def test_paths_are_relative_without_dot_slash_in_every_report(tmp_path, fmt):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "Dockerfile").write_text(UNPINNED)
+    rc, out, _ = run("--format", fmt, "--select", "LL101", ".", cwd=tmp_path)
+    assert "./sub" not in out and "sub/Dockerfile" in out
+    rc, out2, _ = run("--format", fmt, "--select", "LL101", str(tmp_path / "sub" / "Dockerfile"), cwd=tmp_path)
+    assert str(tmp_path) not in out2 and "sub/Dockerfile" in out2

@@ -86,13 +86,26 @@ class _CheckCommand(click.Command):
 @click.option("--diff", "diff", is_flag=True, help="Print the fixes as a unified diff instead of writing them.")
 @click.option("--unsafe-fixes", "unsafe_fixes", is_flag=True,
               help="With --fix or --diff, also apply the unsafe fixes (they change what the image contains or how it runs).")
-def check_command(paths, formats, outputs, select, extend_select, ignore, fail_on, build_args, target,
-                  config_path, stdin_filename, no_color, quiet, shellcheck, jobs, fix=False, diff=False,
-                  unsafe_fixes=False, report_order=""):
+@click.option("--severity", "severity", multiple=True, metavar="RULE=LEVEL",
+              help="Severity override (repeatable): a rule code or name, BuildKit check or hadolint code, e.g. DL3008=error.")
+@click.option("--error", "as_error", multiple=True, metavar="RULE", help="Report RULE as an error (hadolint's --error).")
+@click.option("--warning", "as_warning", multiple=True, metavar="RULE", help="Report RULE as a warning.")
+@click.option("--info", "as_info", multiple=True, metavar="RULE", help="Report RULE as info.")
+@click.option("--style", "as_style", multiple=True, metavar="RULE", help="Report RULE as style.")
+@click.option("--trusted-registry", "trusted_registries", multiple=True, metavar="REGISTRY",
+              help="Registry images may come from (repeatable; LL104, hadolint's DL3026).")
+@click.option("--require-label", "required_labels", multiple=True, metavar="NAME:TYPE",
+              help="Label the image must set, and its type (repeatable; LL515): string, url, email, semver, rfc3339, hash, spdx.")
+@click.option("--exclude", "exclude", multiple=True, metavar="GLOB",
+              help="Globs discovery skips, replacing the default (.git, node_modules, ...; comma-separated).")
+@click.option("--extend-exclude", "extend_exclude", multiple=True, metavar="GLOB", help="Globs skipped besides those.")
+@click.option("--force-exclude", "force_exclude", is_flag=True, default=None,
+              help="Apply the exclude globs to files named on the command line too (pre-commit).")
+@click.option("--exit-zero", "exit_zero", is_flag=True, help="Exit 0 even with findings (2 still means an error).")
+@click.option("--statistics", "statistics", is_flag=True, help="Print how many findings each rule has, instead of the findings.")
+def check_command(report_order="", **options):
     """Lint Dockerfiles (files, directories, or - for stdin)."""
-    run_check(paths, formats, outputs, select, extend_select, ignore, fail_on, build_args, target,
-              config_path, stdin_filename, no_color, quiet, shellcheck, jobs, fix, diff, unsafe_fixes,
-              report_order)
+    run_check(report_order=report_order, **options)
 
 
 @main.command("rules")

@@ -40,6 +40,18 @@ _OPTIONS = {
     "--fix": ("fix", ("const", True)),
     "--diff": ("diff", ("const", True)),
     "--unsafe-fixes": ("unsafe_fixes", ("const", True)),
+    "--severity": ("severity", ("multi", None)),
+    "--error": ("as_error", ("multi", None)),
+    "--warning": ("as_warning", ("multi", None)),
+    "--info": ("as_info", ("multi", None)),
+    "--style": ("as_style", ("multi", None)),
+    "--trusted-registry": ("trusted_registries", ("multi", None)),
+    "--require-label": ("required_labels", ("multi", None)),
+    "--exclude": ("exclude", ("multi", None)),
+    "--extend-exclude": ("extend_exclude", ("multi", None)),
+    "--force-exclude": ("force_exclude", ("const", True)),
+    "--exit-zero": ("exit_zero", ("const", True)),
+    "--statistics": ("statistics", ("const", True)),
 }
 
 

@@ -99,7 +99,9 @@ def interruptible(command):
 def run_check(paths=(), formats=(), outputs=(), select=(), extend_select=(), ignore=(), fail_on=None,
               build_args=(), target=None, config_path=None, stdin_filename=None, no_color=False,
               quiet=False, shellcheck=None, jobs=0, fix=False, diff=False, unsafe_fixes=False,
-              report_order=""):
+              report_order="", severity=(), as_error=(), as_warning=(), as_info=(), as_style=(),
+              trusted_registries=(), required_labels=(), exclude=(), extend_exclude=(), force_exclude=None,
+              exit_zero=False, statistics=False):
     """Lint ``paths`` and report; always ends with ``sys.exit`` (0, 1 or 2).  ``report_order``
     spells the command line's ``--format`` (F) and ``-o`` (O) options in the order given."""
     from ..engine.settings import ConfigError, Settings, find_config, forget_configs, load_config, with_overrides
@@ -122,7 +124,15 @@ def run_check(paths=(), formats=(), outputs=(), select=(), extend_select=(), ign
     except SelectorError as exc:
         fail(str(exc))
     overrides.update(fail_on=fail_on or None, build_args=parse_build_args(build_args), target=target or None,
-                     shellcheck=shellcheck)
+                     shellcheck=shellcheck, force_exclude=force_exclude,
+                     exclude=_globs(exclude), extend_exclude=_globs(extend_exclude))
+    from ..engine.settings import cli_rule_options, cli_severities
+    try:
+        overrides["severity"] = cli_severities(severity, {"error": as_error, "warning": as_warning,
+                                                          "info": as_info, "style": as_style})
+        overrides["rule_options"] = cli_rule_options(trusted_registries, required_labels)
+    except ValueError as exc:
+        fail(str(exc))
     forget_configs()
     try:
         if config_path:  # the user named it: a broken one stops the run
@@ -159,13 +169,22 @@ def run_check(paths=(), formats=(), outputs=(), select=(), extend_select=(), ign
             write_atomic(path, render(fmt, results, opts))
         except OSError as exc:
             fail(f"cannot write {path}: {exc.strerror or exc}")
-    if to_stdout:
+    if to_stdout and statistics:
+        from ..report.statistics import render_statistics
+        write_stdout(render_statistics(results, to_stdout))
+    elif to_stdout:
         opts.color = to_stdout == "tty" and use_color(no_color)
         text = render(to_stdout, results, opts)
         write_stdout(text)
     if diff:
         write_stdout(diff_text)
-    sys.exit(exit_code(results, settings.fail_on))
+    code = exit_code(results, settings.fail_on)
+    sys.exit(EXIT_OK if exit_zero and code == EXIT_FINDINGS else code)
+
+
+def _globs(values) -> list[str]:
+    """Repeated, comma-separated glob options (``--exclude a,b --exclude c``)."""
+    return [g.strip() for v in values for g in v.split(",") if g.strip()]
 
 
 def plan_reports(formats: list[str], outputs: list[str], order: str) -> tuple[str | None, list[tuple[str, str]]]:

@@ -25,10 +25,12 @@ PARALLEL_THRESHOLD = 64  # files; below this, workers cost more than they save
 MAX_WORKERS_PER_CPU = 4
 
 
-def collect(paths, errors: list[FileResult], skipped: Optional[list] = None) -> list[str]:
+def collect(paths, errors: list[FileResult], skipped: Optional[list] = None, excluded=None,
+            force_exclude: bool = False) -> list[str]:
     """The files to lint: ``paths`` with each directory replaced by what discovery finds in it.
     ``skipped`` (when given) receives a (path, reason) for each file discovery left out for safety
-    (a symlink out of the tree, a FIFO...)."""
+    (a symlink out of the tree, a FIFO...).  ``excluded`` (discover.Exclusion): what discovery
+    leaves out, and with ``force_exclude`` files named here too."""
     from .discover import discover
 
     def on_error(d, msg):
@@ -39,8 +41,8 @@ def collect(paths, errors: list[FileResult], skipped: Optional[list] = None) -> 
         if p == "-":
             files.append(p)
         elif os.path.isdir(p):
-            files += discover(p, on_error=on_error, on_skip=on_skip)
-        else:
+            files += discover(p, on_error=on_error, on_skip=on_skip, excluded=excluded)
+        elif not (force_exclude and excluded is not None and excluded.covers(p)):
             files.append(p)  # named explicitly: linted as named
     return _once(files)
 
@@ -102,7 +104,7 @@ def run_paths(paths, settings: Settings, stdin_filename: Optional[str] = None, j
     data for ``--format summary``, small enough to come back from a worker).  ``skipped``: see
     ``collect`` (notices, not errors: they do not change the exit code)."""
     results: list[FileResult] = []
-    files = collect(paths, results, skipped)
+    files = collect(paths, results, skipped, settings.exclusion(), settings.force_exclude)
     todo = [f for f in files if f != "-"]
     batch = None
     if settings.shellcheck:

@@ -31,13 +31,68 @@ SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", ".venv", "venv", "
 GITIGNORE_MAX_BYTES = 1024 * 1024  # a bigger .gitignore is not applied (compiling it would cost more than the walk)
 
 
+# `Dockerfile.<suffix>` files that are not Dockerfiles: documentation, templates that a tool
+# renders into one (`{{ }}`, `{% %}`, `@VAR@`), editor and merge leftovers.  Discovery leaves them
+# out (the README lists them); named on the command line they are linted as named.
+NOT_DOCKERFILE_SUFFIXES = (
+    ".md", ".markdown", ".rst", ".txt", ".adoc", ".html",  # documentation
+    ".j2", ".jinja", ".jinja2", ".tmpl", ".tpl", ".template", ".erb", ".mustache", ".hbs", ".gotmpl",
+    ".m4", ".in",  # templates
+    ".orig", ".rej", ".bak", ".swp", ".swo", ".patch", ".diff", "~",  # leftovers
+)
+
+
 def is_dockerfile_name(name: str) -> bool:
     low = name.lower()
-    if low.endswith(".dockerignore"):
+    if low.endswith(".dockerignore") or low.endswith(NOT_DOCKERFILE_SUFFIXES):
         return False
     return (name in ("Dockerfile", "Containerfile", "dockerfile", "containerfile")
             or name.startswith(("Dockerfile.", "Containerfile."))
             or low.endswith((".dockerfile", ".containerfile")))
+
+
+class Exclusion:
+    """``exclude`` / ``extend-exclude`` globs (as ruff reads them): a glob without ``/`` matches
+    the name of any file or directory on the way (``legacy``, ``*.old.Dockerfile``), one with
+    ``/`` the path relative to ``root``, the config's directory (``docs/**``, ``ci/Dockerfile``).
+    ``exclude`` replaces the default list (SKIP_DIRS), ``extend-exclude`` adds to it."""
+
+    def __init__(self, exclude=None, extend=(), root: Optional[str] = None) -> None:
+        import fnmatch
+        globs = [g.strip() for g in list(SKIP_DIRS if exclude is None else exclude) + list(extend) if g.strip()]
+        names = [g.rstrip("/") for g in globs if "/" not in g.rstrip("/")]
+        self.literal = frozenset(g for g in names if not _has_magic(g))  # a set lookup per entry
+        wild = [fnmatch.translate(g) for g in names if _has_magic(g)]
+        paths = [fnmatch.translate(g.strip("/")) for g in globs if "/" in g.rstrip("/")]
+        self.wild = re.compile("|".join(wild)).match if wild else None
+        self.paths = re.compile("|".join(paths)).match if paths else None
+        self.root = os.path.abspath(root or os.getcwd())
+
+    def __call__(self, path: str) -> bool:
+        """Whether ``path`` (a file or a directory, absolute or relative to the cwd) is excluded."""
+        name = os.path.basename(os.path.normpath(path))
+        if name in self.literal or (self.wild is not None and self.wild(name)):
+            return True
+        if self.paths is None:
+            return False
+        rel = os.path.relpath(os.path.abspath(path), self.root).replace(os.sep, "/")
+        return not rel.startswith("../") and bool(self.paths(rel))
+
+    def covers(self, path: str) -> bool:
+        """Whether ``path`` or a directory above it, up to ``root``, is excluded: for a file named
+        on the command line under ``force-exclude`` (pre-commit names every file it passes)."""
+        p = os.path.abspath(path)
+        while True:
+            if self(p):
+                return True
+            parent = os.path.dirname(p)
+            if parent == p or parent == self.root or not _inside(parent, self.root):
+                return False
+            p = parent
+
+
+def _has_magic(glob: str) -> bool:
+    return any(c in glob for c in "*?[")
 
 
 # -- .gitignore (gitignore(5), matched the way git's wildmatch does) ---------------------------------
@@ -415,8 +470,9 @@ class _Walk:
     """One directory walk, iterative (a tree of any depth): what it found, in walk order; links
     are decided at the end, once every directory they could point into has been walked."""
 
-    def __init__(self, root: str, on_error) -> None:
+    def __init__(self, root: str, on_error, excluded: Optional[Exclusion] = None) -> None:
         self.root = root
+        self.excluded = excluded or Exclusion()
         self.real_root = os.path.realpath(root)
         self.on_error = on_error
         self.found: list[tuple] = []  # ("file", path, dir key, name) | ("link", path) | ("skip", path, reason)
@@ -459,9 +515,9 @@ class _Walk:
         if e.is_symlink():
             self.symlink(e, rel, frame.rules)
         elif e.is_dir(follow_symlinks=False):
-            if name not in SKIP_DIRS and not _ignored(frame.rules, rel, name, True):
+            if not self.excluded(e.path) and not _ignored(frame.rules, rel, name, True):
                 return self.open_dir(e.path, rel, frame.rules)
-        elif is_dockerfile_name(name) and not _ignored(frame.rules, rel, name, False):
+        elif is_dockerfile_name(name) and not _ignored(frame.rules, rel, name, False) and not self.excluded(e.path):
             if e.is_file(follow_symlinks=False):
                 self.found.append(("file", e.path, frame.key, name))
             else:
@@ -477,10 +533,10 @@ class _Walk:
             is_dir, broken = False, True
         if is_dir:  # never followed; only one leading out of the tree is worth a word (and a
             # `dir/` pattern silences it, though git would not call a symlink a directory)
-            if name not in SKIP_DIRS and not _ignored(rules, rel, name, True) \
+            if not self.excluded(e.path) and not _ignored(rules, rel, name, True) \
                     and not _inside(os.path.realpath(e.path), self.real_root):
                 self.skip(e.path, f"symlink to a directory outside {self.root}")
-        elif is_dockerfile_name(name) and not _ignored(rules, rel, name, False):
+        elif is_dockerfile_name(name) and not _ignored(rules, rel, name, False) and not self.excluded(e.path):
             if broken:
                 self.skip(e.path, "broken symlink")
             else:
@@ -572,10 +628,12 @@ def _nothing(path: str, message: str) -> None:
 
 
 def discover(root: str, on_error: Optional[Callable[[str, str], None]] = None,
-             on_skip: Optional[Callable[[str, str], None]] = None) -> Iterator[str]:
+             on_skip: Optional[Callable[[str, str], None]] = None,
+             excluded: Optional[Exclusion] = None) -> Iterator[str]:
     """Yield Dockerfile paths under ``root`` in a stable order (names sorted, depth first).
     ``on_error(directory, message)``: a directory that cannot be read; ``on_skip(path, reason)``:
-    a file left out for safety (see the module's docstring)."""
-    walk = _Walk(root, on_error or _nothing)
+    a file left out for safety (see the module's docstring); ``excluded``: what is not walked
+    into nor linted (default: SKIP_DIRS)."""
+    walk = _Walk(root, on_error or _nothing, excluded)
     walk.run()
     yield from walk.results(on_skip or _nothing)

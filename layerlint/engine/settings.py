@@ -84,10 +84,13 @@ class Settings(Record):
     root: Optional[str]  # its directory (per-path globs are relative to it)
     nearest: bool  # each file takes its own nearest config, with ``overrides`` over it (no --config)
     overrides: dict[str, Any]  # the command line's settings (see with_overrides)
+    exclude: Optional[list[str]]  # globs discovery skips (None: discover.SKIP_DIRS)
+    extend_exclude: list[str]  # ... added to those
+    force_exclude: bool  # the globs also drop files named on the command line (pre-commit)
 
     _fields = ("select", "extend_select", "ignore", "severity", "fail_on", "shellcheck",
                "report_unused_pragmas", "build_args", "target", "rule_options", "per_path", "source", "root",
-               "nearest", "overrides")
+               "nearest", "overrides", "exclude", "extend_exclude", "force_exclude")
 
     def __init__(
         self,
@@ -106,6 +109,9 @@ class Settings(Record):
         root: Optional[str] = None,
         nearest: bool = False,
         overrides: dict[str, Any] | None = None,
+        exclude: Optional[list[str]] = None,
+        extend_exclude: list[str] | None = None,
+        force_exclude: bool = False,
     ) -> None:
         self.select = select
         self.extend_select = [] if extend_select is None else extend_select
@@ -122,6 +128,14 @@ class Settings(Record):
         self.root = root
         self.nearest = nearest
         self.overrides = {} if overrides is None else overrides
+        self.exclude = exclude
+        self.extend_exclude = [] if extend_exclude is None else extend_exclude
+        self.force_exclude = force_exclude
+
+    def exclusion(self):
+        """What discovery leaves out (engine/discover.py's Exclusion), globs relative to the config."""
+        from .discover import Exclusion
+        return Exclusion(self.exclude, self.extend_exclude, self.root)
 
     def for_path(self, path: str) -> "Settings":
         """The settings ``path`` is linted with: with ``nearest``, its own nearest config (as
@@ -157,7 +171,11 @@ def with_overrides(s: Settings, o: dict[str, Any]) -> Settings:
                   rule_options=_merge_rule_options(s.rule_options, o.get("rule_options", {})))
     if o.get("select"):
         s.select = list(o["select"])
-    for key in ("fail_on", "target", "shellcheck"):
+    if o.get("exclude"):
+        s.exclude = list(o["exclude"])
+    if o.get("extend_exclude"):
+        s.extend_exclude = s.extend_exclude + list(o["extend_exclude"])
+    for key in ("fail_on", "target", "shellcheck", "force_exclude"):
         if o.get(key) is not None:
             setattr(s, key, o[key])
     return s
@@ -771,6 +789,67 @@ def _check_selectors(table: dict, at: tuple, where: _Where) -> None:
             seen[rule.code] = code
 
 
+LEVELS = ("error", "warning", "info", "style")
+
+
+def severity_key_problem(key: str) -> Optional[str]:
+    """None when ``key`` may be a key of the ``severity`` table, else why not."""
+    if _is_hadolint_code(key) or config_rule(key) is not None or selection.is_shellcheck_selector(key):
+        return None
+    return f"unknown rule '{_dotted([key])}'{_rule_hint(key)}"
+
+
+def cli_severities(pairs, by_level: dict) -> dict[str, str]:
+    """The ``severity`` table of ``--severity RULE=LEVEL`` (comma-separated, repeatable) and of
+    hadolint's ``--error RULE`` / ``--warning`` / ``--info`` / ``--style``; ValueError says what is
+    wrong with a value."""
+    items = []
+    for v in pairs:
+        for part in v.split(","):
+            if part.strip():
+                key, eq, level = part.partition("=")
+                if not eq:
+                    raise ValueError(f"--severity {part.strip()!r}: give RULE=LEVEL (e.g. DL3008=error)")
+                items.append((key.strip(), level.strip().lower(), "--severity"))
+    for level, values in by_level.items():
+        items += [(k.strip(), level, f"--{level}") for v in values for k in v.split(",") if k.strip()]
+    out = {}
+    for key, level, option in items:
+        if level not in LEVELS:
+            raise ValueError(f"{option} {key}={level}: the level is one of {', '.join(LEVELS)}")
+        problem = severity_key_problem(key)
+        if problem is not None:
+            raise ValueError(f"{option} {key}: {problem}")
+        out[key] = level
+    return out
+
+
+def cli_rule_options(registries, labels) -> dict[str, dict]:
+    """The rule options of ``--trusted-registry REG`` and ``--require-label NAME:TYPE`` (the
+    config's ``trusted-registries`` and ``required-labels``, which they replace); ValueError says
+    what is wrong with a value."""
+    out: dict[str, dict] = {}
+    for key, values in (("trusted-registries", registries), ("required-labels", labels)):
+        if not values:
+            continue
+        rule, name, opt = config_shortcuts()[key]
+        if key == "required-labels":
+            value = {}
+            for v in values:
+                label, colon, kind = v.partition(":")
+                if not colon or not label.strip():
+                    raise ValueError(f"--require-label {v!r}: give NAME:TYPE (e.g. org.opencontainers.image.source:url)")
+                value[label.strip()] = kind.strip()
+        else:
+            value = [r.strip() for v in values for r in v.split(",") if r.strip()]
+        problem = opt.check(value)
+        if problem is not None:
+            option = "--trusted-registry" if key == "trusted-registries" else "--require-label"
+            raise ValueError(f"{option}: {problem}")
+        out.setdefault(rule.code, {})[name] = value
+    return out
+
+
 def _is_hadolint_code(key: str) -> bool:
     """A hadolint rule code (DL3008), whether or not a layerlint rule covers it (a hadolint
     config carried over keeps the codes of rules layerlint does not have: they name nothing)."""
@@ -891,6 +970,10 @@ def apply_mapping(s: Settings, data: dict, source: str = "") -> Settings:
             shortcuts.setdefault(rule.code, {})[name] = _copy(data[key])
     s.rule_options = _merge_rule_options(opts, shortcuts)  # a shortcut wins over the rules table
     s.per_path = s.per_path + list(data.get("per-path", []))
+    if "exclude" in data:
+        s.exclude = list(data["exclude"])
+    s.extend_exclude = s.extend_exclude + list(data.get("extend-exclude", []))
+    s.force_exclude = data.get("force-exclude", s.force_exclude)
     return s
 
 

@@ -15,8 +15,29 @@ is linear in the number of findings however long the instructions are.
 from __future__ import annotations
 
 import importlib
+import os
 
 from ..record import Record
+
+
+def rel_path(path: str) -> str:
+    """A path as CI tools want it: relative to the working directory when the file is under
+    it, forward slashes, no leading ``./``.  ``-`` (stdin) stays as it is."""
+    if path == "-":
+        return path
+    p = path
+    if os.path.isabs(p):
+        try:
+            rel = os.path.relpath(p, os.getcwd())
+        except ValueError:  # another drive on Windows
+            rel = p
+        if not rel.startswith(".." + os.sep) and rel != "..":
+            p = rel
+    p = p.replace(os.sep, "/")
+    while p.startswith("./"):
+        p = p[2:]
+    return p or "."
+
 
 FORMATS = {
     "tty": "tty",

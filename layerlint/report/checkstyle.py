@@ -8,7 +8,7 @@ visible ``\\xNN`` escapes (``common.xml_text``); a message shows at most ``TEXT_
 from __future__ import annotations
 
 from . import TEXT_LIMIT, clip
-from .common import xml_attr
+from .common import rel_path, xml_attr
 
 SEVERITIES = {"error": "error", "warning": "warning", "info": "info", "style": "info"}
 
@@ -16,7 +16,7 @@ SEVERITIES = {"error": "error", "warning": "warning", "info": "info", "style": "
 def render(results, options) -> str:
     out = ['<?xml version="1.0" encoding="UTF-8"?>', '<checkstyle version="4.3">']
     for r in results:
-        out.append(f'  <file name="{xml_attr(r.path)}">')
+        out.append(f'  <file name="{xml_attr(rel_path(r.path))}">')
         for e in r.errors:
             out.append(f'    <error line="{max(e.line, 0)}" column="{max(e.column, 0)}" severity="error" '
                        f'message="{xml_attr(clip(e.message, TEXT_LIMIT))}" source="layerlint.FileError"/>')

@@ -11,6 +11,7 @@ import os
 import re
 
 from ..text import encodable, printable
+from . import rel_path  # noqa: F401 - the formats import it from here too
 
 SEVERITY_ORDER = ("error", "warning", "info", "style")
 FINGERPRINT_KEY = "layerlint/v1"
@@ -23,25 +24,6 @@ _BREAKS = re.compile("(\r\n|\r|\n)")
 # escapes C0 itself; encodable_data removes surrogates): DEL and C1 controls, bidi controls,
 # the line and paragraph separators.
 _JSON_RAW = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-
-
-def rel_path(path: str) -> str:
-    """A path as CI tools want it: relative to the working directory when the file is under
-    it, forward slashes, no leading ``./``.  ``-`` (stdin) stays as it is."""
-    if path == "-":
-        return path
-    p = path
-    if os.path.isabs(p):
-        try:
-            rel = os.path.relpath(p, os.getcwd())
-        except ValueError:  # another drive on Windows
-            rel = p
-        if not rel.startswith(".." + os.sep) and rel != "..":
-            p = rel
-    p = p.replace(os.sep, "/")
-    while p.startswith("./"):
-        p = p[2:]
-    return p or "."
 
 
 def fingerprints(result) -> list[str]:

@@ -12,7 +12,7 @@ Text is kept as the file has it (JSON escapes control characters itself), with t
 from __future__ import annotations
 
 from . import DATA_LIMIT, clip, summary
-from .common import json_text
+from .common import json_text, rel_path
 
 REPORT_VERSION = "1.0"
 
@@ -22,7 +22,7 @@ def finding_dict(f) -> dict:
         "rule": f.rule,
         "name": f.title,
         "severity": f.severity,
-        "path": f.path,
+        "path": rel_path(f.path),
         "line": f.span.line,
         "column": f.span.column,
         "end_line": f.span.end_line,
@@ -44,7 +44,7 @@ def finding_dict(f) -> dict:
 def document(results, options) -> dict:
     files = []
     for r in results:
-        entry = {"path": r.path}
+        entry = {"path": rel_path(r.path)}
         if r.errors:
             e = r.errors[0]
             message = clip(e.message, DATA_LIMIT)

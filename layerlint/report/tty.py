@@ -13,7 +13,7 @@ renders ``layerlint rule`` and ``explain``).
 from __future__ import annotations
 
 from ..text import excerpt, printable
-from . import TEXT_LIMIT, fix_hint, summary
+from . import TEXT_LIMIT, fix_hint, rel_path, summary
 
 STYLES = {"error": "bold red", "warning": "yellow", "info": "cyan", "style": "magenta",
           "path": "bold", "code": "bold", "frame": "dim", "caret": "bold red"}
@@ -33,20 +33,21 @@ ELLIPSIS = "\u2026"
 
 
 def _lines(results, options):
-    """Yield lists of (text, style) segments, one list per output line."""
+    """Yield lists of (text, style) segments, one list per output line.  ``quiet`` (``-q``): the
+    finding and error lines only, each naming its file (no headers, frames, summary or hints)."""
     for r in results:
         if not r.findings and not r.errors:
             continue
-        if options.quiet and not r.findings and not r.errors:
-            continue
-        path = printable(r.path)
-        yield [(path, "path")]
+        path = printable(rel_path(r.path))
+        indent = "" if options.quiet else "  "  # -q: one line per problem, from the left margin
+        if not options.quiet:
+            yield [(path, "path")]
         for e in r.errors:
             where = f"{path}:{e.line}:{e.column}" if e.line else path
-            yield [("  ", None), (where, None), (": ", None), ("error", "error"),
+            yield [(indent, None), (where, None), (": ", None), ("error", "error"),
                    (": " + excerpt(e.message, TEXT_LIMIT), None)]
         for f in r.findings:
-            row = [("  ", None), (f"{printable(f.path)}:{f.span.line}:{f.span.column}", None), (": ", None),
+            row = [(indent, None), (f"{printable(rel_path(f.path))}:{f.span.line}:{f.span.column}", None), (": ", None),
                    (f.severity, f.severity), (" ", None), (printable(f.rule), "code"),
                    (f" [{printable(f.title)}] ", "frame"), (excerpt(f.message, TEXT_LIMIT), None)]
             if f.fix is not None and f.fix.edits:  # --fix applies a safe fix, --unsafe-fixes the others
@@ -55,7 +56,10 @@ def _lines(results, options):
             if options.quiet:
                 continue
             yield from _frame(r.lines, f)
-        yield []
+        if not options.quiet:
+            yield []
+    if options.quiet:
+        return
     s = summary(results)
     n = s["findings"]
     parts = [f"{v} {k}{'s' if v != 1 and k != 'info' else ''}" for k, v in s["by_severity"].items() if v]
