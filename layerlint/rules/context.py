@@ -102,3 +102,11 @@ class Context:
             self._cache_model = build_model(self.graph, context_dir=self.context_dir,
                                             dockerfile_path=self.path)
         return self._cache_model
+
+    @property
+    def named_contexts(self) -> frozenset:
+        """Build-context names (lower-cased) the repository's docker-bake, compose and Makefiles
+        define, read from the Dockerfile's directory up to the repository root
+        (``images.named_contexts``): a ``FROM <name>`` of one of them is not an image."""
+        from ..images import named_contexts
+        return self.memo("named_contexts", lambda: named_contexts(self.context_dir))
