@@ -130,7 +130,9 @@ def run_check(paths=(), formats=(), outputs=(), select=(), extend_select=(), ign
     try:
         overrides["severity"] = cli_severities(severity, {"error": as_error, "warning": as_warning,
                                                           "info": as_info, "style": as_style})
-        overrides["rule_options"] = cli_rule_options(trusted_registries, required_labels)
+        overrides["rule_options"] = cli_rule_options({  # flags for config shortcuts (rules' config_key)
+            "trusted-registries": ("--trusted-registry", trusted_registries),
+            "required-labels": ("--require-label", required_labels)})
     except ValueError as exc:
         fail(str(exc))
     forget_configs()

@@ -170,10 +170,12 @@ def finding_filter(settings, rule):
     DL3006; ``--select DL3018`` keeps only LL315's apk findings)."""
     chosen = list(settings.select) if settings.select is not None else []
     chosen += list(settings.extend_select)
-    whole = ((settings.select is None and rule.enabled_by_default) or switched_on(settings, rule)
-             or any(rule_matches(rule, s) and not _hadolint_only(rule, s) for s in chosen))
     wanted = {s.strip().upper() for s in chosen if _hadolint_only(rule, s)}
     dropped = {s.strip().upper() for s in settings.ignore if _hadolint_only(rule, s)}
+    if not wanted and not dropped:
+        return None  # no hadolint code names the rule (it runs because it was selected, or handed in)
+    whole = ((settings.select is None and rule.enabled_by_default) or switched_on(settings, rule)
+             or any(rule_matches(rule, s) and not _hadolint_only(rule, s) for s in chosen))
     if whole and not dropped:
         return None
 

@@ -824,28 +824,28 @@ def cli_severities(pairs, by_level: dict) -> dict[str, str]:
     return out
 
 
-def cli_rule_options(registries, labels) -> dict[str, dict]:
-    """The rule options of ``--trusted-registry REG`` and ``--require-label NAME:TYPE`` (the
-    config's ``trusted-registries`` and ``required-labels``, which they replace); ValueError says
-    what is wrong with a value."""
+def cli_rule_options(values: dict) -> dict[str, dict]:
+    """The rule options of command-line flags that stand for config shortcuts, ``{shortcut key:
+    (flag, [values])}`` (``--trusted-registry REG`` for a list, ``--require-label NAME:TYPE``
+    for a map; they replace the config's); ValueError says what is wrong with a value."""
+    from ..rules.options import StrMap
     out: dict[str, dict] = {}
-    for key, values in (("trusted-registries", registries), ("required-labels", labels)):
-        if not values:
+    for key, (flag, given) in values.items():
+        if not given:
             continue
         rule, name, opt = config_shortcuts()[key]
-        if key == "required-labels":
+        if isinstance(opt, StrMap):
             value = {}
-            for v in values:
-                label, colon, kind = v.partition(":")
-                if not colon or not label.strip():
-                    raise ValueError(f"--require-label {v!r}: give NAME:TYPE (e.g. org.opencontainers.image.source:url)")
-                value[label.strip()] = kind.strip()
+            for v in given:
+                k, colon, kind = v.partition(":")
+                if not colon or not k.strip():
+                    raise ValueError(f"{flag} {v!r}: give NAME:TYPE (e.g. org.opencontainers.image.source:url)")
+                value[k.strip()] = kind.strip()
         else:
-            value = [r.strip() for v in values for r in v.split(",") if r.strip()]
+            value = [x.strip() for v in given for x in v.split(",") if x.strip()]
         problem = opt.check(value)
         if problem is not None:
-            option = "--trusted-registry" if key == "trusted-registries" else "--require-label"
-            raise ValueError(f"{option}: {problem}")
+            raise ValueError(f"{flag}: {problem}")
         out.setdefault(rule.code, {})[name] = value
     return out
 
