@@ -632,7 +632,12 @@ class Allowance:
 
 def image_path(path: str, cwd: Optional[str]) -> Optional[str]:
     """``path`` inside the image, resolved against the working directory ``cwd`` and normalized
-    (``//x`` is ``/x``); None for a relative path when the working directory is unknown."""
+    (``//x`` is ``/x``); None for a relative path when the working directory is unknown.
+    A Windows drive path (``C:\\app``, ``c:/app``, ``C:app`` once ``\\`` was read as the escape
+    character) is absolute, as hadolint and BuildKit for Windows take it: BuildKit drops the
+    system drive, so it is ``/app`` here."""
+    if len(path) >= 2 and path[1] == ":" and path[0].isascii() and path[0].isalpha():
+        path = "/" + path[2:].replace("\\", "/")
     if not path.startswith("/"):
         if cwd is None:
             return None
@@ -770,10 +775,6 @@ def _new_stage(g: Graph, instr: Instruction, global_vals: dict[str, str]) -> Sta
     if len(words) >= 3 and words[1].text.lower() == "as":
         name_word = words[2]
         name = words[2].text.lower()
-    if len(words) not in (1, 3) or (len(words) == 3 and words[1].text.lower() != "as"):
-        g.errors.append(SyntaxProblem(instr.start_line, instr.keyword_span.column,
-                                      "FROM requires either one or three arguments (FROM image [AS name])",
-                                      fatal=False))
     plat = instr.flag("platform")
     platform = expand(plat.value or "", global_vals, g.escape)[0] if plat else None
     st = Stage(g, len(g.stages), instr, name, name_word, base, base_word, None, platform,

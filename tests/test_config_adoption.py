@@ -237,3 +237,32 @@ def test_paths_are_relative_without_dot_slash_in_every_report(tmp_path, fmt):
     assert "./sub" not in out and "sub/Dockerfile" in out
     rc, out2, _ = run("--format", fmt, "--select", "LL101", str(tmp_path / "sub" / "Dockerfile"), cwd=tmp_path)
     assert str(tmp_path) not in out2 and "sub/Dockerfile" in out2
+
+
+# -- BuildKit's own switches ----------------------------------------------------------------------
+@pytest.mark.parametrize("directive, expected", [
+    ("# check=error=true", {("LL401", 2, "error"), ("LL406", 3, "error"), ("LL502", 2, "info")}),
+    ("# check=skip=FromAsCasing;error=true", {("LL406", 3, "error"), ("LL502", 2, "info")}),
+    ("# check=skip=all;error=true", {("LL502", 2, "info")}),  # BuildKit's checks only: LL502 is not one
+    ("# check=error=false", {("LL401", 2, "style"), ("LL406", 3, "warning"), ("LL502", 2, "info")}),
+])
+def test_check_error_true_makes_buildkits_checks_errors(tmp_path, directive, expected):
+    (tmp_path / "Dockerfile").write_text(f"{directive}\nFROM ubuntu:22.04 as base\nCMD echo hi\n")
+    _, findings, _ = found("--select", "LL401,LL406,LL502", "Dockerfile", cwd=tmp_path)
+    assert {(r, ln, sev) for _, r, ln, sev in findings} == expected
+
+
+@pytest.mark.parametrize("line", ["FROM a b c", "FROM a b", "FROM a as", "FROM a AS b c", "FROM --platform=x a b"])
+def test_from_with_the_wrong_number_of_arguments_is_buildkits_error(tmp_path, line):
+    (tmp_path / "Dockerfile").write_text(f"{line}\nRUN echo hi\n")
+    rc, findings, doc = found("--select", "ALL", "Dockerfile", cwd=tmp_path)
+    assert rc == 2 and doc["files"][0]["errors"] == [
+        {"line": 1, "column": 1, "message": "FROM requires either one or three arguments (FROM image [AS name])"}]
+    assert not [f for f in findings if f[1] == "LL401"]  # not a casing warning
+
+
+@pytest.mark.parametrize("line", ["FROM a", "FROM a AS b", "FROM a as b", "FROM --platform=$X a AS b"])
+def test_from_with_one_or_three_arguments_is_fine(tmp_path, line):
+    (tmp_path / "Dockerfile").write_text(f"{line}\n")
+    rc, _, doc = found("--select", "LL401", "Dockerfile", cwd=tmp_path)
+    assert rc == 0 and "errors" not in doc["files"][0]

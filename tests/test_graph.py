@@ -60,3 +60,20 @@ def test_valueless_global_arg_keeps_predefined_value_and_arg_pairs_chain():
     assert g.stages[0].end_state.env == {"C": "1"}
     g = graph(text="ARG X=1\nARG X\nFROM a:$X\n")
     assert g.stages[0].base == "a:1"
+
+
+def test_windows_drive_workdir_is_absolute():
+    """`WORKDIR C:\\app` (escape `` ` ``), `c:/app`, a quoted `"c:\\inetpub"` and `C:\\app`
+    read with the default escape (`C:app`) are absolute: BuildKit for Windows drops the drive."""
+    from layerlint.graph import image_path
+    assert image_path("C:\\app", None) == "/app" and image_path("c:/app/", None) == "/app"
+    assert image_path("C:app", None) == "/app" and image_path("C://", None) == "/"
+    assert image_path("src\\x", "/app") == "/app/src\\x"  # no drive: a Linux file name
+    for text, want in (("# escape=`\nFROM x\nWORKDIR C:\\app\nWORKDIR src\nRUN y\n", "/app/src"),
+                       ("FROM x\nWORKDIR C:\\app\nRUN y\n", "/app"),
+                       ("FROM x\nWORKDIR \"c:\\inetpub\\wwwroot\"\nRUN y\n", "/inetpub/wwwroot"),
+                       ("FROM x\nWORKDIR c:/gnatsd\nRUN y\n", "/gnatsd")):
+        g = graph(text=text)
+        assert g.stages[0].steps[-1].state.workdir == want, text
+    g = graph(text="FROM x\nWORKDIR app:1\nRUN y\n")  # not a drive: relative to an unknown directory
+    assert g.stages[0].steps[-1].state.workdir is None

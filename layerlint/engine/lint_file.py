@@ -11,7 +11,7 @@ from .selection import finding_filter, finding_severity
 from .results import FileError, FileResult, Finding
 from ..rules.base import Violation
 from ..graph import build_graph
-from ..syntax.pragmas import Suppressions
+from ..syntax.pragmas import Suppressions, check_fails_build
 from ..syntax import parse_bytes
 
 TYPE_CHECKING = False  # typing costs 2 ms at start-up; annotations are strings
@@ -67,8 +67,8 @@ def _lint_bytes(data: bytes, path: str, settings: Settings, context_dir: Optiona
     result = FileResult(path, lines=df.lines)
     for e in df.errors:
         result.errors.append(FileError(path, e.line, e.column, e.message))
-    if not df.ok:
-        return result
+    if not df.ok or any(not _decode_warning(e) for e in df.errors):
+        return result  # a file BuildKit cannot parse gets its parse errors only (as hadolint's DL1000)
     graph = build_graph(df, settings.build_args, settings.target)
     for e in graph.errors:
         if e.fatal:
@@ -88,9 +88,12 @@ def _lint_bytes(data: bytes, path: str, settings: Settings, context_dir: Optiona
         sc_job = shellcheck.submit(ctx, result, supp, settings, shellcheck_batch)
     late = [r for r in run if r.after_suppressions]
 
+    fails_build = check_fails_build(df)  # `# check=error=true`: BuildKit's checks are errors here
+
     def apply(rule) -> None:
         ctx.options = rule_options(settings, rule)
         keep = finding_filter(settings, rule)
+        as_error = fails_build and bool(rule.buildkit)
         try:
             problems = list(rule.check(ctx))
             for v in problems:
@@ -112,8 +115,9 @@ def _lint_bytes(data: bytes, path: str, settings: Settings, context_dir: Optiona
             instr_line = owner[span.line] if 0 < span.line < len(owner) else span.line
             if supp.suppressed(rule.code, rule.name, codes, rule.buildkit, instr_line):
                 continue
-            result.findings.append(Finding(rule.code, finding_severity(settings, rule, codes), path, span,
-                                           v.message, instr_line, v.fix, codes, rule.buildkit, rule.name))
+            severity = "error" if as_error else finding_severity(settings, rule, codes)
+            result.findings.append(Finding(rule.code, severity, path, span, v.message, instr_line, v.fix, codes,
+                                           rule.buildkit, rule.name))
 
     def finish() -> None:
         for rule in late:
@@ -136,6 +140,14 @@ def _lint_bytes(data: bytes, path: str, settings: Settings, context_dir: Optiona
     else:
         finish()
     return result
+
+
+def _decode_warning(e) -> bool:
+    """Bytes that are not UTF-8 (decoded with replacement characters): BuildKit reads the file
+    as bytes and builds it, so the rest is still linted.  Every other problem the parser keeps
+    going after (an unknown instruction such as a template's `{%`, a missing argument, a nested
+    JSON array) makes BuildKit refuse the file, and findings on what follows would be guesses."""
+    return e.message.startswith("invalid UTF-8")
 
 
 def _line_owners(df) -> list[int]:

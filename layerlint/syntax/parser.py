@@ -312,6 +312,11 @@ class _Parser:
                   "EXPOSE", "VOLUME", "ADD", "COPY", "SHELL", "HEALTHCHECK") and not text and not instr.heredocs:
             self.error(instr.start_line, instr.keyword_span.column,
                        f"{kw} requires at least one argument", fatal=False)
+        elif kw == "FROM" and (len(instr.words) not in (1, 3)
+                               or (len(instr.words) == 3 and instr.words[1].text.lower() != "as")):
+            # BuildKit's instructions.Parse refuses it: the build never starts
+            self.error(instr.start_line, instr.keyword_span.column,
+                       "FROM requires either one or three arguments (FROM image [AS name])", fatal=False)
 
     def _maybe_json(self, instr: Instruction, text: str) -> None:
         stripped = text.lstrip()

@@ -71,6 +71,19 @@ def _codes(text: str) -> list[str]:
     return [c.strip() for c in re.split(r"[,\s]+", text) if c.strip()]
 
 
+def check_fails_build(df: Dockerfile) -> bool:
+    """Whether the file's ``# check=...;error=true`` directive is on: BuildKit then fails the
+    build on any finding of its checks ("lint violation found for rules: ..."), so they are errors."""
+    d = df.directives.get("check")
+    if d is None or not d.value.split():
+        return False
+    for part in d.value.split()[0].split(";"):
+        k, _, v = part.partition("=")
+        if k.strip().lower() == "error" and v.strip().lower() == "true":
+            return True
+    return False
+
+
 def _check_skips(value: str) -> list[str]:
     """``skip=A,B;error=true`` -> [A, B] (BuildKit reads only the first word of the value)."""
     value = value.split()[0] if value.split() else ""

@@ -7,6 +7,19 @@ Reports a final stage (the target) whose base is a build toolchain image (`golan
 (`go build`, `cargo build`, `mvn package`, `gradle build`, `make`, `gcc`,
 `npm run build`, ...). The build output could be copied into a small runtime stage.
 
+Only an image that runs a service is reported: the final stage (or a stage it is built
+`FROM`) has a `CMD` or `ENTRYPOINT` that starts a program, not a shell, a REPL or a build
+tool (`bash`, `python3` alone, `ghci`, `lein repl`, `gradle`, `go run`, `dotnet watch`,
+`npm run dev`...), and neither the file's name and its directories nor a stage of the final
+image's chain say development, CI or tests (`Dockerfile.dev`, `.devcontainer/`, `ci/`,
+`tests/`, `FROM ... AS debug`, a `build.sh` command), and it has no `ONBUILD` triggers. An
+SDK image (the official `python`, `golang`, `openjdk` images build their language on
+`buildpack-deps`), a development container or a CI runner is built on a toolchain on
+purpose, and an image without a command of its own is a base for other images.
+Version checks (`javac --version`) are not builds, and only a build after the project's
+own files are copied in from the build context counts: the official `tomcat` and `unit`
+images compile a downloaded module on their JDK / Go base, the language the image is for.
+
 ## Why is this bad
 The compiler, SDK, headers and package caches are needed to build, not to run. Shipping
 them makes the image several hundred MB larger (a `golang` image is about 300 MB
@@ -35,8 +48,9 @@ CMD ["/app"]
 ```
 """
 from ..base import Violation
+from ..final_image import TOOLCHAIN_IMAGES, builds_children, dev_name, final_command, toolchain_image
 from ...shell.packages import is_compile
-from ...images import is_slim, parse_image
+from ...images import parse_image
 
 CODE = "LL103"
 NAME = "toolchain-in-final-stage"
@@ -46,17 +60,7 @@ HADOLINT = ()
 BUILDKIT = ()
 TAGS = ("size", "multi-stage")
 
-TOOLCHAINS = {
-    "golang": "gcr.io/distroless/static-debian12 or alpine",
-    "rust": "debian:bookworm-slim or gcr.io/distroless/cc-debian12",
-    "gcc": "debian:bookworm-slim",
-    "maven": "eclipse-temurin:21-jre",
-    "gradle": "eclipse-temurin:21-jre",
-    "eclipse-temurin": "eclipse-temurin:<version>-jre",
-    "openjdk": "eclipse-temurin:<version>-jre",
-    "buildpack-deps": "debian:bookworm-slim",
-    "node": "node:<version>-slim (or nginx for static assets)",
-}
+TOOLCHAINS = TOOLCHAIN_IMAGES  # the suggested runtime image for each toolchain image
 
 
 def check(ctx):
@@ -67,26 +71,38 @@ def check(ctx):
     if root.base_word is None:
         return
     ref = parse_image(root.base)
-    if not ref.official or ref.name not in TOOLCHAINS:
+    if not toolchain_image(ref):
         return
-    tag = ref.tag or "latest"
-    if ref.name == "node" and is_slim(tag):
-        return
-    if ref.name in ("eclipse-temurin", "openjdk") and ("jre" in tag.split("-")):
-        return
-    chain = []
-    s = final
-    while s is not None and s not in chain:
-        chain.append(s)
-        s = s.base_stage
-    for stage in chain:
+    command = final_command(ctx)
+    if command is None or not command.service or dev_name(ctx) is not None or builds_children(ctx):
+        return  # an SDK, development, CI or base image: the toolchain is what it is for
+    sources = False  # the project's own files have been copied in from the build context
+    for stage in final.chain():
         for step in stage.steps:
             instr = step.instr.effective
-            if instr.keyword != "RUN" or step.instr.inner is not None:
+            if step.instr.inner is not None:
                 continue
+            if instr.keyword in ("COPY", "ADD") and instr.flag("from") is None and _from_context(instr):
+                sources = True
+            if instr.keyword != "RUN" or not sources:
+                continue  # a download built before (tomcat-native, unit's modules) packages the image itself
             for script, cmd in ctx.commands(instr):
-                if is_compile(cmd):
+                if is_compile(cmd) and not _version_probe(cmd):
                     yield Violation(root.base_word.span, f"The final stage runs on {root.base}, a build toolchain image, and builds here "
-                        f"(`{script.text[cmd.start:cmd.end].strip()[:60]}`, line {script.word_span(cmd.words[0]).line}); "
-                        f"build in a separate stage and copy the output into a runtime image such as {TOOLCHAINS[ref.name]}")
+                        f"(`{script.text[cmd.start:cmd.end].strip()[:60]}`, line {script.word_span(cmd.words[0]).line}) "
+                        f"to run `{command.program}` (line {command.instr.start_line}); build in a separate stage and "
+                        f"copy the output into a runtime image such as {TOOLCHAINS[ref.name]}")
                     return
+
+
+def _from_context(instr) -> bool:
+    """A COPY / ADD whose sources are build-context files (not URLs, not heredocs)."""
+    words = instr.exec_form[:-1] if instr.exec_form is not None else [w.text for w in instr.words[:-1]]
+    return any("://" not in w and not w.startswith("<<") and not w.startswith("git@") for w in words)
+
+
+def _version_probe(cmd) -> bool:
+    """`javac --version`, `rustc --version`: the official images check their toolchain, they
+    build nothing."""
+    args = [w.value for w in cmd.words[1:]]
+    return bool(args) and all(a in ("--version", "-version", "-v", "-V", "--help") for a in args)

@@ -8,7 +8,8 @@ which this Dockerfile does not show. Stages built `FROM scratch` start in `/` an
 reported; a destination that starts with an unresolved variable or a Windows drive
 (`C:\app`) is left alone, and so are `ONBUILD` triggers (they run in a stage this file does
 not know). A relative `WORKDIR` before any absolute one does not help: it is relative to the
-unknown directory too.
+unknown directory too; a `WORKDIR` on a Windows drive (`C:\app`, `c:/app`) is absolute, as
+hadolint's DL3045 takes it.
 
 ## Why is this bad
 A relative destination is resolved against the image's working directory. Without a

@@ -15,6 +15,10 @@ files) and `secrets.*` / `*secret*.env` files. Sources are matched by name after
 When the linted file has a build context on disk, a directory source (`COPY . .`,
 `COPY config/ /etc/app/`) is looked into too: a credentials file at the top of that
 directory that `.dockerignore` does not exclude is reported at the directory argument.
+An `.npmrc` that can be read there and sets no credential (no `_auth`, `_authToken`,
+`_password`, `username`, inline `key` or other token/password setting, scoped
+`//registry/:_authToken` included) is plain npm configuration (`engine-strict=true`,
+`registry=...`) and is not reported; one that cannot be read is, as before.
 
 ## Why is this bad
 Every layer is part of the image: anyone who can pull it can read the file with
@@ -45,7 +49,7 @@ import os
 import posixpath
 
 from ..base import Violation
-from ...buildctx.paths import cached_per_directory
+from ...buildctx.paths import cached_per_directory, read_context_file
 from ..instruction_args import copy_args, expand
 
 CODE = "LL511"
@@ -123,6 +127,34 @@ def secret_kind(path: str) -> str:
     return ""
 
 
+# npm settings that hold a credential (https://docs.npmjs.com/cli/configuring-npm/npmrc):
+# besides these, any key naming a token, password or secret counts
+_NPM_CREDENTIAL_KEYS = frozenset({"_auth", "_authtoken", "_password", "username", "key", "otp"})
+_NPM_HARMLESS_AUTH = frozenset({"always-auth", "auth-type"})
+_NPMRC_LIMIT = 1 << 16  # a longer .npmrc is not plain configuration: reported as before
+
+
+def _npmrc_without_credentials(ctx, rel: str) -> bool:
+    """The context's ``.npmrc`` at ``rel`` could be read and sets no credential."""
+    data = read_context_file(ctx.context_dir, rel, _NPMRC_LIMIT) if ctx.context_dir else None
+    if data is None or len(data) >= _NPMRC_LIMIT:
+        return False
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line[0] in "#;":
+            continue
+        key = line.split("=", 1)[0].strip().strip("\"'").lower()
+        key = key.rsplit(":", 1)[-1]  # `//registry.npmjs.org/:_authToken` is scoped to a registry
+        if key in _NPM_CREDENTIAL_KEYS or (("auth" in key) and key not in _NPM_HARMLESS_AUTH) \
+                or any(w in key for w in ("token", "password", "passwd", "secret")):
+            return False
+    return True
+
+
 @cached_per_directory
 def _secret_names(base: str, rel: str) -> tuple[str, ...]:
     """Names at the top of directory ``base`` (context path ``rel``) that look like credentials
@@ -151,6 +183,8 @@ def _context_secrets(ctx, rel: str, excludes) -> list[str]:
             continue
         if any(fnmatch.fnmatchcase(path, e) or fnmatch.fnmatchcase(name, e) for e in excludes):
             continue
+        if name == ".npmrc" and _npmrc_without_credentials(ctx, path):
+            continue
         found.append(name)
     return found
 
@@ -171,6 +205,8 @@ def check(ctx):
                 rel = posixpath.normpath(value.lstrip("/")) if value.strip("/.") else ""
                 rel = "" if rel == "." else rel
                 kind = secret_kind(rel)
+                if kind and posixpath.basename(rel) == ".npmrc" and _npmrc_without_credentials(ctx, rel):
+                    continue  # plain npm configuration (engine-strict=true)
                 if kind:
                     base = posixpath.basename(rel)
                     if base.startswith("id_") or ".ssh" in rel.split("/"):

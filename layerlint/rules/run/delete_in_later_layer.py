@@ -14,7 +14,16 @@ there:
   late);
 - packages installed by an earlier `RUN` (`apt-get purge`, `apk del`, `dnf remove`).
 
-The finding points at the deleted path (or package) and names the line that created it.
+The finding points at the deleted path (or package) and names the line that created it:
+the instruction that wrote that very path when there is one (a `curl -o /src/big.bin`
+after a `git clone` into `/src`), else the clone, extraction, cache or copied directory it
+is inside. A path inside a clone or an extraction is the clone's only while no other
+program ran since that may have written there (`make`, `./configure`, a script: anything
+but file utilities, package managers and the like): after one earlier in the deleting
+`RUN` it is not reported (it may be that `RUN`'s own output), and after one in a layer
+between the two the message names both. Deleting a directory names what an earlier layer
+wrote inside it; a `find` that deletes what it matches below a directory (`find / -name
+__pycache__ -exec rm -rf {} +`) blames nothing inside it, since what matches is not known.
 Deleting what the same `RUN` created is what it should be and is not reported; nor are
 deletions of files from the base image, which this Dockerfile cannot avoid.
 
@@ -52,8 +61,8 @@ from ...graph import image_path
 from ...shell.packages import INSTALL_SUBS, REMOVE_SUBS, cost_kind
 from ...record import Record
 from ...buildctx.paths import clean, context_glob
-from ..run_commands import (_GLOB, SYSTEM_DIRS, cache_trigger, clean_kind, deletes, dirs_holding, effects, mounts,
-                            origin, run_caches, under)
+from ..run_commands import (_GLOB, SYSTEM_DIRS, cache_trigger, clean_kind, cleared_dir, deletes, dirs_holding,
+                            effects, mounts, origin, run_caches, under)
 
 TYPE_CHECKING = False  # typing costs 2 ms at start-up; annotations are strings
 if TYPE_CHECKING:
@@ -77,8 +86,9 @@ class Made(Record):
     origin: str  # "copy" | "context" | "stage" | "run" | "cache"
     context_src: Optional[str]  # context-relative source of a directory copy
     cache_kind: Optional[str]
+    touched: Optional[str]  # a later command that may have written inside a "run" subtree
 
-    _fields = ("path", "subtree", "line", "how", "origin", "context_src", "cache_kind")
+    _fields = ("path", "subtree", "line", "how", "origin", "context_src", "cache_kind", "touched")
 
     def __init__(
         self,
@@ -89,6 +99,7 @@ class Made(Record):
         origin: str,
         context_src: Optional[str] = None,
         cache_kind: Optional[str] = None,
+        touched: Optional[str] = None,
     ) -> None:
         self.path = path
         self.subtree = subtree
@@ -97,6 +108,7 @@ class Made(Record):
         self.origin = origin
         self.context_src = context_src
         self.cache_kind = cache_kind
+        self.touched = touched
 
 
 def _copy_records(ctx, step) -> list[Made]:
@@ -221,6 +233,7 @@ class _Records:
         self._paths: list[tuple[str, int]] = []  # (path, seq) of the alive records, sorted
         self._subtrees: dict[tuple[str, str], list[int]] = {}  # (origin, dir) -> seqs: a subtree may hold the path
         self._caches: dict[str, deque] = {}  # cache kind -> seqs of the cache records
+        self._untouched: list[int] = []  # seqs of the "run" subtrees no later command may have written to yet
 
     def __bool__(self) -> bool:
         return bool(self.alive)
@@ -234,6 +247,8 @@ class _Records:
             self._subtrees.setdefault((m.origin, m.path.rstrip("/") or "/"), []).append(seq)
         if m.origin == "cache":
             self._caches.setdefault(m.cache_kind, deque()).append(seq)
+        if m.subtree and m.origin == "run" and m.touched is None:
+            self._untouched.append(seq)
 
     def extend(self, records) -> None:
         for m in records:
@@ -279,26 +294,44 @@ class _Records:
             i += 1
 
     def first_hit(self, ctx, pattern: str, builds_before: bool) -> Optional[int]:
-        """The first record ``_matches`` (in order): removed by the deletion, or a subtree
-        the deleted path is inside whose origin counts (see ``_matches``)."""
+        """The record that created what the deletion removes (see ``_matches``), the most
+        specific first: one at the deleted path itself (or named by the glob), then a subtree
+        the deleted path is inside (a clone, an extraction, a cache, a context directory),
+        then one inside the deleted directory; the earliest of each kind.  (`git clone` into
+        /src, then `curl -o /src/big.bin`: deleting /src/big.bin removes what curl wrote, and
+        deleting /src what the clone made.)"""
         removed = self.deleted_by(pattern)
-        best = removed[0] if removed else None
+        root = cleared_dir(pattern) if _GLOB.search(pattern) else (pattern.rstrip("/") or "/")
+        named = [seq for seq in removed if _GLOB.search(pattern) or self.alive[seq].path.rstrip("/") == root]
+        if named:
+            return named[0]
+        holder = None
         inside = pattern.split("*")[0].rstrip("/") or "/"
-        holders = dirs_holding(inside)
-        for origin in ("cache", "run", "context"):
-            if origin == "run" and builds_before:
+        for kind in ("cache", "run", "context"):
+            if kind == "run" and builds_before:
                 continue
-            for d in holders:
-                for seq in self._subtrees.get((origin, d), ()):
-                    if best is not None and seq >= best:
+            for d in dirs_holding(inside):
+                for seq in self._subtrees.get((kind, d), ()):
+                    if holder is not None and seq >= holder:
                         break
                     m = self.alive.get(seq)
                     if m is None:
                         continue
-                    if origin != "context" or _in_context(ctx, m, pattern):
-                        best = seq
+                    if kind != "context" or _in_context(ctx, m, pattern):
+                        holder = seq
                         break
-        return best
+        if holder is not None:
+            return holder
+        return removed[0] if removed else None
+
+    def touch(self, what: str) -> None:
+        """A command that may write anywhere ran: a path inside a clone or an extraction made
+        before it may be its output."""
+        for seq in self._untouched:
+            m = self.alive.get(seq)
+            if m is not None and m.touched is None:
+                m.touched = what
+        self._untouched = []  # each record once: a RUN of many commands stays linear
 
 
 def check(ctx):
@@ -331,6 +364,12 @@ def _run(ctx, instr, made: _Records, installed: dict):
         pc = r.pms[i]
         if cost_kind(call.cmd) in ("install", "compile"):
             builds_before = True
+        if _may_write_anywhere(call):
+            # what it wrote is not known: a path inside a clone or an extraction may be its output
+            # (`server create && rm -rf output/.classCache`), so it is no longer "made by the clone"
+            made.touch(f"`{call.prog}` on line {call.line}")
+            local.touch(f"`{call.prog}` on line {call.line}")
+            builds_before = True
         # package removals
         if pc is not None and pc.sub in REMOVE_SUBS.get(pc.family, ()):
             for w in pc.parsed.operands:
@@ -356,17 +395,29 @@ def _run(ctx, instr, made: _Records, installed: dict):
                         local.remove(seq)
                     continue
                 first = made.first_hit(ctx, eff.path, builds_before)
+                if first is not None and eff.what.startswith("find") and \
+                        made.alive[first].path.rstrip("/") != (eff.path.rstrip("/") or "/") and \
+                        under(made.alive[first].path, eff.path):
+                    first = None  # `find / -name __pycache__ -exec rm`: what it matches inside is not known
                 if first is not None:
                     m = made.alive[first]
                     shown = getattr(eff.word, "raw", None) or eff.path
+                    came = _came(m)
+                    deleted = eff.path.rstrip("/") or "/"
+                    if m.touched is not None and m.path.rstrip("/") != deleted and under(deleted, m.path):
+                        came = f"is inside `{m.path}`, which {m.how} created and {m.touched} may have written to"
+                    elif m.origin != "cache" and not _GLOB.search(eff.path) and m.path.rstrip("/") != deleted \
+                            and under(m.path, deleted):
+                        came = f"holds `{m.path}`, which {came}"  # what an earlier layer wrote inside the directory
                     verb = ("moving it here writes a copy into this layer and hides the original: the image "
                             "carries it twice" if eff.what == "mv" else
                             "deleting it here hides it, but the image still carries it")
-                    yield Violation(call.span(origin(eff.word)), f"`{shown}` {_came(m)}, an earlier layer: {verb}; {_advice(m)}")
+                    yield Violation(call.span(origin(eff.word)), f"`{shown}` {came}, an earlier layer: {verb}; {_advice(m)}")
                     for seq in made.deleted_by(eff.path):
                         made.remove(seq)
             elif eff.kind == "create" and eff.path not in SYSTEM_DIRS:
-                local.add(Made(eff.path, eff.subtree, line, f"`{eff.what}` on line {call.line}", "run"))
+                what = eff.what if "`" in eff.what else f"`{eff.what}`"  # "a `>` redirection" is quoted already
+                local.add(Made(eff.path, eff.subtree, line, f"{what} on line {call.line}", "run"))
         if pc is not None and pc.sub in INSTALL_SUBS.get(pc.family, ()):
             for w in pc.parsed.operands:
                 local_pkgs.add((pc.family, w.value))
@@ -381,6 +432,24 @@ def _run(ctx, instr, made: _Records, installed: dict):
                         local.add(Made(p, True, line, f"`{call.text.strip()[:50]}` on line {call.line}",
                                        "cache", cache_kind=ckind))
     made.extend(local.records())
+
+
+# Programs that write nothing but what ``effects`` sees (files named in their arguments and
+# redirections), only system paths (package managers, the user database) or nothing at all.
+# Any other program (`make`, `./configure`, `server create`, a script) may write anywhere.
+_KNOWN_WRITES = frozenset("""
+rm rmdir unlink find mkdir touch chown chmod chgrp ln setfacl chattr cp mv install rsync wget curl tar unzip
+echo printf true false test [ : cd pushd popd export set unset exit ls cat head tail grep egrep fgrep sed awk
+sort cut tr wc which command type sleep id whoami uname env date sha1sum sha256sum sha512sum md5sum gpg gpgconf
+apt-get apt apt-mark apt-key apk yum dnf microdnf zypper dpkg rpm useradd groupadd adduser addgroup usermod
+groupmod userdel deluser locale-gen update-ca-certificates ldconfig
+""".split())
+
+
+def _may_write_anywhere(call) -> bool:
+    if call.prog == "git":
+        return not any(w.value == "clone" for w in call.args[:3])
+    return call.prog not in _KNOWN_WRITES
 
 
 def _came(m: Made) -> str:

@@ -27,3 +27,15 @@ def test_copy_relative_dest_does_not_fire():
     # a WORKDIR in one stage does not help the next (hadolint misses this)
     f = lint("FROM node:22\nWORKDIR /app\nFROM node:22\nCOPY a .\n", "LL509")
     assert positions(f) == [("LL509", 4, 8)]
+
+
+def test_windows_drive_workdir_is_absolute():
+    """hadolint's DL3045 takes `C:\\app` as absolute; 27 false LL509 on the corpus's Windows images."""
+    for workdir in ("C:\\\\app", "c:/app", "\"c:\\inetpub\\wwwroot\"", "C:\\app"):
+        text = f"FROM mcr.microsoft.com/windows/servercore:ltsc2022\nWORKDIR {workdir}\nCOPY a.txt .\n"
+        assert lint(text, "LL509") == [], workdir
+    text = "# escape=`\nFROM mcr.microsoft.com/windows/nanoserver:ltsc2022\nWORKDIR C:\\app\nCOPY . .\n"
+    assert lint(text, "LL509") == []
+    # a relative WORKDIR that only looks like one still fires
+    f = lint("FROM node:22\nWORKDIR app:1\nCOPY a.txt .\n", "LL509")
+    assert positions(f) == [("LL509", 3, 12)]

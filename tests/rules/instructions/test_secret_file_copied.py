@@ -43,3 +43,28 @@ def test_secret_file_copied_from_context_directory(tmp_path):
     f = lint(text, "LL511", context_dir=str(tmp_path))
     assert len(f) == 1 and ".npmrc" in f[0].message and ".env," not in f[0].message
     assert lint("FROM python:3.12\nCOPY --exclude=.npmrc . /app/\n", "LL511", context_dir=str(tmp_path)) == []
+
+
+def test_npmrc_without_credentials_in_the_context_is_not_a_secret(tmp_path):
+    """uptime-kuma's `.npmrc` is `engine-strict=true`: npm configuration, no credential."""
+    text = "FROM node:22\nWORKDIR /app\nCOPY .npmrc package.json ./\nCOPY . .\n"
+    (tmp_path / "package.json").write_text("{}")
+    for plain in ("engine-strict=true\n", "; comment\nregistry=https://registry.npmjs.org/\n"
+                  "@org:registry=https://npm.pkg.github.com\nalways-auth=false\nsave-exact=true\n"):
+        (tmp_path / ".npmrc").write_text(plain)
+        assert lint(text, "LL511", context_dir=str(tmp_path)) == [], plain
+    for secret in ("engine-strict=true\n//registry.npmjs.org/:_authToken=${NPM_TOKEN}\n",
+                   "_auth=dXNlcjpwYXNz\n", "//npm.example.com/:_password=cGFzcw==\nusername=me\n",
+                   "NPM_TOKEN=abc\n", "key=\"-----BEGIN PRIVATE KEY-----\"\n"):
+        (tmp_path / ".npmrc").write_text(secret)
+        f = lint(text, "LL511", context_dir=str(tmp_path))
+        assert positions(f) == [("LL511", 3, 6), ("LL511", 4, 6)], secret  # by name, and in `COPY . .`
+        assert "(.npmrc)" in f[1].message
+
+
+def test_npmrc_that_cannot_be_read_is_reported_as_before(tmp_path):
+    text = "FROM node:22\nCOPY .npmrc /app/\n"
+    assert positions(lint(text, "LL511")) == [("LL511", 2, 6)]  # no context on disk
+    assert positions(lint(text, "LL511", context_dir=str(tmp_path))) == [("LL511", 2, 6)]  # not in it
+    (tmp_path / ".npmrc").mkdir()  # not a regular file
+    assert positions(lint(text, "LL511", context_dir=str(tmp_path))) == [("LL511", 2, 6)]

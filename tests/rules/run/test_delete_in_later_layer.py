@@ -78,3 +78,56 @@ def test_delete_does_not_fire():
             "COPY --from=build /opt/out /srv/out\n"
             "RUN rm -rf /srv/out/cache\n")                                  # contents unknown
     assert lint(text, "LL320") == []
+
+
+def test_names_the_layer_that_created_the_deleted_file():
+    """A file written into a clone by a later layer is that layer's, not the clone's."""
+    text = ("FROM debian:12\n"
+            "RUN git clone https://g/x.git /src\n"
+            "RUN curl -fsSLo /src/big.bin https://x/big.bin\n"
+            "RUN rm /src/big.bin && rm -rf /src/docs\n")
+    f = lint(text, "LL320")
+    assert spans(f) == [("LL320", 4, 8, 4, 20), ("LL320", 4, 31, 4, 40)]
+    assert "`curl -o` on line 3" in f[0].message and "git clone" not in f[0].message
+    assert "`git clone` on line 2" in f[1].message
+
+
+def test_a_program_that_ran_since_the_clone_may_have_made_the_path():
+    """OpenLiberty: `server create` writes output/.classCache in the same RUN that deletes it;
+    the zip extracted two layers before is not where it came from."""
+    text = ("FROM debian:12\n"
+            "RUN wget -q https://x/wlp.zip -O /tmp/w.zip && unzip -q /tmp/w.zip -d /opt/ol && rm /tmp/w.zip\n"
+            "RUN /opt/ol/bin/server create && rm -rf /opt/ol/output/.classCache\n")
+    assert lint(text, "LL320") == []
+    # a later layer ran `make` in the clone: the file is in an earlier layer either way, and
+    # the message says both what made the directory and what may have written the file
+    text = ("FROM debian:12\n"
+            "WORKDIR /w\n"
+            "RUN git clone https://g/y.git\n"
+            "RUN cd y && make\n"
+            "RUN rm -rf y/build && rm -rf y\n")
+    f = lint(text, "LL320")
+    assert spans(f) == [("LL320", 5, 12, 5, 19), ("LL320", 5, 30, 5, 31)]
+    assert ("`y/build` is inside `/w/y`, which `git clone` on line 3 created and `make` on line 4 may have "
+            "written to, an earlier layer") in f[0].message
+    assert "`y` was created by `git clone` on line 3" in f[1].message  # the directory itself: the clone's
+    # commands whose writes are known do not blur it
+    text = ("FROM debian:12\n"
+            "RUN git clone https://g/x.git /src\n"
+            "RUN echo hi > /tmp/log && chmod -R a+r /src && apt-get update\n"
+            "RUN rm -rf /src/.git\n")
+    f = lint(text, "LL320")
+    assert [(x.span.line, x.span.column) for x in f if "/src" in x.message] == [(4, 12)]
+    assert "was created by `git clone` on line 2" in [x for x in f if "/src" in x.message][0].message
+
+
+def test_deleting_a_directory_names_what_an_earlier_layer_wrote_inside_it():
+    text = "FROM debian:12\nRUN mkdir -p /tmp/g && echo x >> /tmp/g/d.conf\nRUN rm -r /tmp/g\n"
+    f = lint(text, "LL320")
+    assert spans(f) == [("LL320", 3, 11, 3, 17)]
+    assert "`/tmp/g` holds `/tmp/g/d.conf`, which was created by a `>` redirection on line 2" in f[0].message
+    # a find deletes what it matches under its root, which is not known: nothing is blamed
+    text = "FROM debian:12\nCOPY --from=venv:1 /venv /venv\nRUN find / -type d -name __pycache__ -exec rm -rf {} +\n"
+    assert lint(text, "LL320") == []
+    f = lint("FROM debian:12\nRUN curl -o /tmp/b/x.tgz https://x\nRUN find /tmp/b/x.tgz -delete\n", "LL320")
+    assert spans(f) == [("LL320", 3, 10, 3, 22)]

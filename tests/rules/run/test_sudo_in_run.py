@@ -40,3 +40,26 @@ def test_sudo_behind_any_wrapper_of_the_one_table():
     found = lint("FROM debian:12-slim\nRUN nice -n 5 sudo apt-get update\n", "LL303")
     assert [(f.line, f.column) for f in found] == [(2, 15)]
     assert lint("FROM debian:12-slim\nRUN echo sudo\n", "LL303") == []
+
+
+def test_sudo_on_a_base_image_whose_user_is_unknown_does_not_claim_root():
+    """CircleCI's cimg/* images set `USER circleci`: "drop sudo" would break the build."""
+    f = lint("FROM cimg/base:2024.01\nRUN sudo apt-get update\n", "LL303")
+    assert spans(f) == [("LL303", 2, 5, 2, 9)]
+    assert "already runs as root" not in f[0].message and "drop it" not in f[0].message
+    assert "`cimg/base:2024.01`, which layerlint does not know" in f[0].message
+    assert "if that is root, drop `sudo`, otherwise use `USER root`" in f[0].message
+    # a stage built FROM a stage on such an image does not know either; neither does a variable base
+    f = lint("FROM ghcr.io/org/ci:1 AS base\nRUN true\nFROM base\nRUN sudo make install\n", "LL303")
+    assert positions(f) == [("LL303", 4, 5)] and "`ghcr.io/org/ci:1`, which layerlint" in f[0].message
+    f = lint("ARG BASE\nFROM ${BASE}\nRUN sudo ls\n", "LL303")
+    assert positions(f) == [("LL303", 3, 5)] and "the base image, which layerlint does not know" in f[0].message
+
+
+def test_sudo_where_root_is_known_says_drop_it():
+    for text in ("FROM cimg/base:2024.01\nUSER root\nRUN sudo apt-get update\n",  # USER root in this file
+                 "FROM ubuntu:24.04 AS base\nFROM base\nRUN sudo apt-get update\n",  # a known-root base, through a stage
+                 "FROM scratch\nCOPY busybox /bin/\nRUN sudo ls\n"):
+        f = lint(text, "LL303")
+        assert positions(f) == [("LL303", 3, 5)], text
+        assert "already runs as root" in f[0].message and "drop it" in f[0].message, text
