@@ -347,6 +347,23 @@ def test_comments():
     assert [argv(c) for c in cmds] == [["echo", "a"], ["ls", "-l"], ["echo", "a#b"]]
 
 
+def test_backquoted_comment_ends_at_the_closing_backquote():
+    # the idiom for commenting the lines of a long RUN: the rest of the line is still code
+    src = "apt-get install -y gcc `# for the C ext` make && rm -rf /var/lib/apt/lists/*"
+    apt, rm = ok(src).commands
+    assert argv(apt) == ["apt-get", "install", "-y", "gcc", "`# for the C ext`", "make"]
+    assert apt.words[4].has_expansion
+    assert apt.words[5].start == src.index("make")
+    assert argv(rm) == ["rm", "-rf", "/var/lib/apt/lists/*"] and rm.connector_before == "&&"
+    # an escaped backquote inside the comment does not close it; a newline ends the comment
+    cmd = ok("a `# x \\` y` b").commands[0]
+    assert argv(cmd) == ["a", "`# x \\` y`", "b"]
+    a, b = ok("a `# x\nb` c").commands
+    assert argv(a) == ["a", "`# x\nb`", "c"] and argv(b) == ["b"] and b.in_substitution
+    # in $( ) a comment runs to the end of the line, as in sh
+    assert argv(ok("a $(b # c)\n)").commands[0]) == ["a", "$(b # c)\n)"]
+
+
 # -- assignments -----------------------------------------------------------------------------
 
 
@@ -407,6 +424,19 @@ def test_multiline_if():
 def test_condition_flag_inherited_by_substitution_in_condition():
     cmds = ok('if [ "$(id -u)" -eq 0 ]; then exit 1; fi').commands
     assert [(c.name, c.in_condition) for c in cmds] == [("[", True), ("id", True), ("exit", False)]
+
+
+def test_compound_and_function_flags():
+    # what may run on some paths only, more than once or in a subshell: compound and function bodies
+    src = ("if a; then X=1; fi; for i in x; do b; done; while c; do d; done; case y in z) e;; esac; "
+           "{ g; }; f() { h; if k; then m; fi; }; function n { p; }; q() ( r ); (t); s")
+    cmds = ok(src).commands
+    assert [(c.name or c.assignments[0].value, c.in_compound, c.in_function) for c in cmds] == [
+        ("a", True, False), ("X=1", True, False), ("b", True, False), ("c", True, False), ("d", True, False),
+        ("e", True, False), ("g", True, False), ("h", True, True), ("k", True, True), ("m", True, True),
+        ("p", True, True), ("r", True, False), ("t", True, False), ("s", False, False),
+    ]
+    assert cmds[-3].in_subshell  # q() ( r ): a subshell body, nothing it sets leaks out
 
 
 def test_reserved_words_as_arguments():

@@ -4,7 +4,7 @@ import pytest
 from layerlint.cache.model import build_model
 from layerlint.graph import build_graph
 from layerlint.shell import parser as shell
-from layerlint.shell.commands import inline_script, program, strip_wrappers
+from layerlint.shell.commands import inline_script, program, python_module, strip_wrappers
 from layerlint.shell.packages import cost_kind, dependency_install
 from layerlint.syntax import parse
 
@@ -43,6 +43,14 @@ def test_command_v_looks_a_name_up():
     assert program(_cmd("command -v pip").words) == "command"
 
 
+def test_python_module_is_told_apart_from_the_program_of_that_name():
+    # `python -m wget` reads as `wget` (its program name) but is PyPI's module, not GNU wget
+    assert python_module(_cmd("sudo python3.12 -u -m wget https://x").words) == "wget"
+    assert program(_cmd("python -m wget https://x").words) == "wget"
+    assert python_module(_cmd("wget https://x").words) is None
+    assert python_module(_cmd("python script.py -m wget").words) is None
+
+
 @pytest.mark.parametrize("text", WRAPPED)
 def test_copy_order_fires_through_wrappers(text):
     df = f"FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nRUN {text}\n"
@@ -77,3 +85,13 @@ def test_a_run_is_parsed_once_for_rules_and_cache_model(monkeypatch):
     data = b"FROM python:3.12-slim\nCOPY . .\nRUN pip install -r requirements.txt && make\n"
     lint_bytes(data, "Dockerfile", Settings())
     assert calls.count("pip install -r requirements.txt && make") == 1
+
+
+def test_a_backquoted_comment_is_no_word_of_the_command():
+    # `# note` expands to nothing: the program is the next word, and no argument is the comment
+    cmd = _cmd("`# stage the binaries` /stage.sh /out /bin/dash `# dash too` /bin/cat")
+    assert program(cmd.words) == "stage.sh"
+    assert [w.value for w in strip_wrappers(cmd.words)] == ["/stage.sh", "/out", "/bin/dash", "/bin/cat"]
+    # a substitution that runs something is kept: it is not known to expand to nothing
+    cmd = _cmd("`echo apt-get` install -y x")
+    assert program(cmd.words) == "`echo apt-get`"

@@ -16,8 +16,9 @@ from collections.abc import Mapping
 from .base import Edit, Fix
 from ..graph import Layered, image_path, parse_mount
 from ..record import Record
-from ..shell.commands import Parsed, parse_options, strip_wrappers
+from ..shell.commands import Parsed, parse_options, python_module, strip_wrappers
 from ..shell.packages import option_spec, pm_family
+from ..shell.run_scripts import lone_heredoc
 from ..syntax.model import Span
 
 TYPE_CHECKING = False  # typing costs 2 ms at start-up; annotations are strings
@@ -59,6 +60,11 @@ class Call(Record):
     @property
     def line(self) -> int:
         return self.span(self.words[0]).line
+
+    @property
+    def python_module(self) -> Optional[str]:
+        """``wget`` for ``python3 -m wget URL`` (whose ``prog`` is ``wget`` too), else None."""
+        return python_module(self.cmd.words)
 
 
 def calls(ctx, instr) -> Iterator[Call]:
@@ -120,8 +126,9 @@ def may_hold_options(word) -> bool:
 
 
 def expand_words(words, env: Optional[dict]) -> tuple[list, bool]:
-    """Words with ``$VAR`` replaced from ``env`` where known; ``unknown`` when a word that
-    stays opaque may hold options (``$APT_OPTS``)."""
+    """Words with ``$VAR`` replaced from ``env`` where known (with ``run_env``, the shell
+    variables the RUN set before each word too); ``unknown`` when a word that stays opaque may
+    hold options (``$APT_OPTS``)."""
     out = []
     unknown = False
     for w in words:
@@ -220,13 +227,18 @@ _REF = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|([A-Za-z_][
 class RunEnv(Mapping):
     """The environment a RUN sees (a read-only view of its step's state: a copy per call was
     quadratic in a file of thousands of ENVs and RUNs), with the file's ``allowance`` for
-    expanding it (``graph.Allowance``: one value used by every RUN costs O(value x RUNs))."""
+    expanding it (``graph.Allowance``: one value used by every RUN costs O(value x RUNs)).
 
-    __slots__ = ("_vars", "allowance")
+    ``at(word)`` is the environment a shell word of the RUN is expanded in: this one with the
+    shell variables the RUN's script set before the word's command (``buildDeps='gcc make'
+    && apt-get install $buildDeps``); see ``shell_vars``."""
 
-    def __init__(self, vars: Mapping[str, str], allowance) -> None:
+    __slots__ = ("_vars", "allowance", "_shell")
+
+    def __init__(self, vars: Mapping[str, str], allowance, shell=None) -> None:
         self._vars = vars
         self.allowance = allowance
+        self._shell = shell  # () -> {id(shell word): ShellView}, built on first use
 
     def get(self, name, default=None):
         return self._vars.get(name, default)
@@ -243,23 +255,34 @@ class RunEnv(Mapping):
     def __len__(self) -> int:
         return len(self._vars)
 
+    def at(self, word) -> Mapping[str, Optional[str]]:
+        """The environment ``word`` (a shell word of this RUN) is expanded in."""
+        if self._shell is None or not getattr(word, "has_expansion", False):
+            return self
+        if callable(self._shell):
+            self._shell = self._shell()
+        return self._shell.get(id(word), self)
+
 
 def run_env(ctx, instr) -> Mapping[str, str]:
-    """The environment a RUN sees from the Dockerfile (ARG values and ENV)."""
+    """The environment a RUN sees from the Dockerfile (ARG values and ENV); ``at(word)`` adds
+    the shell variables its script set before the word."""
     step = ctx.step(instr)
     if step is None:
         return {}
     # ONBUILD: only ENV reaches the image built on this one
-    return RunEnv(step.state.env if instr.parent is not None else step.state.vars, ctx.graph.use_allowance)
+    base = RunEnv(step.state.env if instr.parent is not None else step.state.vars, ctx.graph.use_allowance)
+    return RunEnv(base._vars, base.allowance,
+                  lambda: ctx.memo(("shell_vars", id(instr)), lambda: shell_vars(ctx, instr, base)))
 
 
 def expand_value(text: str, env: Mapping[str, str], allowance=None) -> Optional[str]:
     """``$X`` / ``${X}`` / ``${X:-d}`` replaced from ``env``; None when something is unknown
-    (or the allowance, by default ``env.allowance``, is spent)."""
+    (a name whose value is None, or the allowance, by default ``env.allowance``, is spent)."""
+    if "$(" in text or "`" in text:
+        return None  # a command's output (checked first: `cmd` needs no "$")
     if "$" not in text:
         return text
-    if "$(" in text or "`" in text:
-        return None
     if allowance is None:
         allowance = getattr(env, "allowance", None)
     unknown = False
@@ -269,6 +292,9 @@ def expand_value(text: str, env: Mapping[str, str], allowance=None) -> Optional[
         name = m.group(1) or m.group(3)
         if name in env:
             value = env[name]
+            if value is None:  # a shell variable set to what cannot be known
+                unknown = True
+                return ""
             if allowance is not None:
                 if allowance.left < len(value):
                     unknown = True
@@ -289,12 +315,273 @@ def word_values(word, env: Mapping[str, str], allowance=None) -> Optional[list[s
     """What a word stands for after expansion (split when unquoted); None when unknown."""
     if not word.has_expansion:
         return [word.value]
+    if isinstance(env, RunEnv):
+        env = env.at(word)
     val = expand_value(word.value, env, allowance)
     if val is None:
         return None
     if word.quoted:
         return [val]
     return val.split()
+
+
+# -- shell variables a RUN sets ----------------------------------------------------------------
+
+class ShellView(Mapping):
+    """The variables one command of a RUN script is expanded with: the RUN's environment under
+    the shell variables set before it.  A name maps to None when its value cannot be known
+    (set in a loop, a branch, a subshell, from a command's output...)."""
+
+    __slots__ = ("_base", "_vars", "_at")
+
+    def __init__(self, base: Mapping[str, str], vars: "_ScriptVars", at: int) -> None:
+        self._base = base
+        self._vars = vars
+        self._at = at
+
+    @property
+    def allowance(self):
+        return getattr(self._base, "allowance", None)
+
+    def _lookup(self, name):
+        v = self._vars
+        at = self._at
+        hist = v.hist.get(name)
+        if hist is not None:
+            k = bisect_left(hist[0], at) - 1  # the last assignment before this command
+            if k >= 0:
+                when = hist[0][k]
+                if v.opaque and bisect_left(v.opaque, at) > bisect_left(v.opaque, when):
+                    return True, None  # an eval / source since then may have changed it
+                if name in v.sticky and v.sticky[name] < at:
+                    return True, None
+                return True, hist[1][k]
+        if name in v.unknown or name in v.sticky and v.sticky[name] < at:
+            return True, None
+        if name in self._base:
+            return True, self._base[name]
+        return False, None
+
+    def get(self, name, default=None):
+        found, value = self._lookup(name)
+        return value if found else default
+
+    def __getitem__(self, name):
+        found, value = self._lookup(name)
+        if not found:
+            raise KeyError(name)
+        return value
+
+    def __contains__(self, name) -> bool:
+        return self._lookup(name)[0]
+
+    def __iter__(self):
+        names = set(self._base) | set(self._vars.hist) | self._vars.unknown | set(self._vars.sticky)
+        return iter(n for n in names if n in self)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+class _ScriptVars:
+    """The assignments of one script in order: name -> ([position], [value or None])."""
+
+    __slots__ = ("hist", "unknown", "sticky", "opaque")
+
+    def __init__(self, unknown: frozenset) -> None:
+        self.hist: dict[str, tuple[list[int], list]] = {}
+        self.unknown = unknown  # set before the script starts, to what it cannot know
+        self.sticky: dict[str, int] = {}  # set in a function body: unknown once it is defined
+        self.opaque: list[int] = []  # positions of eval / . / source: they may set anything
+
+    def set(self, name: str, at: int, value: Optional[str]) -> None:
+        seqs, vals = self.hist.setdefault(name, ([], []))
+        seqs.append(at)
+        vals.append(value)
+
+
+_NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_DECLARE = frozenset({"export", "readonly", "declare", "typeset", "local"})
+# commands that set the variables they name to what cannot be known here (`read -r line`)
+_SETS_NAMED = frozenset({"read", "getopts", "mapfile", "readarray", "unset", "let"})
+_OPAQUE = frozenset({"eval", ".", "source"})  # may set any variable
+# POSIX special builtins: an assignment before one of them stays set in the shell
+_SPECIAL = frozenset({":", ".", "eval", "exec", "exit", "export", "readonly", "return", "set", "shift",
+                      "times", "trap", "unset", "source"})
+# commands run for their exit status: what follows them with && runs on some paths only
+_TESTS = frozenset({"[", "[[", "test", "grep", "egrep", "fgrep", "command", "which", "type", "hash",
+                    "getent", "id", "expr", "cmp", "diff", "false", "dpkg-query", "pgrep"})
+
+
+def _sets(cmd) -> tuple[list[tuple[str, object]], bool]:
+    """The shell variables ``cmd`` sets: (name, assignment word, or None when the value cannot
+    be known), and whether it may set any variable at all (``eval``, ``.``)."""
+    if not cmd.words:
+        return [(_assigned_name(a), a) for a in cmd.assignments], False
+    prog = cmd.words[0].value
+    args = cmd.words[1:]
+    out: list[tuple[str, object]] = []
+    if prog in _SPECIAL:
+        out += [(_assigned_name(a), None) for a in cmd.assignments]
+    if prog in _OPAQUE:
+        return out, True
+    if prog in _DECLARE:
+        opts = [w.value for w in args if w.value[:1] in ("-", "+") and w.value != "--"]
+        # -a, -i, -n, -l...: arrays, integers, references, case changes; local: the function's scope
+        plain = prog != "local" and all(o in ("-x", "-r", "-g") for o in opts)
+        for w in args:
+            if w.value[:1] in ("-", "+"):
+                continue
+            name, eq, _ = w.value.partition("=")
+            # dash splits an unquoted `export X=$V` as words: only a quoted expansion is one value
+            known = plain and eq and (not w.has_expansion or w.quoted)
+            if eq or not plain:
+                out.append((_assigned_name(w) if eq else name, w if known else None))
+    elif prog in _SETS_NAMED:
+        for w in args:
+            name = w.value.partition("=")[0] if prog == "let" else w.value
+            if _NAME_RE.fullmatch(name):
+                out.append((name, None))
+        if prog == "read":
+            out.append(("REPLY", None))
+    elif prog == "printf":
+        vals = [w.value for w in args]
+        if "-v" in vals and vals.index("-v") + 1 < len(vals):
+            out.append((vals[vals.index("-v") + 1], None))
+    elif prog == "cd":
+        out += [("PWD", None), ("OLDPWD", None)]
+    return out, False
+
+
+def _assigned_name(word) -> str:
+    """``NAME`` of ``NAME=v`` / ``NAME+=v`` / ``NAME[i]=v``."""
+    name = word.value.partition("=")[0]
+    return name.rstrip("+").partition("[")[0]
+
+
+def _assigned_value(word, env: Mapping) -> Optional[str]:
+    """The value ``NAME=value`` gives NAME (no word splitting in an assignment), or None."""
+    name, _, value = word.value.partition("=")
+    if not _NAME_RE.fullmatch(name.rstrip("+")):
+        return None  # NAME[i]=v: an array element
+    raw = word.raw.partition("=")[2]
+    if raw.startswith("(") or "~" in raw:
+        return None  # an array, or a tilde the shell expands
+    if word.has_expansion:
+        if "'" in raw or "\\" in raw:
+            return None  # quoted `$` mixed with expansions: the value text cannot tell them apart
+        value = expand_value(value, env)
+        if value is None:
+            return None
+    if name.endswith("+"):
+        old = env.get(name[:-1], "")
+        if old is None:
+            return None  # appended to a value that is not known
+        value = old + value
+    return value
+
+
+def shell_vars(ctx, instr, base: Mapping[str, str]) -> dict[int, ShellView]:
+    """id(shell word) -> the ``ShellView`` it is expanded with, for every word with an expansion
+    in the RUN's scripts.
+
+    Only what is certain is followed: plain assignments (``X=v``, ``export X=v``) made in
+    sequence by the script itself, outside any compound command, substitution, pipeline or
+    background job, and not after an ``||`` or a test's ``&&`` (``[ -z "$X" ] && X=y``).  Any
+    other way a variable is set (a loop, a branch, a function body, ``read``, ``$(...)``,
+    ``eval``) makes its value unknown from there on.  Each script is a shell of its own: a
+    heredoc fed to a shell (``bash <<EOF``) and a double-quoted ``sh -c "..."`` are expanded
+    by the shell that feeds them, so they see the variables at the command that runs them."""
+    pairs = list(ctx.commands(instr))
+    sets_of = [_sets(cmd) for _, cmd in pairs]
+    everywhere = frozenset(name for sets, _ in sets_of for name, _ in sets)
+    if not everywhere and not any(opaque for _, opaque in sets_of):
+        return {}  # the RUN sets no variable: every word sees the Dockerfile's environment
+    lone = None
+    out: dict[int, ShellView] = {}
+    by_cmd: dict[int, ShellView] = {}
+    states: dict[int, Optional[_ScriptVars]] = {}  # id(script) -> its variables (None: not followed)
+    untracked = _ScriptVars(everywhere)
+    conds: dict[int, bool] = {}  # id(script) -> its current and-or list has run a test or an ||
+    background = _backgrounded(pairs)
+    seq = 0
+    for (script, cmd), (sets, opaque) in zip(pairs, sets_of):
+        key = id(script)
+        if key not in states:
+            if script.outer is not None and not _single_quoted(script):
+                states[key] = None  # `sh -c "..."`: expanded by the shell that runs it
+            elif script.heredoc is not None:
+                if lone is None:
+                    lone = lone_heredoc(instr)
+                states[key] = _ScriptVars(frozenset()) if lone else None
+            else:
+                states[key] = _ScriptVars(everywhere if script.outer is not None else frozenset())
+        vars = states[key]
+        seq += 1
+        if vars is None:
+            view = by_cmd.get(id(script.outer[1])) if script.outer is not None else None
+            if view is None:
+                view = ShellView(base, untracked, seq)
+        else:
+            view = ShellView(base, vars, seq)
+        by_cmd[id(cmd)] = view
+        for w in (*cmd.assignments, *cmd.words, *(t for _, t in cmd.redirects if t is not None)):
+            if w.has_expansion:
+                out[id(w)] = view
+        if vars is None:
+            continue
+        top = _top(cmd)
+        cond = conds.get(key, False)
+        if top:
+            conn = cmd.connector_before
+            if conn in (None, ";", "\n", "&"):
+                cond = False
+            elif conn == "||":
+                cond = True
+        elif not cmd.in_substitution:
+            cond = True  # in a compound command that is an element of the and-or list
+        certain = top and cmd.pipe_length == 1 and not cond and id(cmd) not in background
+        for name, word in sets:
+            seq += 1
+            if cmd.in_function:
+                vars.sticky.setdefault(name, seq)
+            value = _assigned_value(word, ShellView(base, vars, seq)) if certain and word is not None else None
+            vars.set(name, seq, value)
+        if opaque:
+            vars.opaque.append(seq)
+        if top and (cmd.negated or cmd.words and cmd.words[0].value in _TESTS):
+            cond = True
+        conds[key] = cond
+    return out
+
+
+def _top(cmd) -> bool:
+    """A command (or pipeline element) of the script's own command lists, outside any compound
+    command or substitution: it runs once, when the script reaches it."""
+    return not (cmd.in_substitution or cmd.in_subshell or cmd.in_compound or cmd.depth)
+
+
+def _single_quoted(script) -> bool:
+    """``sh -c '...'``: the script's text was in single quotes in the command that runs it."""
+    outer = script.outer[0]
+    at = script._base - outer._base - 1
+    return 0 <= at < len(outer.text) and outer.text[at] == "'"
+
+
+def _backgrounded(pairs) -> set[int]:
+    """id() of the top-level commands of an and-or list run in the background (``X=1 &``)."""
+    out: set[int] = set()
+    current: dict[int, list[int]] = {}  # id(script) -> its current and-or list
+    for script, cmd in pairs:
+        if not _top(cmd):
+            continue
+        conn = cmd.connector_before
+        if conn in (None, ";", "\n", "&"):
+            if conn == "&":
+                out.update(current.get(id(script), ()))
+            current[id(script)] = []
+        current.setdefault(id(script), []).append(id(cmd))
+    return out
 
 
 # -- mounts, stages, paths ---------------------------------------------------------------
@@ -427,7 +714,9 @@ def _located_calls(ctx, instr) -> Iterator[Located]:
 
 def resolve(word, cwd: Optional[str], env: dict[str, str], home: Optional[str]) -> Optional[str]:
     """Absolute path a word names (globs kept), or None when it cannot be known."""
-    vals = word_values(word, Layered(env, {"HOME": home}) if home else env, getattr(env, "allowance", None))
+    if isinstance(env, RunEnv):
+        env = env.at(word)  # the shell variables set before the word
+    vals = word_values(word, Layered({"HOME": home}, env) if home else env, getattr(env, "allowance", None))
     if not vals or len(vals) != 1:
         return None
     p = vals[0]

@@ -117,17 +117,50 @@ def wrappers(words: list) -> tuple[list[tuple[int, int]], int]:
     return found, i
 
 
+def vanishes(word) -> bool:
+    """An unquoted `` `# note` ``: a substitution holding only a comment expands to nothing, so
+    the shell drops the word (the idiom for commenting the lines of a long RUN)."""
+    raw = getattr(word, "raw", "")
+    if len(raw) < 3 or raw[0] != "`" or raw[-1] != "`":
+        return False
+    body = raw[1:-1]
+    return body.lstrip(" \t").startswith("#") and "`" not in body and "\n" not in body
+
+
+def _run_words(words: list) -> list:
+    """``words`` without wrappers and without the words that expand to nothing."""
+    if any(getattr(w, "has_expansion", False) and vanishes(w) for w in words):
+        words = [w for w in words if not vanishes(w)]
+    return words[wrappers(words)[1]:]
+
+
 def strip_wrappers(words: list) -> list:
-    """The words of the command a wrapper (sudo, env, nice, xargs...) runs."""
-    words = words[wrappers(words)[1]:]
+    """The words of the command a wrapper (sudo, env, nice, xargs...) runs, without the words
+    that expand to nothing (`` `# note` ``); for ``python -m MODULE`` the words from MODULE on
+    (``python3 -m pip install x`` reads as ``pip install x``)."""
+    words = _run_words(words)
+    at = _module_at(words)
+    return words[at:] if at else words
+
+
+def _module_at(words: list) -> int:
+    """The index of MODULE in ``python [options] -m MODULE ...`` (``words`` without wrappers), or 0."""
     # python -m pip / python3.12 -I -m pip
     if len(words) >= 3 and _PYTHON.fullmatch(shell_name(words[0].value)):
         j = 1
         while j < len(words) and words[j].value.startswith("-") and words[j].value != "-m":
             j += 1
         if j + 1 < len(words) and words[j].value == "-m":
-            return words[j + 1:]
-    return words
+            return j + 1
+    return 0
+
+
+def python_module(words: list) -> Optional[str]:
+    """The module a ``python -m MODULE`` command runs (through wrappers), else None: its program
+    name is MODULE's, but ``python -m wget`` is PyPI's wget, not GNU wget."""
+    words = _run_words(words)
+    at = _module_at(words)
+    return words[at].value if at else None
 
 
 def argv(words: list) -> list[str]:

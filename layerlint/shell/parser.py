@@ -19,7 +19,8 @@ frame; regular expressions are single character classes only.  Bad input never r
 problem is recorded in ``Script.errors`` (``"<message> at offset N"``) and parsing goes on.
 
 Positions are offsets into the string given to :func:`parse`; ``script[w.start:w.end] ==
-w.raw`` for every word.
+w.raw`` for every word.  A comment inside backquotes ends at the closing backquote, as sh
+reads it (``gcc `# why` make``: ``make`` is still a word).
 
 Limits (all reported in ``errors``): substitutions nested more than 20 deep are kept as
 opaque text; more than 100,000 open frames stop the parse.  A here-document whose body is
@@ -99,10 +100,13 @@ class SimpleCommand(Record):
     in_substitution: bool
     in_subshell: bool
     in_condition: bool
+    in_compound: bool  # in the body of { }, ( ), if, while, until, for or case (conditions too) or of
+    #                    a function: it may run on some paths only, more than once, or in a subshell
+    in_function: bool  # in a function body: runs when (and each time) the function is called
 
     __slots__ = ("words", "assignments", "redirects", "start", "end", "pipeline", "pipe_position",
                  "pipe_length", "negated", "connector_before", "depth", "in_substitution", "in_subshell",
-                 "in_condition")
+                 "in_condition", "in_compound", "in_function")
 
     def __init__(
         self,
@@ -120,6 +124,8 @@ class SimpleCommand(Record):
         in_substitution: bool = False,
         in_subshell: bool = False,
         in_condition: bool = False,
+        in_compound: bool = False,
+        in_function: bool = False,
     ) -> None:
         self.words = [] if words is None else words
         self.assignments = [] if assignments is None else assignments
@@ -135,6 +141,8 @@ class SimpleCommand(Record):
         self.in_substitution = in_substitution
         self.in_subshell = in_subshell
         self.in_condition = in_condition
+        self.in_compound = in_compound
+        self.in_function = in_function
 
     @property
     def name(self) -> Optional[str]:
@@ -205,6 +213,7 @@ _ANSI_ORD = re.compile(r"[^'\\]+")
 _OPQ_PAREN = re.compile(r"[^()'\"\\`]+")
 _OPQ_DQ = re.compile(r'[^"\\$`]+')
 _OPQ_BT = re.compile(r"[^`\\]+")
+_BT_COMMENT = re.compile(r"[^`\\\n]+")
 _BLANKS = re.compile(r"[ \t]+")
 _DIGITS = re.compile(r"[0-9]+")
 _HEX2 = re.compile(r"[0-9a-fA-F]{1,2}")
@@ -232,6 +241,7 @@ _KIND_DESC = {
 _SUBST = (_CMDSUB, _BACKTICK, _PROCSUB)
 _NESTS = (_SUBSHELL, _CMDSUB, _BACKTICK, _PROCSUB)  # kinds that add one to depth
 _COND_KINDS = (_IF, _WHILE, _UNTIL)
+_COMPOUND_KINDS = (_SUBSHELL, _GROUP, _IF, _WHILE, _UNTIL, _FOR, _CASE)
 _RESERVED_BARRIER = (_TOP, _SUBSHELL, _CMDSUB, _BACKTICK, _PROCSUB)
 
 # list-frame states
@@ -314,7 +324,7 @@ class _List:
     __slots__ = (
         "t", "kind", "state", "special", "wb", "start", "depth", "in_sub", "in_subshell",
         "cond_base", "bt", "sdepth", "cmd", "pl", "conn", "need", "after", "redir", "dbr", "pat",
-        "pat_paren", "nelems",
+        "pat_paren", "nelems", "compound", "func",
     )
 
     def __init__(self, kind: int, start: int, parent: Optional["_List"], wb: Optional[_WB] = None,
@@ -332,6 +342,8 @@ class _List:
             self.cond_base = False
             self.bt = False
             self.sdepth = 0
+            self.compound = False
+            self.func = False
         else:
             self.depth = parent.depth + (1 if kind in _NESTS else 0)
             self.in_sub = parent.in_sub or kind in _SUBST
@@ -344,6 +356,8 @@ class _List:
             else:
                 self.bt = parent.bt
             self.sdepth = parent.sdepth + (1 if kind in _SUBST else 0)
+            self.func = parent.func  # set on the body itself by _on_word
+            self.compound = parent.compound or kind in _COMPOUND_KINDS
         self.cmd: Optional[_Cmd] = None
         self.pl: Optional[_Pipeline] = None
         self.conn: Optional[str] = None
@@ -463,6 +477,8 @@ class _Parser:
         if c == "\n":
             return self._newline(f, i)
         if c == "#":
+            if f.bt:
+                return self._backtick_comment(i)
             j = s.find("\n", i)
             return n if j < 0 else j
         if c == "\\" and i + 1 < n and s[i + 1] == "\n":
@@ -524,6 +540,31 @@ class _Parser:
                     return j
         self._push_word(f, i)
         return i
+
+    def _backtick_comment(self, i: int) -> int:
+        """The end of a comment at i inside `...`: the line's end or the closing backquote.
+
+        sh finds the end of a backquoted substitution before it parses the body, so
+        ``pkg `# why` other`` comments out ``why`` only and ``other`` is still code (the
+        idiom for commenting the lines of a long RUN).  A backslash-escaped backquote does not
+        close it."""
+        s = self.s
+        n = self.n
+        j = i
+        while j < n:
+            m = _BT_COMMENT.match(s, j)
+            if m is not None:
+                j = m.end()
+                if j >= n:
+                    break
+            c = s[j]
+            if c == "\\" and j + 1 < n and s[j + 1] != "\n":
+                j += 2
+                continue
+            if c == "`" or c == "\n":
+                return j
+            j += 1
+        return n
 
     def _push_word(self, f: _List, i: int) -> _WB:
         wb = _WB(i, f)
@@ -883,6 +924,8 @@ class _Parser:
             in_substitution=f.in_sub,
             in_subshell=f.in_subshell,
             in_condition=f.in_condition(),
+            in_compound=f.compound,
+            in_function=f.func,
         )
         pl.cmds.append(sc)
         self.commands.append(sc)
@@ -966,11 +1009,13 @@ class _Parser:
                 self.heredocs.append((w.value, base == "<<-", w.start))
             return
         sp = f.special
+        fn_body = False
         if sp:
             f.special = 0
             if sp == _FN_NAME:
                 f.special = _FN_AFTER
                 return
+            fn_body = True
             if sp == _FN_PARENS:
                 self.error("expected ')' in function definition", w.start)
             elif not (lit and w.value in _COMPOUND_OPENERS):
@@ -1013,8 +1058,12 @@ class _Parser:
             return
         cmd = f.cmd
         if cmd is None:
-            if lit and v in _RESERVED and self._reserved(f, v, w):
-                return
+            if lit and v in _RESERVED:
+                height = len(self.stack)
+                if self._reserved(f, v, w):
+                    if fn_body and len(self.stack) > height:  # name() { ...; }: the body
+                        self.stack[-1].func = True
+                    return
             if lit and v == "in":
                 self.error("syntax error near unexpected token 'in'", w.start)
             if f.after:

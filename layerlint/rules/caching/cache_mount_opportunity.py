@@ -4,7 +4,7 @@
 Finds a `RUN` that installs or fetches dependencies with a package manager that keeps a
 download cache (pip, uv, poetry, npm, yarn, pnpm, go, cargo, bundler, composer, maven,
 gradle) and has no `--mount=type=cache`. The finding points at the command and gives the
-mount to add. Nothing is reported when the `RUN` already has a cache mount, and pip with
+mount to add. `yarn --version`, `gradle -v` and the like download nothing and are not reported. Nothing is reported when the `RUN` already has a cache mount, and pip with
 `--no-cache-dir` (or `PIP_NO_CACHE_DIR`) is left to DL3042's advice: that is a deliberate
 choice of a small image over download reuse. Opt-in (`--extend-select LL206`).
 
@@ -61,6 +61,9 @@ MANAGERS = {
     "gradle": (None, "/root/.gradle/caches", "GRADLE_USER_HOME"),
 }
 PIP = ("pip", "pip3")
+# `yarn --version`, `gradle -v`, `mvn --help`: print and exit, download nothing
+_INFO_FLAGS = frozenset({"--version", "-v", "-V", "-version", "--help", "-h", "-help"})
+_UV_PIP_DOWNLOADS = ("install", "sync", "compile")  # `uv pip uninstall` / `list` / `freeze` do not
 
 
 def check(ctx):
@@ -81,10 +84,15 @@ def check(ctx):
             if prog not in MANAGERS:
                 continue
             subs, target, var = MANAGERS[prog]
-            sub = next((a for a in argv[1:] if not a.startswith("-")), None)
+            words = [a for a in argv[1:] if not a.startswith("-")]
+            sub = words[0] if words else None
             if subs is not None and sub not in subs:
                 continue
+            if sub is None and any(a in _INFO_FLAGS for a in argv[1:]):
+                continue
             if prog == "go" and sub == "mod" and "download" not in argv:
+                continue
+            if prog == "uv" and sub == "pip" and words[1:2] and words[1] not in _UV_PIP_DOWNLOADS:
                 continue
             if prog == "pip" and ("--no-cache-dir" in argv or env.get("PIP_NO_CACHE_DIR", "").lower()
                                   in ("1", "true", "yes", "on", "off", "0", "false")):
@@ -98,7 +106,9 @@ def check(ctx):
             end = script.word_span(cmd.words[-1])
             from ...syntax.model import Span
             span = Span(start.line, start.column, end.end_line, end.end_column)
-            shown = " ".join(argv[:3])
+            # the program and its subcommand (`pip install`, `go mod download`), not its options
+            n = 2 if prog in ("go", "uv") and sub in ("mod", "pip") else 1
+            shown = " ".join([argv[0]] + (words[:n] if subs is not None else []))
             user = step.state.user if step is not None else None
             who = ""
             if user and user.split(":")[0] not in ("root", "0") and target.startswith("/root/"):

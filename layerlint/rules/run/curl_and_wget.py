@@ -2,8 +2,9 @@
 
 ## What it does
 Reports a stage whose `RUN` instructions use both `curl` and `wget` (directly or behind
-wrappers such as `sudo`). The finding points at each use of the tool used less often
-(the later one on a tie) and lists the lines of the other.
+wrappers such as `sudo`; `python -m wget`, a Python package, is not the wget program). The
+finding points at each use of the tool used less often (the later one on a tie) and lists
+the lines of the other.
 
 ## Why is this bad
 Both tools download files; an image that needs both installs two HTTP clients with
@@ -44,7 +45,7 @@ def check(ctx):
             if instr.keyword != "RUN" or step.instr.inner is not None:
                 continue
             for call in calls(ctx, instr):
-                if call.prog in uses:
+                if call.prog in uses and not call.python_module:  # `python -m wget`: a Python module
                     uses[call.prog].append(call)
         if not uses["curl"] or not uses["wget"]:
             continue

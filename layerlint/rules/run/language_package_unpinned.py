@@ -11,10 +11,13 @@ Reports packages named without a version in:
   `#ref` are fine, and the floating tags `@latest` / `@next` are reported;
 - `gem install` (`rails:7.1.3` or `-v`/`--version`); local `.gem` files are fine;
 - `go install` / `go get` / `go run` of a remote package without `@version`, or with
-  `@latest`; local packages (`./cmd/x`) and the standard library are fine.
+  `@latest`; local packages (`./cmd/x`) and the standard library are fine, and the words
+  after `go run`'s package are its program's arguments.
 
-One finding per command, at the first unpinned package. Variables are expanded from
-`ARG`/`ENV` when known and skipped when not.
+One finding per command, at the first unpinned package; a VCS URL (`-e git+https://...`) is
+pinned with `@<commit>`. Variables are expanded from `ARG`/`ENV` and from plain assignments
+earlier in the same RUN when their value is certain, and skipped when not (a command's
+output, `` `git rev-parse main` `` included).
 
 ## Why is this bad
 An unpinned install takes whatever the registry serves on the day of the build. Two
@@ -75,8 +78,16 @@ def _pip_loose(operands, parsed):
         i += 1
     for o in parsed.opts:
         if o.name in ("-e", "--editable") and o.value and _VCS.match(o.value) and not _pip_pinned(o.value):
-            out.append(o.word)
+            out.append(o.where)  # the URL, not the `-e` before it
     return out
+
+
+def _pip_example(spec: str) -> str:
+    """How to pin ``spec``: a VCS URL takes ``@<commit>`` (before any ``#egg=``), a name ``==``."""
+    if _VCS.match(spec):
+        url, hash_, frag = spec.partition("#")
+        return f"{url}@<commit>{hash_}{frag}"
+    return f"{spec}==<version>"
 
 
 def _npm_pinned(spec: str) -> bool:
@@ -101,7 +112,9 @@ def _gem_loose(operands, parsed):
             and not w.value.endswith(".gem") and "/" not in w.value]
 
 
-def _go_loose(operands):
+def _go_loose(operands, sub: str):
+    if sub == "run":
+        operands = operands[:1]  # `go run pkg@v args...`: what follows the package are its arguments
     out = []
     for w in operands:
         v = w.value
@@ -158,7 +171,7 @@ def check(ctx):
                 elif pc.family == "gem" and pc.sub in ("install", "i"):
                     loose, code, example = _gem_loose(p.operands, p), "DL3028", "{p}:<version>"
                 elif pc.family == "go" and pc.sub in ("install", "get", "run"):
-                    loose, code, example = _go_loose(p.operands), "DL3062", "{p}@<version>"
+                    loose, code, example = _go_loose(p.operands, pc.sub), "DL3062", "{p}@<version>"
                 else:
                     continue
                 tool = f"{pc.prog} {pc.sub}"
@@ -172,5 +185,6 @@ def check(ctx):
             floating = [w for w in loose if w.value.endswith(("@latest", "@next"))]
             names = ", ".join(f"`{shown(w)}`" for w in loose[:6]) + (f" and {len(loose) - 6} more" if len(loose) > 6 else "")
             what = "a floating version" if floating and len(floating) == len(loose) else "no version"
+            shown_example = _pip_example(base) if code == "DL3013" else example.format(p=base)
             yield Violation(call.span(origin(first)), f"`{tool}` with {what}: {names}; pin {'it' if len(loose) == 1 else 'them'} "
-                   f"(e.g. `{example.format(p=base)}`) so a rebuild installs the same code", hadolint=(code,))
+                   f"(e.g. `{shown_example}`) so a rebuild installs the same code", hadolint=(code,))

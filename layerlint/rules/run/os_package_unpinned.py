@@ -7,8 +7,10 @@ Reports package names without a version in `apt-get`/`apt install` (`curl=7.88.1
 Local package files (`.deb`, `.apk`, `.rpm`), paths and URLs, apt release pins
 (`pkg/bookworm-backports`), apk virtual package names (`--virtual .deps`) and rpm
 groups (`@group`, `group install`) are not packages to pin. One finding per command,
-at the first unpinned package, naming them all. Variables are expanded from `ARG`/`ENV`
-when their value is known, and skipped when it is not.
+at the first unpinned package, naming them all. Variables are expanded from `ARG`/`ENV` and
+from plain assignments earlier in the same RUN (`buildDeps='gcc make' && apt-get install -y
+$buildDeps`, reported at `$buildDeps`) when their value is certain, and skipped when it is
+not (set in a loop, a branch or a function, or from a command's output).
 
 Off the default severity scale on purpose (`info`): exact pins on Debian and Ubuntu
 break when the mirror drops the old version, so many teams pin the base image instead.

@@ -2,7 +2,8 @@
 
 ## What it does
 Reports `wget` commands without one of `-q`/`--quiet`, `-nv`/`--no-verbose`,
-`--progress=...`, `-o`/`--output-file` or `-a`/`--append-output`.
+`--progress=...`, `-o`/`--output-file` or `-a`/`--append-output`. `python -m wget`
+(the PyPI module of that name, another program) is not GNU wget and is not reported.
 
 ## Why is this bad
 Without a terminal, GNU wget prints a line of dots for every few kilobytes: downloading a
@@ -46,8 +47,8 @@ QUIET = ("-q", "--quiet", "-nv", "--no-verbose", "--progress", "-o", "--output-f
 def check(ctx):
     for instr in ctx.instructions("RUN"):
         for call in calls(ctx, instr):
-            if call.prog != "wget":
-                continue
+            if call.prog != "wget" or call.python_module:
+                continue  # `python -m wget URL` is PyPI's wget: no GNU progress dots, no such options
             if any(may_hold_options(w) for w in call.args):
                 continue  # options hidden in a variable
             p = parse_options(call.args, _SHORT_VAL, _LONG_VAL, long_prefixes=("-nv", "-nc", "-nd", "-nH", "-np"))

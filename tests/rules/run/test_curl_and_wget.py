@@ -28,3 +28,12 @@ def test_curl_and_wget_onbuild_does_not_fire():
     assert positions(lint(text, "LL319")) == [("LL319", 3, 5)]
     text = "FROM debian:12\nRUN curl -fsS https://x && curl -fsS https://y\nONBUILD RUN wget -q https://z\n"
     assert lint(text, "LL319") == []
+
+
+def test_curl_and_python_wget_module_does_not_fire():
+    text = ("FROM python:3.12\n"
+            "RUN curl -fsSLo /a https://x/a && python -m wget https://x/b.py\n")
+    assert lint(text, "LL319") == []
+    text = ("FROM python:3.12\n"
+            "RUN curl -fsSLo /a https://x/a && python -m wget https://x/b.py && wget -q https://x/c\n")
+    assert spans(lint(text, "LL319")) == [("LL319", 2, 68, 2, 72)]
