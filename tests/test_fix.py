@@ -183,7 +183,7 @@ def test_fixture_keyword_fix_changes_only_keywords(path, variant):
     data = _variants(path.read_bytes())[variant]
     out = fix(data, [tr.UPPER])
     assert len(out.fixed) == len(data)
-    if parse_bytes(data).ok and not b"\xff" in data:
+    if not parse_bytes(data).errors:  # a file with a parse error gets no findings, so no fixes
         assert out.fixed.lower() == data.lower()
         before, after = parse_bytes(data), parse_bytes(out.fixed)
         assert [(i.keyword, i.line.upper(), i.start_line, i.end_line) for i in before.instructions] == \

@@ -39,6 +39,7 @@ eviction, and base-image ENV/WORKDIR (constant, unknown).
 """
 from __future__ import annotations
 
+import fnmatch
 import json
 import os
 import posixpath
@@ -432,6 +433,88 @@ def paths_overlap(a: Optional[str], b: Optional[str]) -> bool:
 def abs_path(path: str) -> str:
     """``path`` made absolute and normalized (never ``//x``)."""
     return posixpath.normpath("/" + path.lstrip("/"))
+
+
+# Names without an extension that are files, not directories (`COPY Gemfile ./`)
+_DOTLESS_FILES = frozenset({"Gemfile", "Pipfile", "Makefile", "GNUmakefile", "Dockerfile", "Containerfile",
+                            "Procfile", "Rakefile", "Vagrantfile", "Jenkinsfile", "Brewfile", "Justfile",
+                            "justfile", "Caddyfile", "Earthfile", "Tiltfile", "Taskfile", "Podfile",
+                            "Snakefile", "Guardfile", "Capfile", "Berksfile", "gradlew", "mvnw"})
+
+
+def source_is_dir(source_text: str, path: str, context_dir: Optional[str] = None) -> bool:
+    """Whether a COPY source names a directory: the build context says so when it holds the
+    path; else a trailing ``/`` or a name without an extension (``src``, ``app``), except the
+    files that have none (``Gemfile``, ``LICENSE``)."""
+    if context_dir is not None and path not in (".", "/"):
+        from ..buildctx.paths import context_path  # never outside the context
+        on_disk = context_path(context_dir, path.lstrip("/"))
+        if on_disk is not None and os.path.lexists(on_disk):
+            return os.path.isdir(on_disk)
+    if source_text.endswith("/") or path in (".", "/"):
+        return True
+    name = posixpath.basename(path)
+    if name in _DOTLESS_FILES or name.isupper() or name.endswith("file"):
+        return False
+    if posixpath.basename(posixpath.dirname(path)) in ("bin", "sbin", "scripts", "script", "hack"):
+        return False  # bin/install-deps, scripts/entrypoint: executables
+    if name.startswith("."):
+        return name in (".mvn", ".yarn", ".cargo", ".github", ".config", ".venv", ".git", ".devcontainer")
+    return "." not in name
+
+
+def copy_origin(sm: StepModel, target: str, context_dir: Optional[str] = None
+                ) -> Optional[tuple[Source, str, str]]:
+    """What COPY/ADD step ``sm`` puts at absolute image path ``target`` (which may be a glob,
+    ``/app/*.csproj``): ``(source, where it comes from, how)``, or None when the step writes
+    nothing there.  ``where`` is context-relative for a context source and absolute for a
+    ``--from`` stage or image; ``how`` is ``"whole"`` (the whole context or a stage's root),
+    ``"dir"`` (a directory's content lands in the destination), ``"glob"`` (files matched by
+    name land in it) or ``"file"``.  An unknown WORKDIR counts as ``/``, as BuildKit's default."""
+    if sm.kind != "layer" or sm.keyword not in ("COPY", "ADD"):
+        return None
+    raw = sm.definition.get("dest")
+    if not isinstance(raw, str):
+        return None
+    if raw.startswith("?/"):
+        raw = image_path(raw[2:], "/") + ("/" if raw.endswith("/") else "")
+    dest = raw.rstrip("/") or "/"
+    into_dir = raw.endswith("/") or len(sm.sources) > 1
+    inside = target == dest or target.startswith(dest.rstrip("/") + "/")
+    rel = posixpath.relpath(target, dest) if inside else None
+    found = None
+    for src in sm.sources:  # the last source that writes the path wins, as the copy does
+        if found is not None and found[2] == "whole":
+            break  # certain to write it; a guess about a later source does not override that
+        if src.kind not in ("context", "stage", "image"):
+            continue
+        p = src.path
+        root = "." if src.kind == "context" else "/"
+        if p in (".", "/", "*", "/*"):
+            if rel is not None and rel != ".":
+                found = (src, posixpath.normpath(posixpath.join(root, rel)), "whole")
+            continue
+        name = posixpath.basename(p)
+        parent = posixpath.dirname(p) or root
+        if name == "*":  # `src/*`: the entries of src (their content, for directories)
+            if rel is not None and rel != ".":
+                found = (src, posixpath.normpath(posixpath.join(parent, rel)), "dir")
+            continue
+        if src.has_wildcard:  # `package*.json`: each match lands in the destination by name
+            if posixpath.dirname(target) == dest and fnmatch.fnmatchcase(posixpath.basename(target), name):
+                found = (src, posixpath.normpath(posixpath.join(parent, posixpath.basename(target))), "glob")
+            continue
+        if source_is_dir(src.text, p, context_dir if src.kind == "context" else None):
+            if rel is not None and rel != ".":
+                found = (src, posixpath.normpath(posixpath.join(p, rel)), "dir")
+            continue
+        at = dest.rstrip("/") + "/" + name
+        if target == at or (not into_dir and target == dest):
+            found = (src, p, "file")
+        elif fnmatch.fnmatchcase(name, posixpath.basename(target)) and posixpath.dirname(target) == dest \
+                and any(c in target for c in "*?["):
+            found = (src, p, "file")  # `COPY App.csproj ./` puts one of /app/*.csproj there
+    return found
 
 
 def _is_url(s: str) -> bool:
