@@ -653,6 +653,9 @@ def _informative(ctx, kind: str, where) -> bool:
     return os.path.isfile(ctx.context_path(where) or "")
 
 
+_NPM_CI = re.compile(r"(^|\s)(ci|clean-install|install-clean|isntall-clean)(\s|$)")  # needs the lock file
+
+
 def _advice_files(ctx, walk: _Walk, c: _Call, writer) -> list:
     """[(origin path, image path)] of the manifests to copy first, as the writer brings them."""
     f = c.fetch
@@ -673,6 +676,13 @@ def _advice_files(ctx, walk: _Walk, c: _Call, writer) -> list:
                 continue
             return []
         src, where, how = got
+        lock_optional = not informed and f.tool == "npm" and src.kind == "context" and not _NPM_CI.search(c.text)
+        if lock_optional and where.endswith("package.json"):
+            # many npm projects commit no package-lock.json, and a COPY naming it fails the build
+            # there: Docker's own idiom copies both when present (and the install reads both)
+            where = where[:-len("package.json")] + "package*.json"
+        elif lock_optional and m == "package-lock.json":
+            continue
         if where.startswith("..") or where.startswith("../"):
             return []  # never a path outside the context
         if informed and src.kind == "context":

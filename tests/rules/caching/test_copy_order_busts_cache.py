@@ -417,8 +417,22 @@ def test_ll201_one_finding_per_copy_for_tools():
 def test_ll201_never_a_path_outside_the_context():
     f = _one("FROM node:22\nWORKDIR /home/app\nCOPY ../frontend /home/app/frontend\nRUN cd frontend && npm install\n")
     advice = f.message.split("install before the rest: ")[1]
-    assert advice.startswith("`COPY frontend/package.json frontend/package-lock.json ./frontend/`")
+    assert advice.startswith("`COPY frontend/package*.json ./frontend/`")
     assert "COPY ../frontend/" not in advice
+
+
+def test_ll201_npm_install_advice_copies_a_lock_file_only_if_there_is_one(tmp_path):
+    # `npm install` runs without a lock file, and a COPY naming a missing one fails the build:
+    # unless the context shows it, the advice copies package*.json (Docker's idiom); `npm ci`
+    # needs the lock file, so it is named
+    text = "FROM node:22\nWORKDIR /app\nCOPY . .\nRUN npm install\n"
+    assert "`COPY package*.json ./`, `RUN npm install`" in _one(text).message
+    (tmp_path / "package.json").write_text("{}")
+    (tmp_path / "src.js").write_text("")
+    assert "`COPY package.json ./`, `RUN npm install`" in _one(text, context_dir=str(tmp_path)).message
+    (tmp_path / "package-lock.json").write_text("{}")
+    assert "`COPY package.json package-lock.json ./`" in _one(text, context_dir=str(tmp_path)).message
+    assert "`COPY package.json package-lock.json ./`" in _one(text.replace("npm install", "npm ci")).message
 
 
 def test_ll201_moves_what_sets_up_the_install_with_it():
