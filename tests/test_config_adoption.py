@@ -266,3 +266,108 @@ def test_from_with_one_or_three_arguments_is_fine(tmp_path, line):
     (tmp_path / "Dockerfile").write_text(f"{line}\n")
     rc, _, doc = found("--select", "LL401", "Dockerfile", cwd=tmp_path)
     assert rc == 0 and "errors" not in doc["files"][0]
+
+
+# -- migrating from hadolint ----------------------------------------------------------------------
+HADOLINT_YAML = """\
+failure-threshold: warning
+ignored:
+  - DL3008
+  - DL3015
+override:
+  error:
+    - DL3007
+  style: [DL3018]
+trustedRegistries: docker.io
+label-schema:
+  maintainer: email
+  version: semver
+strict-labels: true
+format: json
+colour: true
+"""
+LABELLED = UNPINNED + 'LABEL maintainer="x" version="1.0.0" extra="y"\n'
+
+
+@pytest.mark.parametrize("name", [".hadolint.yaml", ".hadolint.yml"])
+def test_a_hadolint_config_is_read_when_there_is_no_layerlint_config(tmp_path, name):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "Dockerfile").write_text(LABELLED)
+    (tmp_path / name).write_text(HADOLINT_YAML)
+    rc, out, err = run("--format", "json", "--extend-select", "LL104", "sub/Dockerfile", cwd=tmp_path)
+    got = {(f["rule"], f["line"], f["severity"]) for f in json.loads(out)["findings"]}
+    assert ("LL101", 2, "error") in got and ("LL101", 1, "warning") in got  # override
+    assert ("LL315", 3, "style") in got and not [g for g in got if g[0] == "LL315" and g[2] != "style"]  # ignored DL3008
+    assert not [g for g in got if g[0] in ("LL312", "LL104")]  # DL3015 ignored, docker.io trusted
+    assert {g[0] for g in got if g[1] == 4} == {"LL515"}  # email and strict labels
+    assert err.splitlines() == [f"layerlint: warning: {tmp_path / name}:14: 'format' is not applied (use --format)",
+                                f"layerlint: warning: {tmp_path / name}:15: unknown hadolint config key 'colour', ignored"]
+    rc, _, _ = run("--select", "LL502", "sub/Dockerfile", cwd=tmp_path)
+    assert rc == 0  # failure-threshold: warning, and LL502 is info
+
+
+def test_a_layerlint_config_anywhere_above_wins_over_a_nearer_hadolint_config(tmp_path):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "Dockerfile").write_text(UNPINNED)
+    (tmp_path / "sub" / ".hadolint.yaml").write_text("ignored: [DL3006, DL3007]\n")
+    (tmp_path / ".layerlint.toml").write_text('select = ["LL101"]\n')
+    _, findings, _ = found("sub/Dockerfile", cwd=tmp_path)
+    assert [r for _, r, _, _ in findings] == ["LL101", "LL101"]
+
+
+def test_config_names_a_hadolint_file(tmp_path):
+    (tmp_path / "Dockerfile").write_text(UNPINNED)
+    (tmp_path / "policy.yaml").write_text("no-fail: true\nfailure-threshold: error\n")
+    rc, _, _ = run("--config", "policy.yaml", "Dockerfile", cwd=tmp_path)
+    assert rc == 0  # no-fail wins
+
+
+@pytest.mark.parametrize("text, line, says", [
+    ("ignored: DL3008x\n", 1, None),  # a single string is taken (and names no rule: a selector error)
+    ("override:\n  loud: [DL3008]\n", 1, "unknown level 'loud'"),
+    ("label-schema:\n  a: colour\n", 1, "unknown type 'colour'"),
+    ("ignored: {a: 1}\n", 1, "expected a list of strings"),
+    ("- just\n- a list\n", 1, "a mapping of keys, not a list"),
+    ("ignored: [\n", 2, "invalid YAML"),
+    ("a: &x [1, 2]\nb: !!python/object:os.system x\n", 2, "invalid YAML"),  # safe_load: no constructors
+    ("[" * 5000 + "]" * 5000 + "\n", 1, "invalid YAML"),
+])
+def test_a_bad_hadolint_config_is_one_line_naming_it(tmp_path, text, line, says):
+    (tmp_path / "Dockerfile").write_text(UNPINNED)
+    (tmp_path / ".hadolint.yaml").write_text(text)
+    rc, out, err = run("Dockerfile", cwd=tmp_path)
+    assert rc == 2 and out == "" and err.count("\n") == 1 and "Traceback" not in err, err
+    assert f".hadolint.yaml:{line}" in err and (says is None or says in err), err
+
+
+def test_a_billion_laughs_hadolint_config_is_cheap(tmp_path):
+    rows = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"] + [
+        f"a{i}: &a{i} [*a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}]"
+        for i in range(1, 9)] + ["ignored: *a8"]
+    (tmp_path / "Dockerfile").write_text(UNPINNED)
+    (tmp_path / ".hadolint.yaml").write_text("\n".join(rows) + "\n")
+    rc, out, err = run("Dockerfile", cwd=tmp_path)
+    assert rc == 2 and "expected a list of strings" in err  # a list of lists: refused at its first item
+
+
+def test_migrate_prints_and_writes_the_layerlint_config(tmp_path):
+    (tmp_path / "Dockerfile").write_text(LABELLED)
+    (tmp_path / ".hadolint.yaml").write_text(HADOLINT_YAML)
+    before = found("--extend-select", "LL104", "Dockerfile", cwd=tmp_path)[1]
+    rc, out, err = run("migrate", cwd=tmp_path)
+    assert rc == 0 and out.startswith("# layerlint settings migrated from .hadolint.yaml")
+    assert 'ignore = ["DL3008", "DL3015"]' in out and '[severity]\nDL3007 = "error"\nDL3018 = "style"' in out
+    rc, _, err = run("migrate", "--write", cwd=tmp_path)
+    assert rc == 0 and (tmp_path / ".layerlint.toml").read_text() == out
+    (tmp_path / ".hadolint.yaml").unlink()
+    assert found("--extend-select", "LL104", "Dockerfile", cwd=tmp_path)[1] == before  # the same policy
+    rc, _, err = run("migrate", "--write", str(tmp_path / ".layerlint.toml"), cwd=tmp_path)
+    assert rc == 2  # not a hadolint config: a YAML error, one line
+    (tmp_path / ".hadolint.yml").write_text("ignored: [DL3008]\n")
+    rc, _, err = run("migrate", "--write", cwd=tmp_path)
+    assert rc == 2 and "exists already" in err
+
+
+def test_migrate_with_no_hadolint_config(tmp_path):
+    rc, out, err = run("migrate", cwd=tmp_path)
+    assert rc == 2 and out == "" and "no .hadolint.yaml" in err

@@ -163,6 +163,43 @@ def rule_command(code):
         write_stdout(text)
 
 
+@main.command("migrate")
+@click.argument("path", required=False, type=click.Path(dir_okay=False, readable=False))
+@click.option("--write", "write", is_flag=True,
+              help="Write .layerlint.toml beside the hadolint config (never replaces one) instead of printing it.")
+@interruptible
+def migrate_command(path, write):
+    """Print the .layerlint.toml that keeps a .hadolint.yaml's settings (default: the nearest one)."""
+    import os
+    from ..engine import hadolint_config
+    from ..engine.settings import ConfigError, validate
+    from .lint_command import echo_err
+    if path is None:
+        path = hadolint_config.nearest(os.getcwd())
+        if path is None:
+            fail("no .hadolint.yaml or .hadolint.yml here or above; name one: layerlint migrate PATH")
+    try:
+        data, notices = hadolint_config.read(path)
+        validate(data, path)
+    except ConfigError as exc:
+        fail(str(exc))
+    for notice in notices:
+        echo_err(f"layerlint: warning: {notice}")
+    text = hadolint_config.to_toml(data, os.path.basename(path))
+    if not write:
+        write_stdout(text)
+        return
+    target = os.path.join(os.path.dirname(os.path.abspath(path)), ".layerlint.toml")
+    if os.path.lexists(target):
+        fail(f"{target} exists already; not replaced (print the settings with `layerlint migrate {path}`)")
+    from ..engine.files import write_atomic
+    try:
+        write_atomic(target, text)
+    except OSError as exc:
+        fail(f"cannot write {target}: {exc.strerror or exc}")
+    echo_err(f"layerlint: wrote {target}")
+
+
 @main.command("explain")
 @click.argument("dockerfile", type=click.Path(dir_okay=True))
 @click.option("--context", "context", type=click.Path(), default=None,

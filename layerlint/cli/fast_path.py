@@ -16,7 +16,7 @@ import sys
 
 from .lint_command import FAIL_LEVELS, FORMATS
 
-SUBCOMMANDS = ("check", "rules", "rule", "explain", "server")
+SUBCOMMANDS = ("check", "rules", "rule", "explain", "server", "migrate")
 
 # option spelling -> (parameter, (kind, extra)): ("const", v) is a flag that sets v; ("multi",
 # choices) appends each value; ("one", choices) keeps the last; ("int", None) an integer.

@@ -145,6 +145,8 @@ def run_check(paths=(), formats=(), outputs=(), select=(), extend_select=(), ign
             settings = settings.replace(nearest=True, overrides=overrides)
     except ConfigError as exc:  # the first path's config: one line, as before any file (a broken
         fail(str(exc))          # config further down is the error of each file under it)
+    for notice in settings.notices:  # a hadolint config's keys layerlint does not apply
+        echo_err(f"layerlint: warning: {notice}")
 
     from ..engine.batch import run_paths
     diagram = "summary" in formats  # the summary draws each file's stage graph from its result

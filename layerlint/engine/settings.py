@@ -87,10 +87,11 @@ class Settings(Record):
     exclude: Optional[list[str]]  # globs discovery skips (None: discover.SKIP_DIRS)
     extend_exclude: list[str]  # ... added to those
     force_exclude: bool  # the globs also drop files named on the command line (pre-commit)
+    notices: list[str]  # what loading the config left unapplied (a hadolint config's extra keys)
 
     _fields = ("select", "extend_select", "ignore", "severity", "fail_on", "shellcheck",
                "report_unused_pragmas", "build_args", "target", "rule_options", "per_path", "source", "root",
-               "nearest", "overrides", "exclude", "extend_exclude", "force_exclude")
+               "nearest", "overrides", "exclude", "extend_exclude", "force_exclude", "notices")
 
     def __init__(
         self,
@@ -112,6 +113,7 @@ class Settings(Record):
         exclude: Optional[list[str]] = None,
         extend_exclude: list[str] | None = None,
         force_exclude: bool = False,
+        notices: list[str] | None = None,
     ) -> None:
         self.select = select
         self.extend_select = [] if extend_select is None else extend_select
@@ -131,6 +133,7 @@ class Settings(Record):
         self.exclude = exclude
         self.extend_exclude = [] if extend_exclude is None else extend_exclude
         self.force_exclude = force_exclude
+        self.notices = [] if notices is None else notices
 
     def exclusion(self):
         """What discovery leaves out (engine/discover.py's Exclusion), globs relative to the config."""
@@ -227,6 +230,8 @@ def find_config(start: str) -> Optional[str]:
     d = os.path.abspath(start)
     if not os.path.isdir(d):
         d = os.path.dirname(d)
+    from .hadolint_config import HADOLINT_NAMES
+    hadolint = None  # the nearest .hadolint.yaml: used when there is no layerlint config at all
     while True:
         for name in CONFIG_NAMES:
             p = os.path.join(d, name)
@@ -235,9 +240,13 @@ def find_config(start: str) -> Optional[str]:
                     continue
                 _check_symlink(p)
                 return p
+        if hadolint is None:
+            hadolint = next((os.path.join(d, n) for n in HADOLINT_NAMES if os.path.lexists(os.path.join(d, n))), None)
         parent = os.path.dirname(d)
         if parent == d:
-            return None
+            if hadolint is not None:
+                _check_symlink(hadolint)
+            return hadolint
         d = parent
 
 
@@ -338,6 +347,14 @@ def _too_big(path: str, size: Optional[int]) -> ConfigError:
 
 
 def load_config(path: str) -> Settings:
+    if os.path.basename(path).lower().endswith((".yaml", ".yml")):  # hadolint's (migration)
+        from . import hadolint_config
+        data, notices = hadolint_config.read(path)
+        validate(data, path)
+        s = Settings(source=path, root=os.path.dirname(os.path.abspath(path)))
+        s = apply_mapping(s, data, path)
+        s.notices = notices
+        return s
     text = _decode(path, _read_bytes(path))
     doc = _parse(path, text)
     where = _Where(path, text)
