@@ -371,3 +371,43 @@ def test_migrate_prints_and_writes_the_layerlint_config(tmp_path):
 def test_migrate_with_no_hadolint_config(tmp_path):
     rc, out, err = run("migrate", cwd=tmp_path)
     assert rc == 2 and out == "" and "no .hadolint.yaml" in err
+
+
+# -- a baseline: --add-pragmas --------------------------------------------------------------------
+def test_add_pragmas_silences_what_is_there_and_the_next_run_reports_only_new_findings(tmp_path):
+    p = tmp_path / "Dockerfile"
+    p.write_bytes(b"# syntax=docker/dockerfile:1\nFROM ubuntu\n  # layerlint: ignore=LL502 legacy\n"
+                  b"FROM alpine:latest\nRUN apt-get install -y curl \\\n && apk add wget\n")
+    rc, out, err = run("--add-pragmas", "Dockerfile", cwd=tmp_path)
+    assert rc == 0 and out == "" and err == "layerlint: added 2 pragmas to 1 file\n", err
+    assert p.read_bytes() == (b"# syntax=docker/dockerfile:1\n# layerlint: ignore=LL101\nFROM ubuntu\n"
+                              b"  # layerlint: ignore=LL502,LL101 legacy\nFROM alpine:latest\n"
+                              b"# layerlint: ignore=LL312,LL315,LL317\nRUN apt-get install -y curl \\\n && apk add wget\n")
+    assert run("Dockerfile", cwd=tmp_path)[0] == 0
+    assert run("--add-pragmas", "Dockerfile", cwd=tmp_path)[2] == "layerlint: added 0 pragmas to 0 files\n"
+    with p.open("ab") as f:
+        f.write(b"FROM node\n")
+    _, findings, _ = found("Dockerfile", cwd=tmp_path)
+    assert [(r, ln) for _, r, ln, _ in findings if r == "LL101"] == [("LL101", 9)]  # only the new one
+
+
+def test_add_pragmas_keeps_the_bytes_around_it(tmp_path):
+    p = tmp_path / "Dockerfile"
+    p.write_bytes(b"\xef\xbb\xbfFROM ubuntu\r\nLABEL a=\"\xc3\xa9\"\r\n\tRUN apt-get install -y curl\r\n")
+    rc, _, err = run("--add-pragmas", "Dockerfile", cwd=tmp_path)
+    data = p.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf# layerlint: ignore=") and b"LABEL a=\"\xc3\xa9\"\r\n" in data
+    assert b"\r\n\t# layerlint: ignore=" in data and data.count(b"\r\n") == 5 and b"\n" not in data.replace(b"\r\n", b"")
+    rc, out, _ = run("--format", "json", "Dockerfile", cwd=tmp_path)
+    assert json.loads(out)["findings"] == []
+
+
+def test_add_pragmas_leaves_a_file_with_errors_alone(tmp_path):
+    (tmp_path / "bad.Dockerfile").write_bytes(b"FROM a b\nRUN x\n")
+    (tmp_path / "Dockerfile").write_text("FROM ubuntu\n")
+    rc, _, err = run("--add-pragmas", ".", cwd=tmp_path)
+    assert rc == 2 and (tmp_path / "bad.Dockerfile").read_bytes() == b"FROM a b\nRUN x\n"
+    assert (tmp_path / "Dockerfile").read_text().startswith("# layerlint: ignore=")
+    p = subprocess.run([sys.executable, "-m", "layerlint", "--add-pragmas", "-"], input=b"FROM ubuntu\n",
+                       capture_output=True, timeout=60)
+    assert p.returncode == 2 and b"cannot write to standard input" in p.stderr

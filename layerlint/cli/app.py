@@ -103,6 +103,8 @@ class _CheckCommand(click.Command):
               help="Apply the exclude globs to files named on the command line too (pre-commit).")
 @click.option("--exit-zero", "exit_zero", is_flag=True, help="Exit 0 even with findings (2 still means an error).")
 @click.option("--statistics", "statistics", is_flag=True, help="Print how many findings each rule has, instead of the findings.")
+@click.option("--add-pragmas", "add_pragmas", is_flag=True,
+              help="Write `# layerlint: ignore=...` above each instruction with findings (adopting on an old repository).")
 def check_command(report_order="", **options):
     """Lint Dockerfiles (files, directories, or - for stdin)."""
     run_check(report_order=report_order, **options)

@@ -52,6 +52,7 @@ _OPTIONS = {
     "--force-exclude": ("force_exclude", ("const", True)),
     "--exit-zero": ("exit_zero", ("const", True)),
     "--statistics": ("statistics", ("const", True)),
+    "--add-pragmas": ("add_pragmas", ("const", True)),
 }
 
 

@@ -101,7 +101,7 @@ def run_check(paths=(), formats=(), outputs=(), select=(), extend_select=(), ign
               quiet=False, shellcheck=None, jobs=0, fix=False, diff=False, unsafe_fixes=False,
               report_order="", severity=(), as_error=(), as_warning=(), as_info=(), as_style=(),
               trusted_registries=(), required_labels=(), exclude=(), extend_exclude=(), force_exclude=None,
-              exit_zero=False, statistics=False):
+              exit_zero=False, statistics=False, add_pragmas=False):
     """Lint ``paths`` and report; always ends with ``sys.exit`` (0, 1 or 2).  ``report_order``
     spells the command line's ``--format`` (F) and ``-o`` (O) options in the order given."""
     from ..engine.settings import ConfigError, Settings, find_config, forget_configs, load_config, with_overrides
@@ -155,6 +155,8 @@ def run_check(paths=(), formats=(), outputs=(), select=(), extend_select=(), ign
                         skipped=skipped)
     for path, reason in skipped:  # notices: what discovery did not follow or open, and why
         echo_err(f"layerlint: skipped {path}: {reason}")
+    if add_pragmas:
+        sys.exit(_add_pragmas(results, settings))
     if fix or diff:
         from ..engine.fixer import run_fixes
         results, diff_text = run_fixes(results, settings, write=not diff,
@@ -184,6 +186,37 @@ def run_check(paths=(), formats=(), outputs=(), select=(), extend_select=(), ign
         write_stdout(diff_text)
     code = exit_code(results, settings.fail_on)
     sys.exit(EXIT_OK if exit_zero and code == EXIT_FINDINGS else code)
+
+
+def _add_pragmas(results, settings) -> int:
+    """``--add-pragmas``: a pragma above each instruction with findings, each file written
+    atomically; says what it did on stderr.  Exit 0, or 2 when a file had errors."""
+    from ..engine.baseline import with_pragmas
+    from ..engine.files import write_atomic
+    from ..engine.lint_file import lint_bytes
+    from ..syntax.source import read_source
+    added = files = left = 0
+    for r in results:
+        if r.errors or not r.findings:
+            continue
+        if r.path == "-":
+            fail("--add-pragmas cannot write to standard input: name the files")
+        try:
+            data = read_source(r.path)
+            new = with_pragmas(data, r.findings)
+            if new is None:
+                continue
+            write_atomic(r.path, new)
+        except OSError as exc:
+            fail(f"cannot write {r.path}: {exc.strerror or exc}")
+        files += 1
+        added += new.count(b"# layerlint: ignore=") - data.count(b"# layerlint: ignore=")
+        again = lint_bytes(new, r.path, settings, context_dir=os.path.dirname(os.path.abspath(r.path)),
+                           real_path=r.path)
+        left += len(again.findings)
+    echo_err(f"layerlint: added {added} pragma{'s' if added != 1 else ''} to {files} file{'s' if files != 1 else ''}"
+             + (f"; {left} finding{'s' if left != 1 else ''} could not be silenced this way" if left else ""))
+    return EXIT_ERROR if any(r.errors for r in results) else EXIT_OK
 
 
 def _globs(values) -> list[str]:
