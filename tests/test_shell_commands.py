@@ -95,3 +95,38 @@ def test_a_backquoted_comment_is_no_word_of_the_command():
     # a substitution that runs something is kept: it is not known to expand to nothing
     cmd = _cmd("`echo apt-get` install -y x")
     assert program(cmd.words) == "`echo apt-get`"
+
+
+# -- running as another user (#13: installs behind them were unseen) ------------------------------
+@pytest.mark.parametrize("text, program", [
+    ("runuser -u app -- npm ci", "npm"), ("runuser -u app -g app npm ci", "npm"),
+    ("chpst -u app:app npm ci", "npm"), ("chpst -P -u app npm ci", "npm"),
+    ("setpriv --reuid=1000 --regid=1000 --init-groups npm ci", "npm"),
+    ("setpriv --reuid 1000 --clear-groups npm ci", "npm"),
+    ("s6-setuidgid app npm ci", "npm"), ("setuidgid app npm ci", "npm"),
+])
+def test_user_switching_wrappers_run_the_command_after_them(text, program):
+    from layerlint.shell.commands import program as program_of
+    from layerlint.shell.parser import parse
+    cmd = parse(text).commands[0]
+    assert program_of(cmd.words) == program
+
+
+@pytest.mark.parametrize("text, script", [
+    ('su app -c "npm ci"', "npm ci"), ("su - app -c 'cd /app && npm ci'", "cd /app && npm ci"),
+    ('su -c "npm ci" app', "npm ci"), ('runuser -l app -c "npm ci"', "npm ci"),
+    ('su app --command "npm ci"', "npm ci"),
+])
+def test_su_and_runuser_run_their_c_script(text, script):
+    from layerlint.shell.commands import inline_script
+    from layerlint.shell.parser import parse
+    words = parse(text).commands[0].words
+    shell, found, at = inline_script(words)
+    assert (shell, found) == ("sh", script) and text[at:at + len(script)] == script
+
+
+def test_su_without_a_script_runs_nothing_we_can_read():
+    from layerlint.shell.commands import inline_script
+    from layerlint.shell.parser import parse
+    assert inline_script(parse("su app").commands[0].words) is None
+    assert inline_script(parse("su -").commands[0].words) is None

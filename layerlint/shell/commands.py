@@ -67,6 +67,16 @@ WRAPPERS: dict[str, tuple[str, frozenset, int]] = {
                                      "--max-args", "--max-procs", "--max-chars", "--process-slot-var"}), 0),
     "eatmydata": ("", frozenset(), 0),
     "busybox": ("", frozenset(), 0),  # runs its applet: `busybox sh -c ...`
+    # running as another user: `runuser -u app -- npm ci`, `chpst -u app npm ci`,
+    # `setpriv --reuid=1000 --regid=1000 --init-groups npm ci`, `s6-setuidgid app npm ci`
+    # (`su app -c '...'` and `runuser -l app -c '...'` run a script: see inline_script)
+    "runuser": ("ugGsw", frozenset({"--user", "--group", "--supp-group", "--shell", "--whitelist-environment"}), 0),
+    "chpst": ("uUbe/nlLmdopfcrt", frozenset(), 0),
+    "setpriv": ("", frozenset({"--reuid", "--regid", "--ruid", "--euid", "--rgid", "--egid", "--groups",
+                               "--inh-caps", "--ambient-caps", "--bounding-set", "--securebits", "--pdeathsig",
+                               "--selinux-label", "--apparmor-profile", "--landlock-access", "--landlock-rule"}), 0),
+    "s6-setuidgid": ("", frozenset(), 1),
+    "setuidgid": ("", frozenset(), 1),
 }
 _ASSIGN_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 
@@ -289,6 +299,25 @@ INLINE_DEPTH = 4  # sh -c 'sh -c "..."': how deep callers follow inline scripts
 _RUNS_A_LATER_ARGUMENT = frozenset({"find", "runuser", "chroot"})
 
 
+def _su_script(words: list[Word]) -> Optional[tuple[str, str, int]]:
+    """The ``-c``/``--command`` script of ``su`` / ``runuser`` (run by the user's shell, ``sh`` here)."""
+    for k in range(1, len(words) - 1):
+        v = words[k].value
+        if v in ("-c", "--command", "--session-command") or (v.startswith("-") and not v.startswith("--")
+                                                             and v.endswith("c") and len(v) <= 4):
+            return _mapped("sh", words[k + 1])
+    return None
+
+
+def _mapped(shell: str, w: Word) -> Optional[tuple[str, str, int]]:
+    """``(shell, text, offset)`` when the script's text maps one to one onto the source."""
+    if w.raw == w.value:
+        return shell, w.value, w.start
+    if len(w.raw) >= 2 and w.raw[0] == w.raw[-1] and w.raw[0] in "'\"" and w.raw[1:-1] == w.value:
+        return shell, w.value, w.start + 1
+    return None
+
+
 def inline_script(words: list[Word]) -> Optional[tuple[str, str, int]]:
     """``(shell, script text, offset of the text in the command's source)`` for
     ``[runner...] sh [options] -c SCRIPT [args]``, else None.
@@ -299,6 +328,10 @@ def inline_script(words: list[Word]) -> Optional[tuple[str, str, int]]:
         return None
     i = 0
     first = shell_name(words[0].value)
+    if first in ("su", "runuser"):  # `su app -c 'npm ci'`, `su - app -c "..."`, `runuser -l app -c '...'`
+        found = _su_script(words)
+        if found is not None:
+            return found
     if first not in POSIX_SHELLS:
         if first not in WRAPPERS and first not in _RUNS_A_LATER_ARGUMENT:
             return None
@@ -326,9 +359,4 @@ def inline_script(words: list[Word]) -> Optional[tuple[str, str, int]]:
         break
     if not c_flag or j >= len(words):
         return None
-    w = words[j]
-    if w.raw == w.value:
-        return name, w.value, w.start
-    if len(w.raw) >= 2 and w.raw[0] == w.raw[-1] and w.raw[0] in "'\"" and w.raw[1:-1] == w.value:
-        return name, w.value, w.start + 1
-    return None
+    return _mapped(name, words[j])

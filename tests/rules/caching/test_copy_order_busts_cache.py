@@ -610,3 +610,11 @@ def test_ll201_go_modules_era_images_still_fire():
 def test_ll201_absolute_destination_stays_absolute():
     f = _one("FROM node:12\nENV WEBUI_DIR /src/webui\nCOPY ./webui/ $WEBUI_DIR/\nWORKDIR $WEBUI_DIR\nRUN yarn install\n")
     assert "`COPY webui/package.json webui/yarn.lock /src/webui/`, `RUN cd /src/webui && yarn install`" in f.message
+
+
+@pytest.mark.parametrize("run", ["runuser -u app -- npm ci", 'su app -c "npm ci"', "chpst -u app npm ci",
+                                 "setpriv --reuid=1000 --regid=1000 --init-groups npm ci", "s6-setuidgid app npm ci",
+                                 'runuser -l app -c "npm ci"'])
+def test_ll201_sees_installs_run_as_another_user(run):
+    f = _one(f"FROM node:22\nWORKDIR /app\nCOPY . .\nRUN {run}\n")
+    assert (f.span.line, f.span.column) == (3, 6)
