@@ -67,3 +67,12 @@ def test_unused_pragma_on_an_onbuild_trigger_is_used():
     # the pragma above an ONBUILD trigger silences the trigger's finding: it is not unused
     assert positions(lint("FROM python:3.12-slim\nONBUILD ADD a.txt /b\n", "LL504", "LL518")) == [("LL504", 2, 13)]
     assert lint("FROM python:3.12-slim\n# layerlint: ignore=LL504\nONBUILD ADD a.txt /b\n", "LL504", "LL518") == []
+
+
+def test_a_skip_of_a_check_layerlint_reports_less_often_is_not_stale():
+    # BuildKit warns on GPG_KEY; LL413 deliberately does not (a public key id): the skip still
+    # serves BuildKit, so removing it as "stale" would bring BuildKit's warning back
+    text = "FROM alpine:3.19\n# check=skip=SecretsUsedInArgOrEnv\nENV GPG_KEY=0xABCDEF\n"
+    assert lint(text, "LL518", "LL413") == []
+    text = "FROM alpine:3.19\n# check=skip=JSONArgsRecommended\nCMD [\"true\"]\n"  # a check we match
+    assert positions(lint(text, "LL518", "LL406")) == [("LL518", 2, 14)]
