@@ -8,6 +8,12 @@ in the stages it is built `FROM`: then shell form is a deliberate choice. With t
 `include-healthcheck = true` it also reports `HEALTHCHECK CMD` in shell form, as hadolint's
 DL3025 does.
 
+Two deliberate differences from BuildKit: a `# hadolint ignore=DL3025` comment above the
+instruction silences it, as it silences hadolint (layerlint honours hadolint's comments so that a
+repository migrating from hadolint keeps its decisions; BuildKit reads only `# check=skip=...`);
+and ONBUILD triggers are reported, as hadolint's DL3025 does, while BuildKit checks no ONBUILD
+trigger: the signal problem is the same in the image whose build runs the trigger.
+
 The fix rewrites the instruction in exec form when the split is unambiguous: only plain words
 (no quotes, escapes, variables, globs, `~`, redirections, pipes, `&&`, `;`, subshells or
 comments, no leading `NAME=value`). For `ENTRYPOINT` it is offered only when no stage that

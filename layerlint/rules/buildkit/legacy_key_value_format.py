@@ -1,9 +1,11 @@
 """`ENV` or `LABEL` in the legacy `key value` form.
 
 ## What it does
-Reports `ENV key value` and `LABEL key value` (a space instead of `=`), ONBUILD triggers
-included, at the key (BuildKit's `LegacyKeyValueFormat`). The fix rewrites it as `key=value`,
-quoting the value when it contains blanks so that it stays one value with the same expansion.
+Reports `ENV key value` and `LABEL key value` (a space instead of `=`) at the key (BuildKit's
+`LegacyKeyValueFormat`). The fix rewrites it as `key=value`, quoting the value when it contains
+blanks so that it stays one value with the same expansion. ONBUILD triggers (`ONBUILD ENV a b`)
+are not reported, as BuildKit does not: its check runs on the instructions of the build, and a
+trigger is only an instruction of the build that uses this image as its base.
 
 ## Why is this bad
 In the legacy form everything after the first blank is the value, so `ENV A 1 B 2` sets `A` to
@@ -40,7 +42,7 @@ TAGS = ("buildkit", "deprecated")
 
 def check(ctx):
     esc = ctx.df.escape
-    for instr in ctx.instructions():
+    for instr in ctx.instructions(effective=False):  # ONBUILD triggers: not checked, as in BuildKit
         if instr.keyword not in ("ENV", "LABEL"):
             continue
         for pair in instr.pairs:

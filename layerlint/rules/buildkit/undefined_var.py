@@ -13,16 +13,30 @@ in the stage or in the stages it is built `FROM`, and `PATH`, which the builder 
 Global ARGs (before the first `FROM`) and the predefined `TARGETARCH`, `BUILDPLATFORM`, ...
 are not visible inside a stage until an `ARG NAME` line imports them.
 
-BuildKit also knows the base image's `ENV`; layerlint does not pull images. So when the stage
-chain starts at `scratch` every undefined name is reported, exactly as BuildKit does, but on top
-of any other base image a name is only reported when it is clearly undefined: it is a global or
-predefined ARG that the stage never imports, or it is defined by `ENV`/`ARG` elsewhere in this
-Dockerfile but not in scope here (later in the stage, earlier in the same `ENV`, which BuildKit
-expands with the environment from before the instruction, or in an unrelated stage). A
-definition that extends itself (`ENV LD_LIBRARY_PATH=/opt/lib:$LD_LIBRARY_PATH`) is the idiom
-for adding to a value the base image sets, so it is not such evidence. Names that may come from
-the base image's environment are not guessed at. ONBUILD triggers are not checked: they run in
-another build, with another environment.
+BuildKit also knows the base image's `ENV`; layerlint does not pull images, and where it does
+not know the base image's `ENV` it does not guess either way:
+
+- a stage chain that starts at `scratch` has no base `ENV`: every undefined name is reported,
+  exactly as BuildKit does;
+- the `ENV` names of the official images (and jupyter/docker-stacks) are shipped in
+  `layerlint/data/official_image_env.tsv`, read from those images' own Dockerfiles (the file
+  names each source). A name the base image defines there (`PHP_INI_DIR` on `php`, `JAVA_HOME`
+  on `eclipse-temurin`, `NB_UID` on `quay.io/jupyter/base-notebook`) is defined. When the table
+  knows every variant of the image down to `scratch` (its `complete` column), any other name is
+  reported as BuildKit does, `${X:-default}` and `${X:+alt}` included. (A tag newer than those
+  Dockerfiles may add a name; the table lists the union over every variant read, so a miss is
+  more likely than a false report.)
+- on any other base image a name is only reported when it is clearly undefined: it is a global
+  or predefined ARG that the stage never imports, or it is defined by `ENV`/`ARG` elsewhere in
+  this Dockerfile but not in scope here (later in the stage, earlier in the same `ENV`, which
+  BuildKit expands with the environment from before the instruction, or in an unrelated stage).
+  A definition that extends itself (`ENV LD_LIBRARY_PATH=/opt/lib:$LD_LIBRARY_PATH`) is the
+  idiom for adding to a value the base image sets, so it is not such evidence. Here layerlint
+  differs from BuildKit on purpose: BuildKit, which sees the real base image, also reports every
+  other name the base image does not define; layerlint cannot tell those from names the base
+  image does define, so it reports neither.
+
+ONBUILD triggers are not checked: they run in another build, with another environment.
 
 ## Why is this bad
 An undefined variable expands to an empty string without any error: `COPY $APP_DIR/ /srv`
@@ -48,8 +62,12 @@ ENV APP_DIR=/src
 COPY $APP_DIR/config /etc/app/
 ```
 """
+import os
+import re
+
 from ..base import Violation
 from ...graph import Allowance, Layered, Scope, expand
+from ...images import DOCKER_HUB, parse_image
 from ..context import referenced_vars
 from ..buildkit_semantics import (NON_ENV_ARGS, PREDEFINED_ARGS, Suggester, first_ref, flag_value_offset, global_env,
                                   sub_span)
@@ -63,6 +81,47 @@ BUILDKIT = ("UndefinedVar",)
 TAGS = ("buildkit", "arguments")
 
 DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+# image -> (complete, ENV names) from data/official_image_env.tsv, read the first time a file
+# needs it (most runs never do: only stages on an image the table names)
+_BASE_ENV = None
+_WINDOWS_TAG = re.compile(r"windows|nanoserver|servercore|ltsc", re.I)
+
+
+def image_key(ref) -> str:
+    """The table's name of an image: an official image by its name (``python``), any other as
+    registry/path (``quay.io/jupyter/base-notebook``, ``jupyter/base-notebook``)."""
+    if ref.official:
+        return ref.name
+    if ref.registry is None or ref.registry in DOCKER_HUB:
+        return ref.path
+    return f"{ref.registry}/{ref.path}"
+
+
+def _table() -> dict:
+    global _BASE_ENV
+    if _BASE_ENV is None:
+        # what pkgutil.get_data does (zip-safe), as images.py reads its table
+        path = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(__file__))), "data",
+                            "official_image_env.tsv")
+        table = {}
+        for line in __spec__.loader.get_data(path).decode("utf-8").splitlines():
+            if line and not line.startswith("#"):
+                image, complete, names = line.split("\t")[:3]
+                table[image] = (complete == "yes", frozenset(names.split()))
+        _BASE_ENV = table
+    return _BASE_ENV
+
+
+def base_image_env(image: str):
+    """``(complete, names)``: the ENV names the image ``image`` defines, and whether every other
+    name is known to be undefined there; None when layerlint does not know that image."""
+    if not image or "$" in image:
+        return None
+    ref = parse_image(image)
+    if _WINDOWS_TAG.search(ref.tag or ""):
+        return None  # the table reads Linux variants only
+    return _table().get(image_key(ref))
 
 
 def _anchored(instr, span, base=0):
@@ -152,21 +211,49 @@ class _Scope:
         # names this file defines from scratch (``ENV X=$X:/more`` extends an inherited value
         # and is no evidence that X is this file's own variable)
         self.file_names: set[str] = set()
+        self.bases: dict = {}  # id(root stage) -> base_image_env of its image
         esc = ctx.df.escape
         for instr in ctx.instructions():
             if instr.keyword in ("ENV", "ARG") and ctx.stage_of(instr) is not None:
                 self.file_names.update(p.key for p in instr.pairs
                                        if p.key not in {n for n, _, _ in referenced_vars(p.value or "", esc)})
 
+    def base(self, stage):
+        """What layerlint knows of the ENV of the image ``stage`` is built on (base_image_env)."""
+        root = stage.root
+        found = self.bases.get(id(root), False)
+        if found is False:
+            found = None if root.base_unresolved else base_image_env(root.base)
+            self.bases[id(root)] = found
+        return found
+
+    def complete(self, stage) -> bool:
+        """Whether every name the base image defines is known (scratch, or a complete image)."""
+        known = self.base(stage)
+        return stage.root.is_scratch or (known is not None and known[0])
+
     def reason(self, stage, name):
-        """Why ``name`` counts as undefined here (None: it may come from the base image)."""
-        if stage.root.is_scratch:
+        """Why ``name`` counts as undefined here (None: it is, or may be, the base image's)."""
+        root = stage.root
+        if root.is_scratch:
             return ""
+        known = self.base(stage)
+        if known is not None and name in known[1]:
+            return None  # the base image defines it
         if name in self.global_names:
             return f" (a global ARG is not visible inside a stage: add `ARG {name}` after FROM)"
         if name in self.file_names:
             return _ELSEWHERE
+        if known is not None and known[0]:
+            return self.not_in_base(stage)
         return None
+
+    @staticmethod
+    def not_in_base(stage) -> str:
+        root = stage.root
+        if root.is_scratch:
+            return ""
+        return f" (neither this file nor the ENV of {root.base} defines it)"
 
 
 def _findings(scope, stage, items, env, declared):
@@ -180,8 +267,12 @@ def _findings(scope, stage, items, env, declared):
                 continue
             done.add(name)
             why = scope.reason(stage, name)
-            if why is None or (why == _ELSEWHERE and defines and defines[0] == name):
-                continue  # unknown, or `ENV X=$X:...` extending a value the base image may set
+            if why is None:
+                continue  # the base image defines it, or may
+            if why == _ELSEWHERE and defines and defines[0] == name:
+                if not scope.complete(stage):
+                    continue  # `ENV X=$X:...` extending a value the base image may set
+                why = scope.not_in_base(stage)  # ...which this one does not
             msg = f"Usage of undefined variable '${name}'"
             hint = scope.suggester.suggest(name, env)
             if hint:

@@ -6,7 +6,13 @@ Follows each stage and the stages it is built `FROM` in this file, and reports t
 `WorkdirRelativePath`, hadolint's DL3000), at the path. The path is judged after variable
 expansion, as the builder does: `WORKDIR $APP` with `ARG APP=src` is relative; a path whose
 variables are unknown here (they may come from the base image) is not reported, which is also
-hadolint's exemption for `$VAR` paths. Drive-letter paths (`C:\app`) count as absolute.
+hadolint's exemption for `$VAR` paths. Where the base image is known not to define them (a
+chain from `scratch`, or an image that `undefined-var`'s table of official images knows
+completely) they expand to nothing, as in BuildKit: `WORKDIR $APP` with `APP` undefined is
+`WORKDIR ""`, a relative path (and LL410 reports the variable). Drive-letter paths (`C:\app`) count as absolute. That
+differs from BuildKit on purpose: BuildKit judges the path by the rules of the platform it runs
+on, so on Linux it reports `WORKDIR C:\app` as relative; such a file builds Windows images,
+where the path is absolute and the warning would be wrong.
 
 Once a stage has a `WORKDIR`, later relative ones are relative to a directory this file set and
 are not reported (hadolint reports every relative `WORKDIR`; set `every-relative = true` for
@@ -36,6 +42,7 @@ import re
 from ..base import Violation
 from ..options import Bool
 from ..context import go_quote
+from .undefined_var import base_image_env
 
 CODE = "LL409"
 NAME = "workdir-relative-path"
@@ -53,6 +60,15 @@ def _absolute(path: str) -> bool:
     return path.startswith(("/", "\\")) or bool(_DRIVE.match(path))
 
 
+def _may_come_from_base(stage, names) -> bool:
+    """Whether the image ``stage`` is built on may define one of ``names`` (then the path is not known)."""
+    root = stage.root
+    if root.is_scratch:
+        return False
+    known = None if root.base_unresolved else base_image_env(root.base)
+    return known is None or not known[0] or bool(names & known[1])
+
+
 def check(ctx):
     every = ctx.options.get("every-relative", False)
     workdir_set: dict[int, bool] = {}
@@ -63,6 +79,8 @@ def check(ctx):
             if instr.inner is not None or instr.keyword != "WORKDIR" or not instr.args_text:
                 continue
             path, unknown = step.expand(instr.args_text)
+            if unknown and not _may_come_from_base(stage, unknown):
+                unknown = ()  # undefined: BuildKit expands them to nothing, as expand() did
             if (every or not is_set) and not unknown and not _absolute(path):
                 span = instr.span_of(instr.args_offset, instr.args_offset + len(instr.args_text))
                 yield Violation(span, f"Relative workdir {go_quote(path)} can have unexpected results if the base image changes")

@@ -27,4 +27,21 @@ def test_invalid_default_arg_in_from_does_not_fire():
             "FROM busybox:${TAG}\nFROM ${BASE}\nFROM busybox:${TAG} AS b\nFROM b\n"
             "FROM --platform=$BUILDPLATFORM localhost:5000/x:${TARGETARCH}\n")
     assert lint(text, "LL415") == []
-    assert lint("FROM Not_Valid\n", "LL415") == []  # no variable: left to the build itself
+    # quotes are removed as BuildKit's shell lexer removes them
+    assert lint('FROM "gcr.io/distroless/static-debian13"\nFROM scratch\n', "LL415") == []
+
+
+def test_invalid_default_arg_in_from_without_variables():
+    # BuildKit checks every FROM, variables or not (verified: tests/test_buildkit_conformance.py)
+    f = lint("FROM Not_Valid\nFROM alpine AS builder\nFROM Builder\nFROM spack/rocky:sha256:abc\n", "LL415")
+    assert positions(f) == [("LL415", 1, 6), ("LL415", 3, 6), ("LL415", 4, 6)]
+    assert f[0].message == "Base image name Not_Valid is not a valid image reference"
+    assert f[1].message == ("Base image name Builder is not a valid image reference "
+                            "(stage names are lower-case: FROM builder)")
+
+
+def test_invalid_default_arg_in_from_order_of_evaluation():
+    # BuildKit checks the FROMs in order and stops at an expansion error: the ones before it
+    # are still reported, the ones after it are not
+    text = "ARG T\nARG A\nFROM busybox:${T}\nFROM ${A:?required}\nFROM BAD\n"
+    assert positions(lint(text, "LL415")) == [("LL415", 3, 6)]

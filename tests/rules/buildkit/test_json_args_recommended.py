@@ -53,3 +53,19 @@ def test_json_args_healthcheck_option():
              rule_options={"LL406": {"include-healthcheck": True}})
     assert positions(f) == [("LL406", 2, 31)] and "HEALTHCHECK CMD" in f[0].message
     assert f[0].fix is not None and f[0].fix.edits[0].text == '["curl", "-f", "http://localhost/"]'
+
+
+def test_json_args_variable_entrypoint_and_sh_c_cmd():
+    # BuildKit warns on both (verified: tests/test_buildkit_conformance.py): a shell-form
+    # command is one whatever it starts with
+    text = 'FROM a\nENTRYPOINT /usr/bin/$INITSH\nCMD /bin/sh -c "envsubst < t > c" && nginx -g \'daemon off;\'\n'
+    f = lint(text, "LL406")
+    assert positions(f) == [("LL406", 2, 12), ("LL406", 3, 5)]
+    assert [x.fix for x in f] == [None, None]
+
+
+def test_json_args_hadolint_ignore_silences_it():
+    # deliberately unlike BuildKit, which reads only `# check=skip=`: hadolint's comment names
+    # DL3025, the same check
+    text = 'FROM a\n# hadolint ignore=DL3025\nCMD /bin/sh -c "envsubst < t > c"\nCMD echo hi\n'
+    assert positions(lint(text, "LL406")) == [("LL406", 4, 5)]

@@ -3,8 +3,8 @@ from ...helpers import lint, positions
 
 
 def test_undefined_var_docs_examples():
-    f = lint("FROM alpine AS base\nCOPY $foo .\n", "LL410")
-    assert positions(f) == []  # alpine's own environment is unknown here: not guessed
+    f = lint("FROM myorg/base:1 AS base\nCOPY $foo .\n", "LL410")
+    assert positions(f) == []  # that image's own environment is unknown here: not guessed
     f = lint("FROM scratch AS base\nCOPY $foo .\n", "LL410")
     assert positions(f) == [("LL410", 2, 6)] and f[0].message == "Usage of undefined variable '$foo'"
     assert lint("FROM scratch AS base\nARG foo\nCOPY $foo .\n", "LL410") == []
@@ -85,10 +85,44 @@ def test_undefined_var_extension_idiom_and_same_env_instruction():
     assert lint(text, "LL410") == []
     # ...but a later pair of the same ENV does not see an earlier one (docs: BuildKit expands
     # every value with the environment from before the instruction)
-    f = lint("FROM alpine\nENV ROOT=/srv PYTHONPATH=${PYTHONPATH}:${ROOT}\n", "LL410")
+    f = lint("FROM myorg/python:3\nENV ROOT=/srv PYTHONPATH=${PYTHONPATH}:${ROOT}\n", "LL410")
     assert positions(f) == [("LL410", 2, 40)]
     # on scratch nothing comes from a base image: the extension idiom is reported too
     assert positions(lint("FROM scratch\nENV LIBS=/a:$LIBS\n", "LL410")) == [("LL410", 2, 13)]
     # a global ARG re-exported through ENV without importing it is the classic mistake
     f = lint("ARG VERSION=1\nFROM alpine\nENV VERSION=$VERSION\n", "LL410")
     assert positions(f) == [("LL410", 3, 13)] and "global ARG" in f[0].message
+
+
+def test_undefined_var_official_base_image_env():
+    # names the official image defines (layerlint/data/official_image_env.tsv) are defined,
+    # whatever else the file says about them
+    text = ("ARG PHP_INI_DIR=/etc/php\nFROM php:8.3-apache\nCOPY php.ini $PHP_INI_DIR/php.ini\n"
+            "FROM eclipse-temurin:21-jre AS jre\nENV PATH=$JAVA_HOME/bin:$PATH\n"
+            "FROM docker.io/library/node:22\nLABEL node=$NODE_VERSION\n"
+            "FROM quay.io/jupyter/base-notebook\nUSER $NB_UID\n")
+    assert lint(text, "LL410") == []
+    # an image the table knows down to scratch: any other name is undefined, as BuildKit says
+    f = lint("FROM python:3.12-slim\nENV PYTHONPATH=${PYTHONPATH}:/app X=${NOPE:-1} Y=${NOPE2:+2}\n", "LL410")
+    assert positions(f) == [("LL410", 2, 16), ("LL410", 2, 37), ("LL410", 2, 50)]
+    assert f[0].message == ("Usage of undefined variable '$PYTHONPATH' "
+                            "(neither this file nor the ENV of python:3.12-slim defines it)")
+    f = lint("FROM alpine:3.20 AS base\nCOPY $foo .\nFROM base\nWORKDIR $HOME/app\n", "LL410")
+    assert positions(f) == [("LL410", 2, 6), ("LL410", 4, 9)]
+    # extending a value the base image does not set, with the name also set from scratch later
+    f = lint('FROM ubuntu:22.04\nENV L="/a:${L}"\nFROM myorg/x\nENV L="/a:${L}"\nFROM alpine\nENV L=/b\n', "LL410")
+    assert positions(f) == [("LL410", 2, 11)] and "ENV of ubuntu:22.04" in f[0].message
+    # a stage built FROM another is judged by the image its chain starts at
+    assert lint("FROM golang:1.23 AS build\nFROM build\nENV GOBIN=$GOPATH/bin\n", "LL410") == []
+
+
+def test_undefined_var_official_base_image_env_does_not_guess():
+    # the table knows only some of eclipse-temurin's variants (ubi ones are not read): only the
+    # names it lists count, nothing else is reported
+    assert lint("FROM eclipse-temurin:21\nENV X=$SOMETHING_ELSE\n", "LL410") == []
+    # Windows variants are not in the table; nor is an image named through an unset variable
+    assert lint("FROM python:3.12-windowsservercore\nENV X=$NOPE\n", "LL410") == []
+    assert lint("ARG BASE\nFROM python:${BASE}\nENV X=$NOPE\n", "LL410") == []
+    # a global ARG the stage never imports is reported on a known image as on any other
+    f = lint("ARG VERSION=1\nFROM python:3.12\nENV V=$VERSION\n", "LL410")
+    assert positions(f) == [("LL410", 3, 7)] and "global ARG" in f[0].message

@@ -27,3 +27,22 @@ def test_workdir_relative_does_not_fire():
     text = ('FROM a\nWORKDIR /app\nFROM b\nWORKDIR $HOME/app\nFROM c\nWORKDIR "/srv"\n'
             "FROM d\nWORKDIR C:\\\\app\nFROM e\nONBUILD WORKDIR rel\n")
     assert lint(text, "LL409") == []
+
+
+def test_workdir_undefined_variable_on_a_known_base_is_empty():
+    # BuildKit expands an undefined variable to nothing: WORKDIR "" is relative. layerlint knows
+    # it is undefined on scratch and on an image its official-image table knows completely
+    text = "FROM alpine:3.20\nWORKDIR $APP\nENV APP=/srv\nFROM scratch\nWORKDIR $NOPE/app\n"
+    f = lint(text, "LL409")
+    assert positions(f) == [("LL409", 2, 9)] and '"" can have' in f[0].message
+    # a default, or a name the base image defines, or an unknown image: not reported
+    text = ("FROM python:3.12\nWORKDIR ${NOPE:-/srv}\nFROM node:22\nWORKDIR $NODE_VERSION\n"
+            "FROM myorg/base\nWORKDIR $APP_DIR\n")
+    assert lint(text, "LL409") == []
+
+
+def test_workdir_windows_drive_path_is_absolute():
+    # deliberately unlike BuildKit on Linux, which calls it relative (the rule's docs say why)
+    text = "# escape=`\nFROM mcr.microsoft.com/windows/servercore:ltsc2022\nWORKDIR C:\\app\n"
+    assert lint(text, "LL409") == []
+    assert lint("FROM mcr.microsoft.com/windows/nanoserver:ltsc2022\nWORKDIR D:/data\n", "LL409") == []
