@@ -87,7 +87,9 @@ class Engine:
         if not builder_harness._static_elf(builder_harness.BUSYBOX):
             raise EngineUnavailable(f"{builder_harness.BUSYBOX} is not statically linked (install busybox-static)")
 
-    def docker(self, *args: str, timeout: int = 120, cwd: Optional[str] = None,
+    # the timeout is a hang guard, not a speed test: a loaded machine (CI may be one) takes
+    # minutes for what takes seconds on a quiet one
+    def docker(self, *args: str, timeout: int = 900, cwd: Optional[str] = None,
                stdin: Optional[bytes] = None) -> subprocess.CompletedProcess:
         return subprocess.run([str(self.engine / "root/usr/bin/docker"), *args], env=self.env, cwd=cwd,
                               input=stdin, capture_output=True, timeout=timeout)

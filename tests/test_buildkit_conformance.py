@@ -96,13 +96,6 @@ def _instruction_check_comment(d: Diff) -> bool:
     return d.instr is not None and any(re.match(r"check\s*=", c.text) for c in d.instr.comments)
 
 
-def _skip_in_other_case(d: Diff) -> bool:
-    directive = d.df.directives.get("check")
-    names = re.findall(r"skip=([^;\s]*)", directive.value) if directive is not None else []
-    listed = [n for v in names for n in v.split(",")]
-    return any(n.lower() == d.check.lower() and n != d.check for n in listed)
-
-
 def _detached_description(d: Diff) -> bool:
     above = d.line - 1
     text = d.df.lines[above - 1].strip() if above >= 1 else "#"
@@ -165,7 +158,8 @@ class Deviation:
         return self.when(d)
 
 
-ONBUILD_CHECKS = ("JSONArgsRecommended", "ExposeInvalidFormat", "ExposeProtoCasing", "ConsistentInstructionCasing")
+ONBUILD_CHECKS = ("JSONArgsRecommended", "ExposeInvalidFormat", "ExposeProtoCasing", "ConsistentInstructionCasing",
+                  "SecretsUsedInArgOrEnv")
 
 DEVIATIONS = [
     # -- deliberate: the rule's docs say so and why --------------------------------------
@@ -200,24 +194,17 @@ DEVIATIONS = [
               "copy_ignored_file.py: `/secrets` is the context path `secrets`; BuildKit's check misses "
               "that spelling"),
     # -- open: nobody has decided yet; the check's test XFAILs with the list --------------
-    Deviation("*", "buildkit", _skip_in_other_case,
-              "BuildKit matches `# check=skip=` names case-sensitively (`jsonargsrecommended` skips "
-              "nothing); syntax/pragmas.py matches them in any case",
-              open_="syntax/pragmas.py"),
     Deviation("CopyIgnoredFile", "buildkit", _has_exceptions,
-              "BuildKit v0.25 reports sources excluded by a .dockerignore that also has `!` patterns; "
-              "copy_ignored_file.py's docs say BuildKit skips such files and so does it",
-              open_="copy_ignored_file.py"),
+              "copy_ignored_file.py: with `!` patterns, the context root (`COPY . /src` under `*` and "
+              "`!app/`, the allow-list idiom) and sources a `!` pattern may re-include into are not "
+              "reported; BuildKit v0.25 reports them"),
     Deviation("CopyIgnoredFile", "either", _dot_slash_source,
-              "BuildKit's check matches the source as written (`./tmp/x` against `*/tmp/*`: reported; "
-              "`./a/tmp/x`: not), layerlint the cleaned path the build excludes; its docs do not say "
-              "it differs from BuildKit's check",
-              open_="copy_ignored_file.py"),
-    Deviation("SecretsUsedInArgOrEnv", "either", _always,
-              "being changed in another task (secrets_used_in_arg_or_env.py); BuildKit v0.25 reports "
-              "TOKEN_FILE, SECRET_VERSION, *_KEY_FILE, *_KEY_ID, GPG_KEY, ...; it does not report "
-              "PUBLIC_KEY, and it checks no ONBUILD trigger",
-              open_="secrets_used_in_arg_or_env.py"),
+              "copy_ignored_file.py: BuildKit's check matches the source as written (`./tmp/x` against "
+              "`*/tmp/*`: reported; `./a/tmp/x`: not), layerlint the cleaned path the build excludes"),
+    Deviation("SecretsUsedInArgOrEnv", "buildkit", _always,
+              "secrets_used_in_arg_or_env.py: public key ids (GPG_KEY, *_KEY_ID, fingerprints), file "
+              "paths (TOKEN_FILE, *_KEY_FILE, *_PATH) and versions (SECRET_VERSION) are not secrets; "
+              "BuildKit v0.25 warns on them"),
 ]
 
 

@@ -323,10 +323,13 @@ class _Parser:
         if not stripped.startswith("["):
             return
         try:
-            # Go's json.Decoder reads the first value and ignores what follows it
-            value, _ = _JSON.raw_decode(stripped)
+            value, end = _JSON.raw_decode(stripped)
         except (ValueError, RecursionError):
             return  # BuildKit: invalid JSON silently means shell form
+        if stripped[end:].strip():
+            # `CMD ["a"] # note`, `CMD ["b"]]`: today's BuildKit (v0.25, checked with Docker 28.5)
+            # unmarshals the whole text and so reads them as shell form; v0.12 read the first value
+            return
         if not isinstance(value, list):
             return
         if not all(isinstance(v, str) for v in value):

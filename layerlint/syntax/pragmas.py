@@ -6,8 +6,10 @@
 - ``# hadolint ignore=DL3008,SC2086``          the next instruction (mapped to layerlint rules)
 - ``# hadolint global ignore=DL3008``          the whole file
 - ``# check=skip=JSONArgsRecommended`` as the top directive (whole file) or in the comment
-  block right above an instruction (that instruction only), BuildKit >= 1.21. ``skip=all``
-  silences the rules that are BuildKit checks (``BUILDKIT`` set), not layerlint's own rules.
+  block right above an instruction (that instruction only: the Dockerfile frontend 1.21,
+  ``# syntax=docker/dockerfile:1.21``; the frontend built into Docker 28.5, BuildKit v0.25,
+  reads only the top directive). ``skip=all`` silences the rules that are BuildKit checks
+  (``BUILDKIT`` set), not layerlint's own rules. Names match as written, as in BuildKit.
 """
 from __future__ import annotations
 
@@ -142,7 +144,8 @@ class Suppressions:
             if p.tool == "hadolint" and up in hadolint:
                 return code
             # BuildKit's skip=all disables BuildKit's checks, not layerlint's other rules
-            if p.tool == "buildkit" and buildkit and (code.lower() == "all" or code.lower() in (b.lower() for b in buildkit)):
+            # BuildKit matches the names as written (`jsonargsrecommended` skips nothing)
+            if p.tool == "buildkit" and buildkit and (code == "all" or code in buildkit):
                 return code
         return None
 
@@ -207,7 +210,7 @@ def _query_keys(rule: str, name: str, hadolint: tuple[str, ...], buildkit: tuple
     keys = [("layerlint", rule), ("layerlint", "ALL"), ("layerlint-name", name)]
     keys += [("hadolint", h) for h in hadolint]
     if buildkit:
-        keys += [("buildkit", "all")] + [("buildkit", b.lower()) for b in buildkit]
+        keys += [("buildkit", "all")] + [("buildkit", b) for b in buildkit]
     return keys
 
 
@@ -224,7 +227,7 @@ class _PragmaIndex:
                 elif p.tool == "hadolint":
                     keys = [("hadolint", code.upper())]
                 else:
-                    keys = [("buildkit", code.lower())]
+                    keys = [("buildkit", code)]
                 for k in keys:
                     self._first.setdefault(k, (i, j, p, code))
 

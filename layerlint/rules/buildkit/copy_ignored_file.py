@@ -9,11 +9,14 @@ and `/tmp` is the same context path: BuildKit's own check misses that spelling, 
 not); URLs, git sources and heredocs are not build-context files. Like `docker build --check`,
 every stage is checked, not only those the target needs.
 
-BuildKit's exceptions are kept: nothing is reported when the `.dockerignore` has any `!`
-(re-include) pattern, because a directory excluded as a whole may still have files re-included;
-and the context root (`.` or `/`) is only reported when a catch-all pattern (`*`, `**` or
-`**/*`) excludes everything in it, not merely because a pattern like `.*` matches the name
-`.`. Sources whose variables are unknown here are skipped; ONBUILD triggers are skipped (they
+The context root (`.` or `/`) is only reported when a catch-all pattern (`*`, `**` or `**/*`)
+excludes everything in it, not merely because a pattern like `.*` matches the name `.`. With `!`
+(re-include) patterns, a source is reported only when it stays excluded and no `!` pattern can
+bring back a file under it. Where this deliberately differs from BuildKit (v0.25, checked with
+Docker 28.5's `--call=check`): BuildKit also reports `COPY . /src` under `*` with `!app`, the
+allow-list idiom, which copies exactly what the user listed; and BuildKit matches a source as
+written (`./tmp/x` against `*/tmp/*` is reported, `./a/tmp/x` is not), layerlint the cleaned
+path the build really excludes. Sources whose variables are unknown here are skipped; ONBUILD triggers are skipped (they
 copy from another build's context).
 
 ## Why is this bad
@@ -63,10 +66,22 @@ def _sources(instr):
     return [(w.text, w.span) for w in words]
 
 
+def _may_come_back(src: str, exceptions: list[str]) -> bool:
+    """Whether a `!` pattern can re-include a file at or under ``src``: one that names a path
+    below it, or one whose wildcards could match there."""
+    src = src.lstrip("/")
+    for text in exceptions:
+        t = text.lstrip("/")
+        if any(c in t for c in "*?[\\") or t == src or t.startswith(src + "/") or src.startswith(t + "/"):
+            return True
+    return False
+
+
 def check(ctx):
     ignore = ctx.dockerignore
-    if ignore is None or not ignore.patterns or ignore.has_exceptions:
+    if ignore is None or not ignore.patterns:
         return
+    exceptions = [p.text for p in ignore.patterns if p.exclusion]
     catch_all = next((p for p in ignore.patterns if p.text in CATCH_ALL), None)
     for stage in ctx.graph.stages:
         for step in stage.steps:
@@ -81,6 +96,8 @@ def check(ctx):
                 if unknown or not src or src.startswith(_REMOTE) or "://" in src:
                     continue
                 src = go_clean(src)
+                if exceptions and (src in (".", "/") or _may_come_back(src, exceptions)):
+                    continue  # a `!` pattern may re-include files under it: COPY copies those
                 if src in (".", "/"):
                     pattern = catch_all
                 elif ignore.is_excluded(src):

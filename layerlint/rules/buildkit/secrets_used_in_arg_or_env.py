@@ -4,13 +4,16 @@
 Reports an `ARG` or `ENV` inside a stage (ONBUILD triggers included) whose name contains, as a
 whole `_`-separated token, one of `apikey`, `auth`, `credential`, `credentials`, `key`,
 `password`, `pword`, `passwd`, `secret` or `token`, unless the name also has a `public`, `file`
-or `version` token (case-insensitive): BuildKit's `SecretsUsedInArgOrEnv` rule. So `API_KEY`,
-`github_token` and `DB_PASSWORD` are reported; `PUBLIC_KEY`, `TOKEN_FILE`, `KEYRING` and
-`MONKEY` are not. ARGs before the first `FROM` are not checked (as in BuildKit): they only feed
-`FROM` lines and are checked when a stage imports them.
+or `version` token (case-insensitive): BuildKit's `SecretsUsedInArgOrEnv` rule, less what is
+listed below. So `API_KEY`, `github_token` and `DB_PASSWORD` are reported; `PUBLIC_KEY`,
+`TOKEN_FILE`, `SECRET_VERSION`, `KEYRING` and `MONKEY` are not. ARGs before the first `FROM` are
+not checked (as in BuildKit): they only feed `FROM` lines and are checked when a stage imports them.
 
-Where this deliberately differs from BuildKit, which warns on all of these: a name does not
-make a secret when what it holds is public or only says where a secret is.
+Where this deliberately differs from BuildKit (v0.25, checked with Docker 28.5's
+`--call=check`): BuildKit skips `public` names only, and warns on `TOKEN_FILE`,
+`SECRET_VERSION`, `*_KEY_FILE`, `*_KEY_ID` and `GPG_KEY`; it checks no ONBUILD trigger, though
+the value ends up in every image built FROM this one, so layerlint checks them. A name does not
+make a secret when what it holds is public or only says where a secret is or which one:
 - A `key` that is an OpenPGP key's id, when `key` is the name's only secret word (and there is
   no `private`, `passphrase`, `api`, `access`, `client`, `app` or `account` token, so
   `AWS_ACCESS_KEY_ID` is still reported): a name ending in `GPG_KEY` / `PGP_KEY` (the official
@@ -18,9 +21,10 @@ make a secret when what it holds is public or only says where a secret is.
   `_KEY_ID(S)` or in `FINGERPRINT(S)`, or a variable the file hands to `gpg` / `apt-key` as a
   key to fetch or export (`gpg --recv-keys "$LLVM_KEY"`). A fingerprint is published to let
   anyone check a download; warning on it teaches users to ignore the rule.
-- A file path: a `path` token (`SSL_KEY_PATH`, as BuildKit's `file` token), or a value that
-  is an absolute path to a file (`ENV GOOGLE_APPLICATION_CREDENTIALS=/secrets/sa.json`): the
-  secret is in the file, which a secret mount provides; the path is not the secret.
+- A file path: a `file` or `path` token (`TOKEN_FILE`, `SSL_KEY_PATH`), or a value that is an
+  absolute path to a file (`ENV GOOGLE_APPLICATION_CREDENTIALS=/secrets/sa.json`): the secret
+  is in the file, which a secret mount provides; the path is not the secret.
+- A `version` token (`SECRET_VERSION`): a version number names a secret, it is not one.
 
 hadolint's DL3064 uses a list of known names plus substrings (`password`, `secret`, `token`,
 `api_key`, `client_key`, `private`, `username`) found anywhere in the name; to get closer to it,

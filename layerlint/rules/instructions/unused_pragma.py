@@ -112,8 +112,13 @@ def check(ctx):
                     targets = {r.code for r in hadolint_map[up]} & ran_ids
             else:
                 low = code.lower()
-                if low == "all":
+                exact = {b for r in buildkit_map.get(low, ()) for b in r.buildkit if b.lower() == low}
+                if code == "all":
                     targets = ran_ids
+                elif low in buildkit_map and code not in exact:
+                    problem = (f"`{code}` skips nothing: BuildKit matches check names as written; write "
+                               f"`{'all' if low == 'all' else sorted(exact)[0]}`")
+                    targets = set()
                 elif low not in buildkit_map:
                     problem = f"BuildKit check {code} has no layerlint equivalent; the skip only matters to BuildKit"
                     targets = set()
