@@ -1,8 +1,9 @@
 """`EXPOSE` with an IP address or a host-port mapping.
 
 ## What it does
-Reports an `EXPOSE` port that includes a host IP or a host port (`127.0.0.1:80:80`,
-`8080:80`), ONBUILD triggers included, at the port word (BuildKit's `ExposeInvalidFormat`).
+Reports an `EXPOSE` port that includes a host IP or a host port (`127.0.0.1:80:80`, `8080:80`),
+ONBUILD triggers included (BuildKit checks no trigger; the instruction runs in every image
+built FROM this one, so layerlint does), at the port word (BuildKit's `ExposeInvalidFormat`).
 Ports are checked after the builder's variable expansion.
 
 ## Why is this bad

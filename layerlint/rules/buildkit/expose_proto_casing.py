@@ -2,9 +2,10 @@
 
 ## What it does
 Reports an `EXPOSE` port whose protocol is written with upper-case letters (`80/TCP`,
-`53/Udp`), ONBUILD triggers included, at the protocol (BuildKit's `ExposeProtoCasing`). Ports
-are checked after the builder's variable expansion; the fix lowercases the protocol when the
-word has no variables.
+`53/Udp`), ONBUILD triggers included (BuildKit checks no trigger; the instruction runs in every
+image built FROM this one, so layerlint does), at the protocol (BuildKit's
+`ExposeProtoCasing`). Ports are checked after the builder's variable expansion; the fix
+lowercases the protocol when the word has no variables.
 
 ## Why is this bad
 The builder lowercases the protocol anyway, so `80/TCP` and `80/tcp` are the same port. The
