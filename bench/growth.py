@@ -166,6 +166,7 @@ SHAPES = [
         f"K{i}=$K{i + 1}" for i in range(n)) + "\n"),
     Shape("env-run", 500, "n ENV lines, then n RUNs using them", lambda n: FROM + each("ENV V{i}=x{i}", n)
           + each("RUN echo $V{i}", n)),
+    Shape("env-run-pairs", 500, "n (ENV, RUN) pairs: each RUN has its own environment", lambda n: FROM + each("ENV V{i}=x{i}\nRUN echo $V{i}", n)),
     Shape("run", 500, "n `RUN echo i` lines", lambda n: FROM + each("RUN echo {i}", n)),
     Shape("blank-continuations", 10000, "one RUN with n blank continuation lines",
           lambda n: FROM + "RUN echo \\\n" + "\\\n" * n + " done\n"),

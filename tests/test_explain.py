@@ -193,3 +193,33 @@ def test_errors_exit_2_with_one_line(tmp_path):
 def test_explain_api_raises(tmp_path):
     with pytest.raises(ExplainError):
         explain(str(tmp_path / "nope"))
+
+
+# -- the three-valued verdict, the one-line answer, and linear output ------------------------
+def test_unless_identical_verdict_in_json_and_tty(tmp_path):
+    text = ("FROM a:1 AS build\nCOPY b.txt /b\nRUN echo hi > /out\nFROM a:1\nCOPY --from=build /out /out\n"
+            "COPY app.py /app.py\n")
+    df = write(tmp_path, text, {"b.txt": "1", "app.py": "x"})
+    data = json.loads(run("--format", "json", "--changed", "b.txt", df).output)
+    validate(data)
+    steps = {s["line"]: s for st in data["stages"] for s in st["steps"]}
+    assert steps[2]["verdict"] == "rebuilt" and steps[2]["cause_line"] == 2
+    assert steps[5]["verdict"] == "unless-identical" and steps[5]["rebuilt"] is True
+    assert steps[5]["cause_line"] == 3 and "comes out the same" in steps[5]["cause"]
+    assert steps[1]["verdict"] == "cached" and steps[4]["verdict"] == "cached"
+    s = data["what_if"]["summary"]
+    assert (s["rerun"], s["certain"], s["unless_identical"], s["line"]) == (4, 2, 2, 2)
+    out = run("--changed", "b.txt", df).output
+    assert re.search(r"5  COPY --from=build /out /out  \[layer\]  REBUILT unless identical", out)
+    assert "4 steps rebuilt (2 certain, 2 unless the files they copy come out the same)" in out
+    assert "this change re-runs 4 of 4 steps, from line 2: b.txt changed" in out
+
+
+def test_variable_lists_are_capped_with_totals(tmp_path):
+    text = "FROM a:1\n" + "".join(f"ENV V{i}={i}\n" for i in range(30)) + "ARG A=1\nRUN echo $V3\n"
+    data = json.loads(run("--format", "json", write(tmp_path, text)).output)
+    validate(data)
+    dep = data["stages"][0]["steps"][-1]["depends_on"]
+    assert len(dep["args"]) + len(dep["env"]) == 20 and dep["env_total"] == 30 and dep["args_total"] == 1
+    assert dep["env"][0] == "V3" and dep["args"] == ["A"]  # what it uses first, then the latest set
+    assert "its environment (ARG A, ENV V3, ENV V29, ENV V28 (+27))" in data["stages"][0]["steps"][-1]["reason"]

@@ -9,12 +9,15 @@ The model
     base), ``"layer"`` (an op that makes a layer: RUN, COPY, ADD, WORKDIR other than ``/``) or
     ``"metadata"`` (image config only: ENV, ARG, LABEL, USER, CMD, ...).  For a layer step,
     ``definition`` is what BuildKit puts in the op's cache key (command text with its shell,
-    the whole environment -- every ENV and every ARG with a value --, working dir, user,
-    mounts, network/security; for COPY/ADD the selectors, resolved destination and flags),
-    ``parent`` the op whose result it runs on (the key includes it, except for
-    ``COPY --link`` without ``--chmod``), and ``sources``/``mounts`` the inputs that are keyed
-    on *content*: context paths (after expansion, minus ``.dockerignore``), paths of another
-    stage's result (``COPY --from``, ``RUN --mount=from=``), remote URLs and git refs.
+    the environment -- every ENV and every ARG with a value, in the order they were last set,
+    as an :class:`~layerlint.cache.envchain.EnvChain` fingerprint --, working dir as written,
+    user, mounts, network/security; for COPY/ADD the selectors, resolved destination and flags,
+    an octal ``--chmod`` as a number), ``parent`` the op whose result it runs on (the key
+    includes it, except for ``COPY --link`` without ``--chmod``), and ``sources``/``mounts``
+    the inputs that are keyed on *content*: context paths (after expansion, minus
+    ``.dockerignore`` and ``--exclude``, symlinks named as sources followed), paths of another
+    stage's or image's result (``COPY --from``, ``RUN --mount=from=``), remote URLs and git
+    refs (a ``--checksum`` URL by its checksum).
 
 The what-if (:meth:`CacheModel.simulate`)
     A step of the new build is cached when its key equals the key of a step of the previous
@@ -24,18 +27,24 @@ The what-if (:meth:`CacheModel.simulate`)
     changes the key of everything built on it and of nothing else; config-only instructions
     change keys only through the state they give later steps (ENV/ARG into the environment of
     RUNs, USER into RUN and WORKDIR, WORKDIR into paths).  The content of a path in a stage's
-    result is represented by the steps that can have written it: the base image, every RUN
-    (what a RUN writes cannot be known, so a RUN that re-ran may have changed anything) and
-    the COPY/ADD/WORKDIR ops whose destination overlaps the path (their content, not their
-    parent: a COPY re-executed with the same sources writes the same bytes).  So a stage that
-    was rebuilt keeps a later ``COPY --from`` cached when nothing that re-ran can have written
-    the copied paths.
+    result is represented by the steps that can have written it, from the last one that
+    replaced it whole: the base image, every RUN that may write there (``cache.writes``: a RUN
+    whose writes are all named, ``echo x > /f``, ``mkdir``, ``cp``..., and elsewhere does not
+    count) and the COPY/ADD/WORKDIR ops whose destination overlaps the path (their content,
+    not their parent: a COPY re-executed with the same sources writes the same bytes; only the
+    changed files that land on the path count).  So a stage that was rebuilt keeps a later
+    ``COPY --from`` cached when nothing that re-ran can have written the copied paths.
+
+The verdict is three-valued (:class:`StepResult` ``rebuilt`` and ``certain``): rebuilt for
+certain, cached, or rebuilt *unless identical*: a RUN or a base that changed may still write
+the same bytes where a ``COPY --from`` or bind mount reads, and only the content can decide.
 
 Not modelled (stated in results where it matters): the registry digest behind a tag (assumed
 unchanged unless the FROM text changes), the content behind a remote URL or git branch (assumed
-unchanged unless given as changed), byte-identical output of a RUN that re-ran (assumed
-possibly different), cache records older than the previous build, ``--no-cache``, cache
-eviction, and base-image ENV/WORKDIR (constant, unknown).
+unchanged unless given as changed), the build's own ``--network`` (assumed the default),
+Docker's graphdriver image store (no MergeOp: ``COPY --link`` re-runs there as a plain copy),
+cache records older than the previous build, ``--no-cache``, cache eviction, and base-image
+ENV/WORKDIR (constant, unknown).
 """
 from __future__ import annotations
 
@@ -46,10 +55,11 @@ import posixpath
 import re
 
 from ..buildctx.paths import BadPattern, context_relative, go_match
-from ..graph import PROXY_ARGS, Graph, Stage, Step, build_graph, image_path, parse_mount
+from ..graph import PLATFORM_ARGS, PROXY_ARGS, Graph, Stage, Step, build_graph, image_path, parse_mount
 from ..record import Record
 from ..syntax.expand import referenced_vars
 from ..syntax.model import Dockerfile, Instruction
+from .envchain import EnvChain
 
 TYPE_CHECKING = False  # typing costs 2 ms at start-up; annotations are strings
 if TYPE_CHECKING:
@@ -99,8 +109,10 @@ class Source(Record):
     stage: Optional[Stage]
     image: Optional[str]
     checksum: Optional[str]  # ADD --checksum
+    aliases: list[str]  # context: where a symlink named as the source leads (BuildKit follows it)
+    excludes: object  # context: a Dockerignore of the COPY --exclude patterns, or None
 
-    _fields = ("kind", "path", "text", "stage", "image", "checksum")
+    _fields = ("kind", "path", "text", "stage", "image", "checksum", "aliases", "excludes")
 
     def __init__(
         self,
@@ -110,6 +122,8 @@ class Source(Record):
         stage: Optional[Stage] = None,
         image: Optional[str] = None,
         checksum: Optional[str] = None,
+        aliases: list[str] | None = None,
+        excludes: object = None,
     ) -> None:
         self.kind = kind
         self.path = path
@@ -117,6 +131,19 @@ class Source(Record):
         self.stage = stage
         self.image = image
         self.checksum = checksum
+        self.aliases = [] if aliases is None else aliases
+        self.excludes = excludes
+
+    def selects(self, changed: str) -> bool:
+        """Whether a change at context path ``changed`` reaches this (context) source: it names
+        the path (or where its symlink leads) and no ``--exclude`` pattern leaves it out."""
+        if not any(path_selected(p, changed) for p in [self.path, *self.aliases]):
+            return False
+        if self.excludes is not None:
+            rel = _relative_to_source(self.path, changed)
+            if rel and self.excludes.is_excluded(rel):
+                return False
+        return True
 
     @property
     def whole_context(self) -> bool:
@@ -238,26 +265,19 @@ class StepModel(Record):
         self.base_stage = base_stage
         self.triggers = [] if triggers is None else triggers
 
-    # A RUN's environment (every ENV and valued ARG it sees), its risks and a FROM <stage>'s
-    # ONBUILD triggers are worked out when first read: only `explain` reads them, and made for
-    # every step of a lint run they cost O(steps x variables) (and O(children x triggers)).
-    _pending_env = None  # the Step whose environment enters `definition`, `env` and `args`
+    # A RUN's environment is an EnvChain shared with the steps around it (its key holds only
+    # the chain's fingerprint); the names it lists, its risks and a FROM <stage>'s ONBUILD
+    # triggers are worked out when first read: only `explain` reads them, and made for every
+    # step they cost O(steps x variables) (and O(children x triggers)).
+    chain: Optional[EnvChain] = None  # RUN: the environment it runs with
+    _pending_env = False  # RUN: `env` and `args` not listed yet
     _pending_risks = None  # the CacheModel, until `risks` is read
     _pending_triggers = None  # (CacheModel, Stage), until `triggers` is read
-
-    @property
-    def definition(self) -> dict:
-        if self._pending_env is not None:
-            self._resolve_env()
-        return self._definition
-
-    @definition.setter
-    def definition(self, value: dict) -> None:
-        self._definition = value
+    _writes = False  # RUN: run_writes() once computed (False: not yet)
 
     @property
     def env(self) -> list[str]:
-        if self._pending_env is not None:
+        if self._pending_env:
             self._resolve_env()
         return self._env
 
@@ -267,7 +287,7 @@ class StepModel(Record):
 
     @property
     def args(self) -> list[str]:
-        if self._pending_env is not None:
+        if self._pending_env:
             self._resolve_env()
         return self._args
 
@@ -276,12 +296,33 @@ class StepModel(Record):
         self._args = value
 
     def _resolve_env(self) -> None:
-        state = self._pending_env.state
-        self._pending_env = None
-        env = {k: v for k, v in state.vars.items() if k not in PROXY_ARGS}
-        self._definition["env"] = sorted(f"{k}={v}" for k, v in env.items())
-        self._env = [k for k in env if k in state.env]
-        self._args = [k for k in env if k not in state.env]
+        self._pending_env = False
+        items = self.chain.recent() if self.chain is not None else []
+        self._env = [k for k, _, kind in items if kind == "env"]
+        self._args = [k for k, _, kind in items if kind != "env"]
+
+    def variables(self, limit: int) -> tuple[list[str], list[str], int, int]:
+        """``(args, env, total args, total env)``, the lists cut to at most ``limit`` names in
+        all (those its text uses first, then the most recently set): O(limit) for a RUN."""
+        if self.chain is None or self.keyword != "RUN":
+            args, env = self.args, self.env
+            if len(args) + len(env) <= limit:
+                return list(args), list(env), len(args), len(env)
+            keep = set((args + env)[:limit])
+            return [a for a in args if a in keep], [e for e in env if e in keep], len(args), len(env)
+        c = self.chain
+        picked: dict[str, str] = {}
+        for n in self.used_vars:
+            if len(picked) >= limit:
+                break
+            if n in c:
+                picked[n] = c.kind(n) or "arg"
+        for k, _, kind in reversed(c.recent(limit)):
+            if len(picked) >= limit:
+                break
+            picked.setdefault(k, kind)
+        return ([k for k, kd in picked.items() if kd != "env"], [k for k, kd in picked.items() if kd == "env"],
+                c.count - c.n_env, c.n_env)
 
     @property
     def risks(self) -> list[str]:
@@ -415,6 +456,27 @@ def path_selected(pattern: str, path: str) -> bool:
         return len(parts) < len(pcomps) and go_match("/".join(pcomps[:len(parts)]), path)
     except BadPattern:
         return True  # malformed: assume it does
+
+
+def _relative_to_source(source: str, changed: str) -> str:
+    """``changed`` (a context path) relative to the root a COPY source copies from, the path
+    ``--exclude`` patterns are matched against: the source directory, the fixed directory
+    above a wildcard, or the context root; "" when ``changed`` is not below it."""
+    if source == WHOLE_CONTEXT:
+        return changed
+    parts = source.split("/")
+    fixed = []
+    for part in parts:
+        if any(c in part for c in "*?["):
+            break
+        fixed.append(part)
+    root = "/".join(fixed)
+    if len(fixed) == len(parts):  # no wildcard: a directory's content, or the file itself
+        if changed == root:
+            return posixpath.basename(root)
+    if not root:
+        return changed
+    return changed[len(root) + 1:] if changed.startswith(root + "/") else ""
 
 
 def paths_overlap(a: Optional[str], b: Optional[str]) -> bool:
@@ -553,6 +615,8 @@ class CacheModel:
         self.heads: dict[int, StepModel] = {}  # stage index -> last op of the stage
         self._by_stage: Optional[dict[int, list[StepModel]]] = None  # id(stage) -> its ops, file order
         self._risky: dict[int, object] = {}  # _risky_from, remembered per op
+        self._end_chain: dict[int, EnvChain] = {}  # stage index -> its environment at its end
+        self._end_wd: dict[int, Optional[str]] = {}  # stage index -> its working directory as written
         self._volatile: Optional[list[str]] = None
 
     # -- lookups -----------------------------------------------------------------------
@@ -590,8 +654,10 @@ class CacheModel:
         return self.dockerignore is not None and context_relative(path) != "." and \
             self.dockerignore.is_excluded(context_relative(path))
 
-    def depends_on(self, sm: StepModel) -> dict:
-        """What invalidates a step, for reports (JSON-ready)."""
+    def depends_on(self, sm: StepModel, limit: Optional[int] = None) -> dict:
+        """What invalidates a step, for reports (JSON-ready).  ``limit``: at most that many
+        variable names (the totals are then given as ``args_total`` / ``env_total``), so a
+        report on thousands of ENV lines stays linear."""
         out: dict = {}
         if sm.kind == "from":
             out["base"] = sm.base
@@ -624,8 +690,14 @@ class CacheModel:
                 out["remote"] = remote
             if sm.mounts:
                 out["mounts"] = [mt.key() for mt in sm.mounts]
-        out["args"] = list(sm.args)
-        out["env"] = list(sm.env)
+        if limit is None:
+            out["args"] = list(sm.args)
+            out["env"] = list(sm.env)
+        else:
+            args, env, n_args, n_env = sm.variables(limit)
+            out["args"], out["env"] = args, env
+            if n_args > len(args) or n_env > len(env):
+                out["args_total"], out["env_total"] = n_args, n_env
         out["cost"] = sm.cost
         out["unknown"] = list(sm.unknown)
         if sm.risks:
@@ -634,8 +706,15 @@ class CacheModel:
 
     # -- what-if -----------------------------------------------------------------------
     def simulate(self, changed_paths: Sequence[str] = (), changed_args: Sequence[str] = (),
-                 previous: Union[None, str, Dockerfile] = None) -> Simulation:
-        return _simulate(self, list(changed_paths), list(changed_args), previous)
+                 previous: Union[None, str, Dockerfile] = None, previous_build_args: Optional[dict] = None,
+                 previous_dockerignore=None, previous_dockerignore_known: bool = False) -> Simulation:
+        """The rebuild after ``changed_paths`` (context paths; URLs: new remote content),
+        ``changed_args`` (``NAME`` or ``NAME=OLD``, see ``_simulate``) and a previous
+        Dockerfile.  ``previous_build_args``: the previous build's args, when known;
+        ``previous_dockerignore`` (a Dockerignore, or None for none) counts only with
+        ``previous_dockerignore_known``."""
+        return _simulate(self, list(changed_paths), list(changed_args), previous, previous_build_args,
+                         previous_dockerignore if previous_dockerignore_known else UNKNOWN)
 
 
 def build_model(graph: Graph, context_dir: Optional[str] = None, dockerfile_path: Optional[str] = None,
@@ -668,8 +747,7 @@ def _model_stage(m: CacheModel, stage: Stage) -> None:
         fm._pending_triggers = (m, stage)
     else:
         fm.base = stage.base
-        plat = stage.platform
-        fm.definition = {"op": "image", "ref": stage.base, "platform": plat}
+        fm.definition = {"op": "image", "ref": stage.base, "platform": _platform(m, stage.platform)}
         if stage.is_scratch:
             fm.definition = {"op": "scratch"}
         elif "@sha256:" not in stage.base:
@@ -683,8 +761,14 @@ def _model_stage(m: CacheModel, stage: Stage) -> None:
     m.steps.append(fm)
     m._by_instr[id(fi)] = fm
     head = fm
-    for i, st in enumerate(stage.steps, 1):
-        sm = _model_step(m, stage, st, i)
+    base = stage.base_stage
+    # the environment (BuildKit's ordered EnvList) and the working directory as written: an
+    # absolute WORKDIR is kept as is (`/data/` keeps its slash in the RUN's key)
+    chain = m._end_chain.get(base.index, EnvChain()) if base is not None else EnvChain()
+    raw_wd = m._end_wd.get(base.index) if base is not None else ("/" if stage.is_scratch else None)
+    steps = stage.steps
+    for i, st in enumerate(steps, 1):
+        sm = _model_step(m, stage, st, i, chain=chain, raw_wd=raw_wd)
         if sm.kind == "layer":
             sm.parent = head
             head = sm
@@ -692,7 +776,66 @@ def _model_stage(m: CacheModel, stage: Stage) -> None:
             sm.parent = head
         m.steps.append(sm)
         m._by_instr[id(st.instr)] = sm
+        instr = st.instr
+        if instr.inner is None and instr.keyword in ("ENV", "ARG"):
+            after = steps[i].state if i < len(steps) else stage.end_state
+            chain = _advance_chain(chain, instr, after)
+        elif instr.inner is None and instr.keyword == "WORKDIR" and instr.args_text:
+            raw_wd = _raw_workdir(st, raw_wd, after=steps[i].state if i < len(steps) else stage.end_state)
     m.heads[stage.index] = head
+    m._end_chain[stage.index] = chain
+    m._end_wd[stage.index] = raw_wd
+
+
+# ARGs BuildKit never puts in the environment (dockerfile2llb nonEnvArgs)
+_NON_ENV_ARGS = frozenset({"BUILDKIT_SBOM_SCAN_CONTEXT", "BUILDKIT_SBOM_SCAN_STAGE"})
+
+
+def _advance_chain(chain: EnvChain, instr: Instruction, after) -> EnvChain:
+    """The environment after an ENV or ARG: each pair with a value is set in order (an ARG
+    with a value goes into the environment too, proxy names included: declared, they count
+    like any other; undeclared, BuildKit passes them outside the key)."""
+    if instr.keyword == "ENV":
+        for p in instr.pairs:
+            if p.value is not None:
+                v = after.env.get(p.key)
+                if v is not None:
+                    chain = chain.set(p.key, v, "env")
+    else:
+        for p in instr.pairs:
+            v = after.args.get(p.key)
+            if v is not None and p.key not in _NON_ENV_ARGS:
+                chain = chain.set(p.key, v, "arg")
+    return chain
+
+
+def _raw_workdir(st: Step, raw: Optional[str], after) -> Optional[str]:
+    """The working directory after WORKDIR as BuildKit keeps it: an absolute path as written
+    (after expansion), a relative one joined and cleaned (NormalizeWorkdir)."""
+    path = _expand(st, st.instr.args_text)
+    norm = after.workdir
+    if path.startswith("/") and norm is not None and image_path(path, "/") == norm:
+        return path
+    return norm
+
+
+_PLATFORM_ALIASES = {"x86_64": "amd64", "x86-64": "amd64", "aarch64": "arm64", "armhf": "arm", "armel": "arm"}
+
+
+def _platform(m: CacheModel, value: Optional[str]) -> str:
+    """A FROM's platform as BuildKit resolves it: none given is the target platform, and the
+    spelling is normalized (``linux/x86_64`` is ``linux/amd64``, ``arm64/v8`` is ``arm64``), so
+    adding ``--platform=$BUILDPLATFORM`` to a single-platform build changes nothing."""
+    p = (value or "").strip().lower()
+    if not p:
+        p = m.graph.build_args.get("TARGETPLATFORM") or PLATFORM_ARGS["TARGETPLATFORM"]
+        p = p.strip().lower()
+    parts = p.split("/")
+    if len(parts) >= 2:
+        parts[1] = _PLATFORM_ALIASES.get(parts[1], parts[1])
+        if len(parts) == 3 and (parts[1], parts[2]) in (("arm64", "v8"), ("amd64", "v1")):
+            parts = parts[:2]
+    return "/".join(parts)
 
 
 def _expand(step: Step, text: str) -> str:
@@ -707,7 +850,8 @@ def _vars_used(m: CacheModel, texts: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def _model_step(m: CacheModel, stage: Stage, st: Step, index: int, trigger: bool = False) -> StepModel:
+def _model_step(m: CacheModel, stage: Stage, st: Step, index: int, trigger: bool = False,
+                chain: Optional[EnvChain] = None, raw_wd: Optional[str] = None) -> StepModel:
     instr = st.instr
     eff = instr.effective
     kw = eff.keyword
@@ -717,7 +861,11 @@ def _model_step(m: CacheModel, stage: Stage, st: Step, index: int, trigger: bool
         return sm  # ONBUILD: config only here; runs in stages built FROM this one
     if kw == "RUN":
         sm.kind = "layer"
-        _model_run(m, sm, eff, st)
+        if chain is None:  # an ONBUILD trigger: the environment the child starts with
+            base = stage.base_stage
+            chain = m._end_chain.get(base.index, EnvChain()) if base is not None else EnvChain()
+            raw_wd = m._end_wd.get(base.index) if base is not None else None
+        _model_run(m, sm, eff, st, chain, raw_wd)
     elif kw in ("COPY", "ADD"):
         sm.kind = "layer"
         _model_copy(m, sm, eff, st)
@@ -748,19 +896,15 @@ def _attribute_vars(m: CacheModel, sm: StepModel, state, names: Iterable[str]) -
     sm.args = list(dict.fromkeys(sm.args))
 
 
-def _model_run(m: CacheModel, sm: StepModel, eff: Instruction, st: Step) -> None:
+def _model_run(m: CacheModel, sm: StepModel, eff: Instruction, st: Step, chain: EnvChain,
+               raw_wd: Optional[str]) -> None:
     state = st.state
-    env = state.vars  # a view; the definition's copy of it is made when first read
     if eff.exec_form is not None:
         argv = list(eff.exec_form)
     else:
         argv = list(state.shell) + [eff.args_text]
-    heredocs = []
-    for h in eff.heredocs:
-        body = h.content
-        if h.expand:
-            body = _expand(st, body)
-        heredocs.append({"name": h.name, "fd": h.fd, "body": body})
+    # the builder never expands a RUN heredoc (the shell does, at run time): its text is the key
+    heredocs = [{"name": h.name, "fd": h.fd, "body": h.content} for h in eff.heredocs]
     mounts = []
     for f in eff.flags:
         if f.name != "mount" or f.value is None:
@@ -786,14 +930,22 @@ def _model_run(m: CacheModel, sm: StepModel, eff: Instruction, st: Step) -> None
                               "(it persists between builds without invalidating the step)")
     sm.mounts = mounts
     flags = {f.name: _expand(st, f.value or "") for f in eff.flags if f.name in ("network", "security")}
+    if flags.get("network", "").lower() == "default":
+        del flags["network"]  # the build's own network: the same op as no flag (dispatchRunNetwork)
+    if "network" in flags:
+        sm.unknown.append(f"RUN --network={flags['network']}: the same as the build's --network makes no "
+                          "difference to the key; otherwise it re-runs when added or removed")
+    cwd = raw_wd if raw_wd is not None and state.workdir is not None and \
+        image_path(raw_wd, "/") == state.workdir else state.workdir
     sm.definition = {
         "op": "exec", "args": argv, "heredocs": heredocs,
-        "env": None,  # filled in by StepModel._resolve_env
-        "cwd": state.workdir or "", "user": state.user or "",
+        "env": chain.fingerprint,  # the ordered list itself: sm.chain
+        "cwd": cwd or "", "user": state.user or "",
         "mounts": [mt.key() for mt in mounts], **flags,
     }
-    sm._pending_env = st
-    sm.used_vars = [n for n in _vars_used(m, [eff.args_text]) if n in env and n not in PROXY_ARGS]
+    sm.chain = chain
+    sm._pending_env = True
+    sm.used_vars = [n for n in _vars_used(m, [eff.args_text] + [h.content for h in eff.heredocs]) if n in chain]
     cost, detail = _run_cost(m, eff, st)
     sm.cost, sm.cost_detail = cost, detail
     for src in (mt.source for mt in mounts if mt.source is not None):
@@ -857,6 +1009,14 @@ def _model_copy(m: CacheModel, sm: StepModel, eff: Instruction, st: Step) -> Non
     heredoc_names = {h.name for h in eff.heredocs}
     sources: list[Source] = []
     selectors = []
+    excludes = [_expand(st, f.value) for f in eff.flags if f.name == "exclude" and f.value]
+    exclude_rules = None
+    if excludes:
+        from ..buildctx.dockerignore import Dockerignore, DockerignoreError
+        try:
+            exclude_rules = Dockerignore.parse("\n".join(excludes))
+        except DockerignoreError:
+            sm.unknown.append(f"{kw} --exclude: a pattern layerlint cannot read; excluded files are assumed to count")
     for raw, s in zip(parts[:-1], srcs):
         if raw.startswith("<<") and raw.lstrip("<-").strip("'\"") in heredoc_names:
             h = next(h for h in eff.heredocs if h.name == raw.lstrip("<-").strip("'\""))
@@ -870,7 +1030,8 @@ def _model_copy(m: CacheModel, sm: StepModel, eff: Instruction, st: Step) -> Non
                 sources.append(Source("stage", p, s, stage=src_stage))
             else:
                 sources.append(Source("image", p, s, image=frm))
-                sm.unknown.append(f"COPY --from={frm}: image digest resolved at build time")
+                sm.unknown.append(f"COPY --from={frm}: image digest resolved at build time; the copy is "
+                                  "keyed on the copied files, so a new image re-runs it only if they differ")
             selectors.append(p)
         elif kw == "ADD" and _is_git(s):
             sources.append(Source("git", s, s))
@@ -880,8 +1041,11 @@ def _model_copy(m: CacheModel, sm: StepModel, eff: Instruction, st: Step) -> Non
                 sm.unknown.append(f"ADD {s}: the ref is resolved to a commit on every build; "
                                   "a new commit re-runs this step and everything after it")
         elif kw == "ADD" and _is_url(s):
-            sources.append(Source("url", s, s, checksum=flags.get("checksum") if isinstance(flags.get("checksum"), str) else None))
-            selectors.append(s)
+            checksum = flags.get("checksum") if isinstance(flags.get("checksum"), str) else None
+            sources.append(Source("url", s, s, checksum=checksum))
+            # pinned, the HTTP source's key is the checksum and the file name, not the URL
+            selectors.append(["pinned", checksum, posixpath.basename(s.split("?", 1)[0].split("#", 1)[0].rstrip("/"))]
+                             if checksum else s)
             if not isinstance(flags.get("checksum"), str):
                 sm.unknown.append(f"ADD {s}: re-checked on every build (ETag/Last-Modified); "
                                   "new content re-runs this step and everything after it")
@@ -889,7 +1053,7 @@ def _model_copy(m: CacheModel, sm: StepModel, eff: Instruction, st: Step) -> Non
                 sm.cost, sm.cost_detail = "download", s
         else:
             cp = context_relative(s)
-            sources.append(Source("context", cp, s))
+            sources.append(Source("context", cp, s, aliases=_symlink_targets(m, cp), excludes=exclude_rules))
             selectors.append(cp)
             if m.dockerignore is not None and cp != "." and not any(c in cp for c in "*?[") \
                     and m.dockerignore.is_excluded(cp):
@@ -901,10 +1065,119 @@ def _model_copy(m: CacheModel, sm: StepModel, eff: Instruction, st: Step) -> Non
     sm.dest = dest_abs.rstrip("/") or "/" if dest_abs is not None else None
     chmod = flags.get("chmod")
     sm.parent_in_key = not (link and not chmod)
-    keyed_flags = {k: v for k, v in flags.items() if k not in ("from",)}
+    if not sm.parent_in_key:
+        sm.unknown.append("COPY --link: reused after a change before it where BuildKit can merge layers (a "
+                          "BuildKit builder, Docker's containerd image store); Docker's graphdriver image store "
+                          "has no MergeOp, and there it re-runs as an ordinary COPY")
+    keyed_flags = {k: v for k, v in flags.items() if k not in ("from", "exclude")}
+    if isinstance(chmod, str) and re.fullmatch(r"[0-7]+", chmod):
+        keyed_flags["chmod"] = oct(int(chmod, 8))  # an octal mode is a number: 644 and 0644 are one key
+    if excludes:
+        keyed_flags["exclude"] = excludes
+    # COPY --from=<image>: the image is an input keyed on the copied files, not part of the op
     sm.definition = {"op": "copy", "cmd": kw, "sources": selectors,
-                     "from": "stage" if src_stage is not None else (frm if isinstance(frm, str) else None),
+                     "from": "stage" if src_stage is not None else ("image" if isinstance(frm, str) and frm else None),
                      "dest": dest_abs if dest_abs is not None else f"?/{dest}", "flags": keyed_flags}
+
+
+def _symlink_targets(m: CacheModel, cp: str) -> list[str]:
+    """Where the context paths a COPY source names lead when they are (or go through) symlinks:
+    BuildKit follows a symlink named as a source, so editing its target re-runs the COPY."""
+    if m.context_dir is None or cp == WHOLE_CONTEXT:
+        return []
+    from ..buildctx.paths import context_glob, context_path
+    root = os.path.abspath(m.context_dir)
+    names = context_glob(m.context_dir, cp)[:64] if any(c in cp for c in "*?[") else [cp]
+    out: list[str] = []
+    for rel in names:
+        # resolved inside the context only (context_path never looks outside it, not even lstat)
+        real = context_path(m.context_dir, rel)
+        if real is None:
+            continue
+        target = context_relative(os.path.relpath(real, root).replace(os.sep, "/"))
+        if target != rel and target != WHOLE_CONTEXT:
+            out.append(target)
+    return list(dict.fromkeys(out))
+
+
+def run_writes(m: CacheModel, sm: StepModel) -> Optional[list[str]]:
+    """The image paths RUN ``sm`` may write (see ``cache.writes``), None: anywhere.  Worked out
+    once per RUN, and only for RUNs in a stage another one copies from."""
+    if sm._writes is not False:
+        return sm._writes
+    from .writes import run_writes as analyse
+    eff = sm.instr.effective
+    cwd = sm.step.state.workdir if sm.step is not None else None
+    chain = sm.chain
+    env = chain.get if chain is not None else (lambda name: None)
+    targets = [mt.target for mt in sm.mounts]
+    found: Optional[list[str]] = None
+    if eff.exec_form is not None:
+        from ..shell import parser as shell
+        from ..shell.commands import inline_script
+        words = [shell.Word(a, a, 0, 0) for a in eff.exec_form]
+        inline = inline_script(words)  # RUN ["sh", "-c", "mkdir /out"]
+        if inline is None:
+            found = analyse((), cwd, env, targets, exec_form=list(eff.exec_form))
+        else:
+            from ..shell.run_scripts import RunScript, commands_of
+            script = RunScript(eff, eff.parent or eff, inline[1], shell.parse(inline[1]), interpreter=inline[0])
+            found = analyse(list(commands_of([script], {})), cwd, env, targets)
+    else:
+        from ..shell.run_scripts import lone_heredoc
+        scripts = m.graph.run_scripts(eff)
+        read = {id(sc.heredoc) for sc in scripts if sc.heredoc is not None}
+        if not (eff.heredocs and lone_heredoc(eff) and any(id(h) not in read for h in eff.heredocs)):
+            found = analyse(m.graph.run_commands(eff), cwd, env, targets)  # (a python heredoc: anywhere)
+    sm._writes = found
+    return found
+
+
+def _replaces(m: CacheModel, op: StepModel, path: str) -> bool:
+    """Whether COPY/ADD ``op`` puts one file at exactly ``path`` (so what was there is gone)."""
+    if op.kind != "layer" or op.keyword not in ("COPY", "ADD") or len(op.sources) != 1 or op.dest is None:
+        return False
+    if path != op.dest and not path.startswith(op.dest.rstrip("/") + "/"):
+        return False  # it lands at or under its destination
+    src = op.sources[0]
+    if src.kind not in ("context", "stage", "image") or src.has_wildcard:
+        return False
+    found = copy_origin(op, path, m.context_dir)
+    return found is not None and found[2] == "file"
+
+
+def _lands_on(m: CacheModel, op: StepModel, src: Source, changed: str, path: str) -> bool:
+    """Whether the change at context path ``changed``, copied by ``op`` from ``src``, lands on
+    (or around) image path ``path``; True when that cannot be worked out."""
+    raw = op.definition.get("dest")
+    if not isinstance(raw, str) or op.dest is None:
+        return True
+    dest = op.dest
+    into_dir = raw.endswith("/") or len(op.sources) > 1
+    for base in [src.path, *src.aliases]:
+        if not path_selected(base, changed):
+            continue
+        if base == WHOLE_CONTEXT:
+            land = posixpath.join(dest, changed)
+        elif any(c in base for c in "*?["):
+            if changed.count("/") != base.count("/"):
+                return True  # a matched directory's content is copied: not followed here
+            land = posixpath.join(dest, posixpath.basename(changed))
+        elif changed == base or base.startswith(changed + "/"):  # the source itself (or a directory above it)
+            is_dir = source_is_dir(src.text, base, m.context_dir)
+            land = dest if is_dir or not into_dir else posixpath.join(dest, posixpath.basename(base))
+        elif changed.startswith(base + "/"):  # inside a directory source
+            land = posixpath.join(dest, changed[len(base) + 1:])
+        else:
+            return True
+        if paths_overlap(land, path):
+            return True
+    return False
+
+
+def _may_hold_many(m: CacheModel, src: Source) -> bool:
+    """A context source whose set of files a .dockerignore can change (not one named file)."""
+    return src.whole_context or src.has_wildcard or source_is_dir(src.text, src.path, m.context_dir)
 
 
 def _risks(m: CacheModel, sm: StepModel) -> None:
@@ -978,10 +1251,17 @@ def _volatile_names(m: CacheModel) -> list[str]:
 class _Keys:
     """Symbolic cache keys of one build."""
 
-    def __init__(self, m: CacheModel, changed: Sequence[str], changed_remote: Sequence[str]) -> None:
+    def __init__(self, m: CacheModel, changed: Sequence[str], changed_remote: Sequence[str],
+                 ignore_unknown: bool = False) -> None:
         self.m = m
         self.changed = list(changed)
         self.changed_remote = set(changed_remote)
+        # the .dockerignore changed and its old rules are not known: what a directory, wildcard
+        # or whole-context source copied may have entered or left the context
+        self.ignore_unknown = ignore_unknown
+        self.maybe: dict[int, list[Source]] = {}  # id -> context sources that may differ
+        self._writers: dict[tuple[int, str], list[StepModel]] = {}
+        self._copy_base: dict[int, str] = {}
         self.key: dict[int, str] = {}  # id(StepModel) -> cache key of the op
         self.state: dict[int, str] = {}  # id -> key of the state later steps run on (differs for --link)
         self.nokey_parent: dict[int, str] = {}  # id -> key without the parent
@@ -1019,14 +1299,20 @@ class _Keys:
     def _tokens(self, sm: StepModel) -> list[str]:
         out = []
         hits = []
+        maybe = []
         for src in sm.sources + [mt.source for mt in sm.mounts if mt.source is not None]:
             if src.kind == "context":
-                hit = [p for p in self.changed if path_selected(src.path, p)]
+                hit = [p for p in self.changed if src.selects(p)]
                 if hit:
                     hits.append((src, hit))
-                out.append(_h(["ctx", src.path, bool(hit)]))
+                unsure = self.ignore_unknown and not hit and _may_hold_many(self.m, src)
+                if unsure:
+                    maybe.append(src)
+                out.append(_h(["ctx", src.path, bool(hit), unsure]))
             elif src.kind == "stage" and src.stage is not None:
                 out.append(self.stage_content(src.stage, src.path))
+            elif src.kind == "url" and src.checksum:
+                out.append(_h(["url", src.checksum]))  # never re-fetched: new content would fail the build
             elif src.kind in ("url", "git"):
                 out.append(_h([src.kind, src.text, src.text in self.changed_remote]))
             elif src.kind == "image":
@@ -1034,22 +1320,37 @@ class _Keys:
             else:
                 out.append("heredoc")
         self.hits[id(sm)] = hits
+        if maybe:
+            self.maybe[id(sm)] = maybe
         return out
 
     def writers(self, stage: Stage, path: str) -> list[StepModel]:
-        """The ops of ``stage``'s chain whose output can hold ``path`` (base first)."""
+        """The ops of ``stage``'s chain whose output can hold ``path`` (base first), from the
+        last one that replaces it whole: the base, every RUN that may write there (one whose
+        writes are known and elsewhere is not), the COPY/ADD/WORKDIR whose destination
+        overlaps it.  A COPY of one file onto exactly ``path`` replaces what was there."""
+        memo = self._writers.get((stage.index, path))
+        if memo is not None:
+            return memo
         head = self.m.heads[stage.index]
         chain = [head, *head.ancestors()]
         chain.reverse()
-        out = []
+        out: list[StepModel] = []
         for op in chain:
             if op.kind == "from":
                 if op.base_stage is None:
                     out.append(op)
                 else:
                     out.extend(t for t in op.triggers if t.kind == "layer")
-            elif op.keyword == "RUN" or paths_overlap(op.dest, path):
+            elif op.keyword == "RUN":
+                w = run_writes(self.m, op)
+                if w is None or any(paths_overlap(x, path) for x in w):
+                    out.append(op)
+            elif paths_overlap(op.dest, path):
+                if _replaces(self.m, op, path):
+                    out = []
                 out.append(op)
+        self._writers[(stage.index, path)] = out
         return out
 
     def stage_content(self, stage: Stage, path: str) -> str:
@@ -1058,8 +1359,24 @@ class _Keys:
             if op.kind == "from" or op.keyword == "RUN":
                 parts.append(self.key.get(id(op)) or self._trigger_key(op))
             else:
-                parts.append(self.nokey_parent.get(id(op)) or self._trigger_key(op))
+                parts.append(self._copy_token(op, path))
         return _h(["stage-content", parts])
+
+    def _copy_token(self, op: StepModel, path: str) -> str:
+        """What a COPY/ADD/WORKDIR contributes to the content at ``path``: its own definition and
+        inputs (not its parent: a copy re-executed with the same sources writes the same bytes),
+        counting only the changed context files that land on ``path``."""
+        if id(op) not in self.nokey_parent:
+            return self._trigger_key(op)
+        base = self._copy_base.get(id(op))
+        if base is None:  # once per op: a stage chain asks it for every path copied from it
+            toks = self.tokens.get(id(op)) or []
+            base = self._copy_base[id(op)] = _h(["copy-at", op.definition, [t for t, src in zip(toks, op.sources)
+                                                                            if src.kind != "context"]])
+        hits = self.hits.get(id(op)) or []
+        landing = sorted(p for src, ps in hits for p in ps if _lands_on(self.m, op, src, p, path))
+        maybe = bool(self.maybe.get(id(op)))
+        return _h([base, landing, maybe]) if landing or maybe else base
 
     def _trigger_key(self, op: StepModel) -> str:
         return _h([op.definition, self._tokens(op)])
@@ -1079,23 +1396,51 @@ def _target_name(graph: Graph) -> Optional[str]:
     return t.name
 
 
+UNKNOWN = object()  # simulate(previous_dockerignore=...): not known
+
+
 def _simulate(m: CacheModel, changed_paths: list[str], changed_args: list[str],
-              previous: Union[None, str, Dockerfile]) -> Simulation:
+              previous: Union[None, str, Dockerfile], previous_build_args: Optional[dict] = None,
+              previous_dockerignore=UNKNOWN) -> Simulation:
     g = m.graph
     notes: list[str] = []
-    # -- the new build: changed args get a value they never had -----------------------
-    if changed_args:
-        new_args = dict(g.build_args)
-        for a in changed_args:
+    # -- build args: the previous build's values --------------------------------------
+    # NAME=OLD: the previous build passed OLD; NAME alone: it did not pass NAME when this build
+    # does (its default applied), else the old value is unknown and the new build gets a value
+    # it never had
+    cur_args = dict(g.build_args)
+    old_args = dict(cur_args) if previous_build_args is None else {k: str(v) for k, v in previous_build_args.items()}
+    names: list[str] = []
+    unknown_args: list[str] = []
+    for spec in changed_args:
+        name, eq, old_value = spec.partition("=")
+        names.append(name)
+        if eq:
+            old_args[name] = old_value
+        elif previous_build_args is None:
+            if name in cur_args:
+                old_args.pop(name, None)
+            else:
+                unknown_args.append(name)
+    if previous_build_args is not None:
+        names += [k for k in sorted(set(old_args) | set(cur_args)) if old_args.get(k) != cur_args.get(k)
+                  and k not in names]
+    names = list(dict.fromkeys(names))
+    if unknown_args:
+        new_args = dict(cur_args)
+        for a in unknown_args:
             new_args[a] = (new_args.get(a) or "") + _SENTINEL
         g_new = build_graph(g.dockerfile, new_args, _target_name(g))
         m_new = build_model(g_new, m.context_dir, m.dockerfile_path, m.dockerignore)
-        declared = _declared_args(g)
-        for a in changed_args:
-            if a not in declared:
-                notes.append(f"build arg {a} is not declared by any ARG: changing it re-runs nothing")
     else:
         m_new = m
+    if names:
+        declared = _declared_args(g)
+        for a in names:
+            if a not in declared:
+                extra = (" (a proxy build arg reaches RUN without an ARG, but stays out of the cache key)"
+                         if a in PROXY_ARGS else "")
+                notes.append(f"build arg {a} is not declared by any ARG: changing it re-runs nothing{extra}")
     # -- the previous build ------------------------------------------------------------
     prev_df: Optional[Dockerfile] = None
     if previous is not None:
@@ -1104,12 +1449,14 @@ def _simulate(m: CacheModel, changed_paths: list[str], changed_args: list[str],
         else:
             from ..syntax import parse
             prev_df = parse(previous, "previous")
+    if prev_df is not None or old_args != cur_args:
+        old_df = prev_df if prev_df is not None else g.dockerfile
         tname = _target_name(g)
-        g_old = build_graph(prev_df, dict(g.build_args),
-                            tname if tname is not None and _has_stage(prev_df, tname) else None)
+        g_old = build_graph(old_df, old_args, tname if tname is not None and _has_stage(old_df, tname) else None)
         m_old = build_model(g_old, m.context_dir, m.dockerfile_path, m.dockerignore)
     else:
         m_old = m
+    changed_args = names
     # -- changed paths -----------------------------------------------------------------
     changed: list[str] = []
     ignored: list[str] = []
@@ -1132,10 +1479,32 @@ def _simulate(m: CacheModel, changed_paths: list[str], changed_args: list[str],
             changed.append(rel)
             notes.append(f"the Dockerfile is inside the build context ({rel}) and not ignored: "
                          "its own edit counts as a changed file for COPY/ADD of it")
+    ignore_files = _ignore_file_paths(m)
     for p in ignored:
-        notes.append(f"{p} is excluded by .dockerignore: its change re-runs nothing")
+        if p not in ignore_files:
+            notes.append(f"{p} is excluded by .dockerignore: its change re-runs nothing")
+    # -- a changed .dockerignore: what entered or left the context ---------------------
+    ignore_unknown = False
+    if previous_dockerignore is not UNKNOWN:
+        if _rules(previous_dockerignore) != _rules(m.dockerignore):
+            moved, complete = _ignore_moves(m, previous_dockerignore)
+            for p in moved:
+                if p not in changed:
+                    changed.append(p)
+            shown = ", ".join(moved[:5]) + (f" and {len(moved) - 5} more" if len(moved) > 5 else "")
+            notes.append("the .dockerignore rules changed: " + (f"{shown} entered or left the build context"
+                                                                if moved else "no context file entered or left the build context"))
+            if not complete:
+                ignore_unknown = True
+                notes.append(f"the build context has more than {_WALK_LIMIT} entries: the rest was not compared")
+    elif any(p in ignore_files for p in changed + ignored):
+        ignore_unknown = True
+        notes.append("the .dockerignore changed and its previous rules are not known: what entered or left the "
+                     "build context cannot be known, so a step copying a directory, a wildcard or the whole "
+                     "context is rebuilt unless its files come out the same (--since REF reads the old rules, "
+                     "--previous-dockerignore FILE takes them)")
     old_keys = _Keys(m_old, [], [])
-    new_keys = _Keys(m_new, changed, remote)
+    new_keys = _Keys(m_new, changed, remote, ignore_unknown)
     old_set = set()
     old_heads = set()
     for sm in m_old.steps:
@@ -1157,6 +1526,56 @@ def _simulate(m: CacheModel, changed_paths: list[str], changed_args: list[str],
         root = orig.get(id(r.root), r.root) if r.root is not None else None
         final.append(StepResult(orig[id(r.step)], r.rebuilt, r.reason, root, r.certain, r.cause))
     return Simulation(final, notes, changed, ignored, list(changed_args))
+
+
+_WALK_LIMIT = 20000
+
+
+def _ignore_file_paths(m: CacheModel) -> set[str]:
+    """Context paths of the ignore files that can apply to this build."""
+    out = {".dockerignore"}
+    ctx = os.path.abspath(m.context_dir) if m.context_dir else None
+    for path in ([m.dockerignore.path] if m.dockerignore is not None and m.dockerignore.path else []) + \
+            ([m.dockerfile_path + ".dockerignore"] if m.dockerfile_path else []):
+        ap = os.path.abspath(path)
+        if ctx and ap.startswith(ctx.rstrip(os.sep) + os.sep):
+            out.add(os.path.relpath(ap, ctx).replace(os.sep, "/"))
+    return out
+
+
+def _rules(ignore) -> list[str]:
+    return [] if ignore is None else [str(p) for p in ignore.patterns]
+
+
+def _ignore_moves(m: CacheModel, previous) -> tuple[list[str], bool]:
+    """Context paths excluded by one of the previous and the current ignore rules but not by
+    the other (a directory stands for what is under it), and whether every entry was seen."""
+    if not m.context_dir or not os.path.isdir(m.context_dir):
+        return [], False
+    root = os.path.abspath(m.context_dir)
+    cur = m.dockerignore
+    moved: list[str] = []
+    seen = 0
+    todo = [""]
+    while todo:  # symlinks are entries, never followed (nothing outside the context is looked at)
+        rel_dir = todo.pop()
+        try:
+            with os.scandir(os.path.join(root, rel_dir) if rel_dir else root) as it:
+                entries = sorted((e.name, e.is_dir(follow_symlinks=False)) for e in it)
+        except OSError:
+            continue
+        for name, is_dir in entries:
+            seen += 1
+            if seen > _WALK_LIMIT:
+                return moved, False
+            rel = f"{rel_dir}/{name}" if rel_dir else name
+            was = previous is not None and previous.is_excluded(rel)
+            now = cur is not None and cur.is_excluded(rel)
+            if was != now:
+                moved.append(rel)
+            elif is_dir:
+                todo.append(rel)
+    return sorted(moved), True
 
 
 def _declared_args(g: Graph) -> set[str]:
@@ -1258,6 +1677,10 @@ def _verdict(m: CacheModel, sm: StepModel, nk: _Keys, ok: _Keys, old_set: set,
     if sm.parent_in_key and parent is not None:
         pr = res.get(id(parent))
         if pr is not None and pr.rebuilt:
+            if not pr.certain:  # its own change, if any, makes it certain
+                own = _own_change(m, sm, old, nk, changed_args)
+                if own:
+                    return _own(sm, own)
             return _downstream(sm, f"after line {parent.line}", pr)
         # a cached COPY --link is merged onto the state before it: that state may have changed
         link = parent
@@ -1269,7 +1692,7 @@ def _verdict(m: CacheModel, sm: StepModel, nk: _Keys, ok: _Keys, old_set: set,
             link = link.parent
     hits = nk.hits.get(id(sm)) or []
     if old is not None and old.kind == "layer":
-        diffs = _definition_diff(old.definition, sm.definition, changed_args, sm)
+        diffs = _definition_diff(old, sm, changed_args)
         if diffs:
             return _own(sm, diffs)
         if old.parent_in_key and sm.parent_in_key and old.parent is not None and parent is not None \
@@ -1281,10 +1704,24 @@ def _verdict(m: CacheModel, sm: StepModel, nk: _Keys, ok: _Keys, old_set: set,
         if sm.keyword == "RUN":
             text += " (bind-mounted)"
         return _own(sm, text)
-    remote = [s for s in sm.sources if s.kind in ("url", "git") and s.text in nk.changed_remote]
+    maybe = nk.maybe.get(id(sm))
+    if maybe:
+        return _own(sm, "the .dockerignore changed and its previous rules are not known: what "
+                        f"{maybe[0].describe()} holds may have entered or left the build context "
+                        "(rebuilt unless the copied files are the same; --since REF reads the old rules)", False)
+    remote = [s for s in sm.sources if s.kind in ("url", "git") and s.text in nk.changed_remote and not s.checksum]
     if remote:
         return _own(sm, f"remote content changed: {remote[0].text}")
-    for src in sm.sources + [mt.source for mt in sm.mounts if mt.source is not None]:
+    inputs = sm.sources + [mt.source for mt in sm.mounts if mt.source is not None]
+    old_inputs = (old.sources + [mt.source for mt in old.mounts if mt.source is not None]) if old is not None else []
+    for k, src in enumerate(inputs):
+        if src.kind != "image":
+            continue
+        was = old_inputs[k] if k < len(old_inputs) and old_inputs[k].kind == "image" else None
+        if was is not None and was.image != src.image:
+            return _own(sm, f"--from image changed: {was.image} -> {src.image}; the copy is keyed on the "
+                            f"copied files: rebuilt unless {src.path} is the same in both", False)
+    for src in inputs:
         if src.kind != "stage" or src.stage is None:
             continue
         tok = nk.stage_content(src.stage, src.path)
@@ -1297,6 +1734,18 @@ def _verdict(m: CacheModel, sm: StepModel, nk: _Keys, ok: _Keys, old_set: set,
     if old is None:
         return _own(sm, "new instruction (not in the previous Dockerfile)")
     return _own(sm, "its cache key changed")
+
+
+def _own_change(m: CacheModel, sm: StepModel, old: Optional[StepModel], nk: _Keys, changed_args: list[str]) -> str:
+    """A certain cause of its own (its definition, changed context files), or ""."""
+    if old is not None and old.kind == "layer":
+        diffs = _definition_diff(old, sm, changed_args)
+        if diffs:
+            return diffs
+    hits = nk.hits.get(id(sm)) or []
+    if hits:
+        return _paths_text(m, list(dict.fromkeys(p for _, ps in hits for p in ps)))
+    return ""
 
 
 def _show(ref: Optional[str]) -> str:
@@ -1321,7 +1770,8 @@ def _paths_text(m: CacheModel, paths: list[str]) -> str:
     return "; ".join(out)
 
 
-def _definition_diff(old: dict, new: dict, changed_args: list[str], sm: StepModel) -> str:
+def _definition_diff(old_sm: StepModel, sm: StepModel, changed_args: list[str]) -> str:
+    old, new = old_sm.definition, sm.definition
     if old.get("op") != new.get("op"):
         return "the instruction changed"
     out = []
@@ -1333,19 +1783,8 @@ def _definition_diff(old: dict, new: dict, changed_args: list[str], sm: StepMode
                 out.append("its command text changed")
         if old.get("heredocs") != new.get("heredocs"):
             out.append("its heredoc script changed")
-        oe = dict(e.split("=", 1) for e in old.get("env", []))
-        ne = dict(e.split("=", 1) for e in new.get("env", []))
-        envd = sorted(k for k in set(oe) | set(ne) if oe.get(k) != ne.get(k))
-        if envd:
-            names = []
-            for k in envd:
-                if k in changed_args and k in sm.args:
-                    names.append(f"build arg {k}")
-                elif k in sm.env:
-                    names.append(f"ENV {k}")
-                else:
-                    names.append(f"ARG {k}")
-            out.append("its environment changed: " + ", ".join(names))
+        if old.get("env") != new.get("env"):
+            out.append(_env_diff(old_sm, sm, changed_args))
         for f, label in (("cwd", "working directory"), ("user", "USER"), ("mounts", "--mount options"),
                          ("network", "--network"), ("security", "--security")):
             if old.get(f) != new.get(f):
@@ -1366,28 +1805,61 @@ def _definition_diff(old: dict, new: dict, changed_args: list[str], sm: StepMode
     return "; ".join(out).replace(_SENTINEL, "")
 
 
+def _env_diff(old_sm: StepModel, sm: StepModel, changed_args: list[str]) -> str:
+    """Which variables of a RUN's environment differ (listing both: only when the keys differ)."""
+    oi = old_sm.chain.items() if old_sm.chain is not None else []
+    ni = sm.chain.items() if sm.chain is not None else []
+    oe, ne = dict(oi), dict(ni)
+    changed_names = {a.partition("=")[0] for a in changed_args}
+
+    def label(k: str) -> str:
+        kind = (sm.chain.kind(k) if sm.chain is not None and k in sm.chain else None) or \
+            (old_sm.chain.kind(k) if old_sm.chain is not None else None)
+        if kind != "env" and k in changed_names:
+            return f"build arg {k}"
+        return f"ENV {k}" if kind == "env" else f"ARG {k}"
+    envd = sorted(k for k in set(oe) | set(ne) if oe.get(k) != ne.get(k))
+    if envd:
+        shown = [label(k) for k in envd[:8]] + ([f"{len(envd) - 8} more"] if len(envd) > 8 else [])
+        return "its environment changed: " + ", ".join(shown)
+    # the same names and values in another order: BuildKit keys the list as ordered
+    opos = {k: i for i, (k, _) in enumerate(oi)}
+    order = [k for k, _ in ni]
+    by_old = sorted(order, key=lambda n: opos.get(n, -1))
+    moved = [k for k, j in zip(order, by_old) if k != j]
+    return "the order of its environment changed (" + ", ".join(label(k) for k in (moved or order)[:6]) + \
+        "): BuildKit keys the variables in the order they were last set"
+
+
 def _stage_change_text(m: CacheModel, nk: _Keys, old_set: set, src: Source, res: dict
                        ) -> tuple[str, bool, Optional[StepModel]]:
     """Why the content of ``src.path`` in its stage may differ from the previous build:
-    (reason, certain, the step where it starts)."""
+    (reason, certain, the step where it starts).  Certain only when a copy put changed files
+    there; a RUN that re-ran, a new base or an edited copy may still write the same bytes."""
     writers = nk.writers(src.stage, src.path)
+    label = src.stage.label
     for op in writers:  # a copy that wrote changed files there: certain
         if op.kind == "layer" and op.keyword != "RUN":
-            hits = nk.hits.get(id(op)) or []
+            hits = [p for s2, ps in (nk.hits.get(id(op)) or []) for p in ps if _lands_on(m, op, s2, p, src.path)]
             if hits:
-                return (f"{src.path} of stage {src.stage.label} changed: line {op.line} ({op.short}) copies it, and "
-                        + _paths_text(m, [p for _, ps in hits for p in ps]), True, op)
+                return (f"{src.path} of stage {label} changed: line {op.line} ({op.short}) copies it, and "
+                        + _paths_text(m, hits), True, op)
     for op in writers:
         r = res.get(id(op))
         rebuilt = r.rebuilt if r is not None else nk.key.get(id(op)) not in old_set
         if not rebuilt:
             continue
         if op.kind == "from":
-            return (f"stage {src.stage.label} has a new base, so {src.path} may differ", False, op)
+            return (f"stage {label} has a new base: rebuilt unless {src.path} comes out the same", False, op)
         if op.keyword == "RUN":
-            return (f"stage {src.stage.label} re-ran line {op.line} ({op.short}); what a RUN writes cannot be "
-                    f"known, so {src.path} may have changed", False, op)
-    return (f"{src.path} of stage {src.stage.label} changed", True, None)
+            w = run_writes(m, op)
+            what = (f"which writes {src.path}" if w is not None else
+                    f"and what it writes cannot be known")
+            return (f"stage {label} re-ran line {op.line} ({op.short}), {what}: rebuilt unless "
+                    f"{src.path} comes out the same", False, op)
+        return (f"line {op.line} ({op.short}) of stage {label} changed what it writes to {src.path}: "
+                "rebuilt unless the files come out the same", False, op)
+    return (f"{src.path} of stage {label} may have changed: rebuilt unless it comes out the same", False, None)
 
 
 def _cached_reason(m: CacheModel, sm: StepModel, res: dict) -> str:
@@ -1437,9 +1909,11 @@ def explain_reason(m: CacheModel, sm: StepModel) -> str:
     kw = sm.keyword
     if kw == "RUN":
         what = "its command"
-        envs = [f"ARG {a}" for a in sm.args] + [f"ENV {e}" for e in sm.env]
+        args, env, n_args, n_env = sm.variables(4)
+        envs = [f"ARG {a}" for a in args] + [f"ENV {e}" for e in env]
         if envs:
-            shown = ", ".join(envs[:4]) + (f" (+{len(envs) - 4})" if len(envs) > 4 else "")
+            more = n_args + n_env - len(envs)
+            shown = ", ".join(envs) + (f" (+{more})" if more > 0 else "")
             what += f", its environment ({shown})"
         what += ", working dir, user"
         if sm.mounts:

@@ -203,31 +203,114 @@ def migrate_command(path, write):
 
 
 @main.command("explain")
-@click.argument("dockerfile", type=click.Path(dir_okay=True))
+@click.argument("dockerfile", required=False, type=click.Path(dir_okay=True))
 @click.option("--context", "context", type=click.Path(), default=None,
               help="Build context directory (default: the Dockerfile's directory).")
 @click.option("--target", default=None, help="Stage to build (default: the last).")
-@click.option("--build-arg", "build_args", multiple=True, metavar="NAME=VALUE", help="Build arg (repeatable).")
-@click.option("--changed", "changed", multiple=True, metavar="PATH",
-              help="Context-relative path whose content changed; a path that does not exist means added/deleted (repeatable).")
-@click.option("--changed-arg", "changed_args", multiple=True, metavar="NAME",
-              help="Build arg whose value changed since the last build (repeatable).")
+@click.option("--build-arg", "build_args", multiple=True, metavar="NAME=VALUE",
+              help="Build arg (repeatable; over the config's build-args).")
+@click.option("--changed", "changed", multiple=True, metavar="PATH|URL",
+              help="Context-relative path whose content changed (a path that does not exist: added/deleted), "
+                   "or the URL of a remote ADD whose content changed (repeatable).")
+@click.option("--changed-arg", "changed_args", multiple=True, metavar="NAME[=OLD]",
+              help="Build arg whose value differs from the last build's: NAME=OLD gives the value the last "
+                   "build passed; NAME alone means the last build did not pass it when --build-arg passes it "
+                   "now, else that its old value is unknown (repeatable).")
 @click.option("--previous", "previous", type=click.Path(), default=None, metavar="OLD_DOCKERFILE",
               help="The Dockerfile as it was at the last build: its differences count as changes.")
+@click.option("--previous-dockerignore", "previous_dockerignore", type=click.Path(), default=None, metavar="FILE",
+              help="The .dockerignore the last build used ('' for none): what entered or left the context counts.")
+@click.option("--since", "since", default=None, metavar="REF",
+              help="Read the what-if from git: files changed since revision REF, the Dockerfile, .dockerignore and "
+                   "config build-args as they were there. Without DOCKERFILE: every Dockerfile under the current "
+                   "directory, one line each.")
 @click.option("--format", "fmt", type=click.Choice(["tty", "json", "mermaid", "dot"]), default="tty")
 @click.option("--no-color", is_flag=True, help="Plain output (also NO_COLOR=1).")
 @interruptible
-def explain_command(dockerfile, context, target, build_args, changed, changed_args, previous, fmt, no_color):
-    """Show each step's layer and what invalidates its cache; with --changed, --changed-arg
-    or --previous, which steps a rebuild re-runs and why."""
+def explain_command(dockerfile, context, target, build_args, changed, changed_args, previous, previous_dockerignore,
+                    since, fmt, no_color):
+    """Show each step's layer and what invalidates its cache; with --changed, --changed-arg,
+    --previous or --since, which steps a rebuild re-runs and why."""
+    import os
     from ..cache.explain import ExplainError, explain
-    from ..report.explain import render
-    try:
-        ex = explain(dockerfile, context=context, target=target, build_args=parse_build_args(build_args),
-                     changed=list(changed), changed_args=list(changed_args), previous=previous)
-    except ExplainError as exc:
-        fail(str(exc).splitlines()[0] if str(exc) else "cannot explain this Dockerfile")
-    write_stdout(render(ex, fmt, color=fmt == "tty" and use_color(no_color)))
+    from ..engine.settings import ConfigError, find_config, forget_configs, load_config, settings_near
+    from ..report.explain import render, render_json, render_summary
+    cli_args = parse_build_args(build_args)
+    forget_configs()  # a config read earlier in this process may have changed since
+
+    def config_args(path: str) -> tuple[dict, dict | None]:
+        """(this build's args, the previous build's when --since finds other config build-args at REF)."""
+        try:
+            now = {**settings_near(path, {}).build_args, **cli_args}
+            cfg = find_config(os.path.dirname(os.path.abspath(path))) if since else None
+        except ConfigError as exc:
+            fail(str(exc).splitlines()[0])
+        if not cfg:
+            return now, None
+        import tempfile
+        from ..cache.since import SinceError, repository_root, resolve, show
+        try:
+            root = repository_root(cfg)
+            real = os.path.realpath(cfg)
+            if not real.startswith(root.rstrip(os.sep) + os.sep):
+                return now, None
+            blob = show(resolve(since, root), os.path.relpath(real, root).replace(os.sep, "/"), root)
+        except SinceError:
+            return now, None  # the Dockerfile's own --since check says what is wrong
+        old: dict = {}
+        if blob is not None:
+            with tempfile.TemporaryDirectory(prefix="layerlint-since-") as tmp:
+                at = os.path.join(tmp, os.path.basename(cfg))  # same name: pyproject.toml stays one
+                with open(at, "wb") as fh:
+                    fh.write(blob)
+                try:
+                    old = dict(load_config(at).build_args)
+                except ConfigError:
+                    return now, None  # unreadable at REF: assume the same build args
+        old = {**old, **cli_args}
+        return now, (old if old != now else None)
+
+    def one(path: str, ctx):
+        args, old_args = config_args(path)
+        return explain(path, context=ctx, target=target, build_args=args, changed=list(changed),
+                       changed_args=list(changed_args), previous=previous, previous_build_args=old_args,
+                       previous_dockerignore=previous_dockerignore, since=since)
+
+    if dockerfile is None:
+        if not since:
+            fail("missing DOCKERFILE (or give --since REF to explain every Dockerfile under the current directory)")
+        if context or previous or fmt in ("mermaid", "dot"):
+            fail("--context, --previous, --format mermaid/dot need a DOCKERFILE")
+        from ..cache.since import SinceError, repository_root, resolve
+        from ..engine.discover import discover
+        try:
+            resolve(since, repository_root(os.getcwd()))
+        except SinceError as exc:
+            fail(str(exc))
+        found, errors = [], []
+        for path in discover("."):
+            path = os.path.normpath(path)  # `svc/Dockerfile`, as the lint reports it
+            try:
+                found.append(one(path, None).data)
+            except ExplainError as exc:
+                errors.append({"dockerfile": path, "error": str(exc).splitlines()[0] if str(exc) else "cannot explain"})
+        data = {"since": since, "dockerfiles": found, "errors": errors}
+        write_stdout(render_json(data) if fmt == "json" else
+                     render_summary(data, color=use_color(no_color)) or "no Dockerfile found\n")
+        if errors:
+            raise SystemExit(2)
+        return
+    import gc
+    gc.disable()  # everything built here lives to the end: a collection finds nothing, yet each
+    try:  # full one walks every object so far (as engine.lint_file.without_cycle_collector)
+        try:
+            ex = one(dockerfile, context)
+        except ExplainError as exc:
+            fail(str(exc).splitlines()[0] if str(exc) else "cannot explain this Dockerfile")
+        text = render(ex, fmt, color=fmt == "tty" and use_color(no_color))
+    finally:
+        gc.enable()
+    write_stdout(text)
 
 
 @main.command("server")

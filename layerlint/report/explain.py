@@ -44,6 +44,8 @@ def render_json(data: dict) -> str:
 # --------------------------------------------------------------------------------------
 
 def _mark(step: dict) -> tuple[str, Optional[str]]:
+    if step["rebuilt"] is True and step.get("verdict") == "unless-identical":
+        return "REBUILT unless identical", "bold yellow"
     if step["rebuilt"] is True:
         return "REBUILT", "bold red"
     if step["rebuilt"] is False:
@@ -70,9 +72,16 @@ def _tty_lines(data: dict):
             parts.append("build args " + ", ".join(wi["changed_args"]))
         if wi["previous"]:
             parts.append("previous " + wi["previous"])
+        since = wi.get("since")
+        if since:
+            parts.insert(0, f"since {since['ref']} ({since['commit'][:12]})")
         yield [("what-if: ", "bold"), ("; ".join(parts) or "nothing", None)]
         for n in wi["notes"]:
             yield [("  note: ", "yellow"), (n, None)]
+        for url in wi.get("remote_unknown") or []:
+            yield [("  unknown: ", "magenta"), (url, None),
+                   (" is re-checked by the builder on every build; whether it changed cannot be known "
+                    "(--changed URL says it did)", "dim")]
     for ga in data["global_args"]:
         yield [("  ", None), (f"{ga['line']:>4}  ", "dim"), (_one_line(ga["text"]), None), ("   ", None),
                (ga["reason"], "dim")]
@@ -105,10 +114,34 @@ def _tty_lines(data: dict):
     if wi:
         steps = [s for st in data["stages"] for s in st["steps"]]
         n = sum(1 for s in steps if s["rebuilt"] is True)
+        u = sum(1 for s in steps if s["rebuilt"] is True and s.get("verdict") == "unless-identical")
         c = sum(1 for s in steps if s["rebuilt"] is False and s["kind"] == "layer")
         yield []
         yield [(f"{n} step{'s' if n != 1 else ''} rebuilt", "bold red" if n else "bold green"),
+               (f" ({n - u} certain, {u} unless the files they copy come out the same)" if u else "", None),
                (f", {c} layer{'s' if c != 1 else ''} from cache", None)]
+        summary = wi.get("summary")
+        if summary:
+            yield [(summary["text"], "bold")]
+
+
+def summary_lines(data: dict):
+    """The one-line answer of each Dockerfile (``data``: one explain JSON, or the --since
+    object of several): ``path: this change re-runs N of M steps, from line L: why``."""
+    items = data["dockerfiles"] if "dockerfiles" in data else [data]
+    for d in items:
+        s = (d.get("what_if") or {}).get("summary")
+        if s is None:
+            continue
+        yield [(d["dockerfile"], "bold"), (": ", None), (s["text"], "bold red" if s["rerun"] else "bold green")]
+        for url in s.get("unknown") or []:
+            yield [("  unknown: ", "magenta"), (url, None), (" (remote content re-checked on every build)", "dim")]
+    for e in data.get("errors", []):
+        yield [(e["dockerfile"], "bold"), (": ", None), ("error: " + e["error"], "red")]
+
+
+def render_summary(data: dict, color: bool = False) -> str:
+    return _render_lines(summary_lines(data), color)
 
 
 def _one_line(text: str) -> str:
@@ -116,8 +149,14 @@ def _one_line(text: str) -> str:
 
 
 def render_tty(data: dict, color: bool = False) -> str:
+    if "dockerfiles" in data:  # --since over several Dockerfiles: one line each
+        return render_summary(data, color)
+    return _render_lines(_tty_lines(data), color)
+
+
+def _render_lines(segments, color: bool) -> str:
     # paths, instructions and reasons come from the repository: nothing of them drives the terminal
-    lines = [[(printable(t), style) for t, style in segs] for segs in _tty_lines(data)]
+    lines = [[(printable(t), style) for t, style in segs] for segs in segments]
     if not color:
         return "\n".join("".join(t for t, _ in segs) for segs in lines) + "\n"
     from io import StringIO
