@@ -687,3 +687,21 @@ def test_the_readme_workflow_uploads_sarif_safely_and_matches_the_action():
     table = {m for row in section.splitlines() if row.startswith("| `")
              for m in re.findall(r"`([a-z-]+)`", row.split("|")[1])}
     assert set(load()["inputs"]) <= table, sorted(set(load()["inputs"]) - table)
+
+
+def test_a_pull_request_summary_says_what_it_re_runs(workspace, tmp_path):
+    def edit(repo):
+        (repo / "svc" / "app.py").write_text("print(2)\n")
+    files = {"svc/Dockerfile": "FROM python:3.12-slim\nWORKDIR /app\nCOPY requirements.txt .\n"
+                               "RUN pip install -r requirements.txt\nCOPY . .\nRUN python -m compileall .\n",
+             "svc/requirements.txt": "flask==3.0.3\n", "svc/app.py": "print(1)\n"}
+    event = pull_request(workspace, edit, files)
+    r = run_action(workspace, tmp_path / "pr", event_name="pull_request", event=event, fail_on="none")
+    assert r.rc == 0, r.log
+    assert "## What this pull request re-runs" in r.summary
+    assert "This change re-runs 2 of 5 steps, from line 5: app.py changed." in r.summary
+    assert ":::rebuilt" in r.summary and "```mermaid" in r.summary  # the stage graph, coloured
+    r = run_action(workspace, tmp_path / "off", event_name="pull_request", event=event, fail_on="none", explain="false")
+    assert "What this pull request re-runs" not in r.summary
+    r = run_action(workspace, tmp_path / "push", fail_on="none")  # not a pull request: nothing to compare
+    assert "What this pull request re-runs" not in r.summary

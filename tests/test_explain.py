@@ -223,3 +223,19 @@ def test_variable_lists_are_capped_with_totals(tmp_path):
     assert len(dep["args"]) + len(dep["env"]) == 20 and dep["env_total"] == 30 and dep["args_total"] == 1
     assert dep["env"][0] == "V3" and dep["args"] == ["A"]  # what it uses first, then the latest set
     assert "its environment (ARG A, ENV V3, ENV V29, ENV V28 (+27))" in data["stages"][0]["steps"][-1]["reason"]
+
+
+def test_markdown_says_what_a_change_re_runs_and_keeps_repository_text_inert():
+    from layerlint.report.explain import md_code, md_text, render_markdown
+    data = {"dockerfile": "a`b<script>.Dockerfile", "stages": [{"needed": True, "steps": [
+        {"line": 1, "kind": "from", "rebuilt": False}, {"line": 2, "kind": "layer", "rebuilt": False},
+        {"line": 3, "kind": "layer", "rebuilt": True, "cause": "[x](http://e) *changed*", "cause_line": 3}]}],
+        "what_if": {}}
+    md = render_markdown([(data, None)])
+    assert md.startswith("#### `` a`b<script>.Dockerfile ``") or md.startswith("#### ``a`b<script>.Dockerfile``")
+    assert "This change re-runs 1 of 2 steps, from line 3: \\[x\\]\\(http://e\\) \\*changed\\*." in md
+    assert md_text("<img src=x onerror=alert(1)>") == "\\<img src=x onerror=alert\\(1\\)\\>"
+    assert md_code("x``y") == "```x``y```"
+    quiet = dict(data, stages=[{"needed": True, "steps": [{"line": 2, "kind": "layer", "rebuilt": False}]}])
+    assert "re-runs none of the 1 step" in render_markdown([(quiet, {"stages": []})])
+    assert "```mermaid" not in render_markdown([(quiet, {"stages": []})])  # nothing re-runs: no graph

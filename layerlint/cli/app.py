@@ -224,7 +224,8 @@ def migrate_command(path, write):
               help="Read the what-if from git: files changed since revision REF, the Dockerfile, .dockerignore and "
                    "config build-args as they were there. Without DOCKERFILE: every Dockerfile under the current "
                    "directory, one line each.")
-@click.option("--format", "fmt", type=click.Choice(["tty", "json", "mermaid", "dot"]), default="tty")
+@click.option("--format", "fmt", type=click.Choice(["tty", "json", "mermaid", "dot", "markdown"]), default="tty",
+              help="markdown: what the change re-runs and the stage graph, for a CI job summary or a PR comment.")
 @click.option("--no-color", is_flag=True, help="Plain output (also NO_COLOR=1).")
 @interruptible
 def explain_command(dockerfile, context, target, build_args, changed, changed_args, previous, previous_dockerignore,
@@ -287,16 +288,23 @@ def explain_command(dockerfile, context, target, build_args, changed, changed_ar
             resolve(since, repository_root(os.getcwd()))
         except SinceError as exc:
             fail(str(exc))
-        found, errors = [], []
+        found, errors, diagrams = [], [], []
         for path in discover("."):
             path = os.path.normpath(path)  # `svc/Dockerfile`, as the lint reports it
             try:
-                found.append(one(path, None).data)
+                ex = one(path, None)
+                found.append(ex.data)
+                diagrams.append(ex.diagram)
             except ExplainError as exc:
                 errors.append({"dockerfile": path, "error": str(exc).splitlines()[0] if str(exc) else "cannot explain"})
         data = {"since": since, "dockerfiles": found, "errors": errors}
-        write_stdout(render_json(data) if fmt == "json" else
-                     render_summary(data, color=use_color(no_color)) or "no Dockerfile found\n")
+        if fmt == "markdown":
+            from ..report.explain import render_markdown
+            write_stdout(render_markdown(list(zip(found, diagrams)) + [(e, None) for e in errors])
+                         or "No Dockerfile found.\n")
+        else:
+            write_stdout(render_json(data) if fmt == "json" else
+                         render_summary(data, color=use_color(no_color)) or "no Dockerfile found\n")
         if errors:
             raise SystemExit(2)
         return

@@ -21,6 +21,8 @@ FORMATS = ("tty", "json", "mermaid", "dot")
 
 def render(ex, fmt: str, color: bool = False) -> str:
     """``ex``: a ``cache.explain.Explanation``."""
+    if fmt == "markdown":
+        return render_markdown([(ex.data, ex.diagram)])
     if fmt == "json":
         return render_json(ex.data)
     if fmt == "mermaid":
@@ -138,6 +140,47 @@ def summary_lines(data: dict):
             yield [("  unknown: ", "magenta"), (url, None), (" (remote content re-checked on every build)", "dim")]
     for e in data.get("errors", []):
         yield [(e["dockerfile"], "bold"), (": ", None), ("error: " + e["error"], "red")]
+
+
+MERMAID_MAX = 50_000  # characters: GitHub's Mermaid renders nothing past this
+
+
+def render_markdown(items, subject: str = "this change") -> str:
+    """Markdown for a CI job summary or a pull-request comment: per Dockerfile (``items``:
+    ``(explain JSON, stage diagram or None)``), the one-line answer of what the change re-runs
+    (``cache.explain.rerun_summary``) and the stage graph with what it re-runs marked."""
+    from ..cache.explain import rerun_summary
+    out = []
+    for data, diagram in items:
+        head = md_code(data.get("dockerfile") or "Dockerfile")
+        if "error" in data:
+            out.append(f"#### {head}\n\n{md_text(data['error'])}\n")
+            continue
+        answer = rerun_summary(data, subject)
+        out.append(f"#### {head}\n\n{md_text(answer['text'][:1].upper() + answer['text'][1:])}.\n")
+        if diagram and answer["rerun"]:
+            graph = mermaid(diagram)
+            if len(graph) <= MERMAID_MAX:
+                out.append(f"```mermaid\n{graph}\n```\n")
+            else:
+                out.append(f"_(stage graph not drawn: {len(graph):,} characters, over Mermaid's "
+                           f"{MERMAID_MAX:,})_\n")
+    return "\n".join(out)
+
+
+def md_code(text: str) -> str:
+    """``text`` as inline code that no backquote in it can close."""
+    text = " ".join(printable(text).split())
+    fence = "`"
+    while fence in text:
+        fence += "`"
+    return f"{fence} {text} {fence}" if text.startswith("`") or text.endswith("`") else f"{fence}{text}{fence}"
+
+
+def md_text(text: str) -> str:
+    """Repository text as Markdown that renders as written (no HTML, links or emphasis from it)."""
+    text = " ".join(printable(text).split())
+    return "".join("\\" + c if c in "\\`*_{}[]()<>#+!|~&" else c for c in text)
 
 
 def render_summary(data: dict, color: bool = False) -> str:
