@@ -1854,7 +1854,7 @@ def _stage_change_text(m: CacheModel, nk: _Keys, old_set: set, src: Source, res:
         if op.keyword == "RUN":
             w = run_writes(m, op)
             what = (f"which writes {src.path}" if w is not None else
-                    f"and what it writes cannot be known")
+                    "and what it writes cannot be known")
             return (f"stage {label} re-ran line {op.line} ({op.short}), {what}: rebuilt unless "
                     f"{src.path} comes out the same", False, op)
         return (f"line {op.line} ({op.short}) of stage {label} changed what it writes to {src.path}: "

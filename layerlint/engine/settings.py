@@ -783,7 +783,6 @@ def _closest(key: str, candidates) -> tuple[Optional[str], float]:
 
 
 def _check_selectors(table: dict, at: tuple, where: _Where) -> None:
-    from ..rules import find_rule
     for key in ("select", "extend-select", "ignore"):
         for i, sel in enumerate(table.get(key, [])):
             if len(sel) > _MAX_HINTED:  # no selector is that long; selector_error's did-you-mean would be slow
@@ -958,7 +957,6 @@ def _merge_rule_options(base: dict, tables: dict) -> dict:
     """``base`` (rule code -> options) with ``tables`` (rule code or name -> options) over it."""
     if not tables:
         return base
-    from ..rules import find_rule
     out = {k: dict(v) for k, v in base.items()}
     for key, table in tables.items():
         rule = config_rule(key)
