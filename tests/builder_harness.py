@@ -661,6 +661,24 @@ def pick_engine() -> str:
     return "modern" if modern_missing() is None else "20.10"
 
 
+
+def stop_daemon(proc) -> None:
+    """End a private dockerd: SIGTERM, then SIGKILL if it is still there after 30 s."""
+    if proc is None:
+        return
+    try:
+        os.kill(proc.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        pass
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        try:
+            os.kill(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        proc.wait(timeout=10)
+
 class Builder:
     """A private dockerd for the length of one test session."""
 
@@ -789,21 +807,8 @@ class Builder:
             raise BuilderUnavailable(f"cannot create the busybox base image: {exc}") from None
 
     def stop(self) -> None:
-        if self.proc is not None:
-            pid = self.proc.pid
-            try:
-                os.kill(pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
-            try:
-                self.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                try:
-                    os.kill(pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-                self.proc.wait(timeout=10)
-            self.proc = None
+        stop_daemon(self.proc)
+        self.proc = None
         # overlay mounts may linger briefly under the data root; ignore what cannot be removed
         shutil.rmtree(self.work, ignore_errors=True)
 

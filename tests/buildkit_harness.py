@@ -26,7 +26,6 @@ import json
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -143,21 +142,8 @@ class Engine:
             raise EngineUnavailable(f"cannot create the busybox base image: {p.stderr.decode(errors='replace')[-300:]}")
 
     def stop(self) -> None:
-        if self.proc is not None:
-            pid = self.proc.pid
-            try:
-                os.kill(pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
-            try:
-                self.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                try:
-                    os.kill(pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-                self.proc.wait(timeout=10)
-            self.proc = None
+        builder_harness.stop_daemon(self.proc)
+        self.proc = None
         if self.work is not None:
             # overlay mounts may linger briefly under the data root; ignore what cannot be removed
             shutil.rmtree(self.work, ignore_errors=True)

@@ -52,3 +52,17 @@ def ctx_dir(tmp_path, files: dict) -> str:
         else:
             p.write_text(content)
     return str(tmp_path)
+
+
+def say_past_capture(request, text: str, red: bool = False) -> None:
+    """Print past pytest's output capture, so the line shows even with -q."""
+    tr = request.config.pluginmanager.get_plugin("terminalreporter")
+    capman = request.config.pluginmanager.get_plugin("capturemanager")
+    if tr is None:
+        return
+    if capman is not None:
+        with capman.global_and_fixture_disabled():
+            tr.ensure_newline()
+            tr.write_line(text, red=red, yellow=not red, bold=True)
+    else:
+        tr.write_line(text, red=red, yellow=not red, bold=True)

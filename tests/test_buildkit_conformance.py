@@ -39,6 +39,7 @@ from layerlint.rules import all_rules
 from layerlint.syntax import parse_bytes
 
 from . import buildkit_harness as bk
+from .helpers import say_past_capture as _say
 
 pytestmark = pytest.mark.slow  # a real BuildKit, about 250 checks
 
@@ -211,20 +212,6 @@ DEVIATIONS = [
 # --------------------------------------------------------------------------------------
 # running both
 # --------------------------------------------------------------------------------------
-
-def _say(request, text: str, red: bool = False) -> None:
-    """Print past pytest's output capture, so the line shows even with -q."""
-    tr = request.config.pluginmanager.get_plugin("terminalreporter")
-    capman = request.config.pluginmanager.get_plugin("capturemanager")
-    if tr is None:
-        return
-    if capman is not None:
-        with capman.global_and_fixture_disabled():
-            tr.ensure_newline()
-            tr.write_line(text, red=red, yellow=not red, bold=True)
-    else:
-        tr.write_line(text, red=red, yellow=not red, bold=True)
-
 
 def _compare(engine: bk.Engine, fx: dict) -> None:
     """Run both on one fixture; fill in fx["bk"], fx["ll"] (keyed findings) and fx["result"]."""

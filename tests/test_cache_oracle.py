@@ -24,26 +24,13 @@ import time
 import pytest
 
 from . import builder_harness as harness
+from .helpers import say_past_capture as _say
 
 pytestmark = pytest.mark.slow  # real builds
 
 SCENARIOS = [s for s in harness.all_scenarios() if s.builder]
 NOT_BUILDER = [s for s in harness.all_scenarios() if not s.builder]
 CASES = [(sc, store) for sc in SCENARIOS for store in sc.stores]
-
-
-def _say(request, text: str, red: bool = False) -> None:
-    """Print past pytest's output capture, so the line shows even with -q."""
-    tr = request.config.pluginmanager.get_plugin("terminalreporter")
-    capman = request.config.pluginmanager.get_plugin("capturemanager")
-    if tr is None:
-        return
-    if capman is not None:
-        with capman.global_and_fixture_disabled():
-            tr.ensure_newline()
-            tr.write_line(text, red=red, yellow=not red, bold=True)
-    else:
-        tr.write_line(text, red=red, yellow=not red, bold=True)
 
 
 def _run_all(b, cases, results, errors, skipped):

@@ -165,6 +165,22 @@ def _add(out: list, word, cwd, env) -> None:
     out.append(p)
 
 
+def _opt_word(o):
+    """An option's value as a shell word (the value alone when it came glued: ``-C/x``)."""
+    return o.value_word or _W(o.value or "")
+
+
+def _into(out: list, word, cwd, env) -> None:
+    """A tool writes into ``word`` (a directory option or operand), else into the working
+    directory, which must be known."""
+    if word is not None:
+        _add(out, word, cwd, env)
+    elif cwd is None:
+        raise _Unknown()
+    else:
+        out.append(cwd)
+
+
 def _redirects(redirects, cwd, env, out) -> None:
     for op, target in redirects:
         if ">" not in op or target is None:
@@ -216,7 +232,7 @@ def _command(words, assignments, cwd, env, out) -> None:
                                             "--field-separator"))
         for o in p.opts:
             if o.name in ("-o", "--output") and o.value is not None:
-                _add(out, o.value_word or _W(o.value), cwd, env)
+                _add(out, _opt_word(o), cwd, env)
         return
     if prog in _READ_ONLY:
         return
@@ -252,7 +268,7 @@ def _command(words, assignments, cwd, env, out) -> None:
                 _add(out, w, cwd, env)
             return
         if target:
-            _add(out, target[0].value_word or _W(target[0].value or ""), cwd, env)
+            _add(out, _opt_word(target[0]), cwd, env)
             dests = []
         elif ops:
             dests = [ops[-1]]
@@ -280,12 +296,7 @@ def _command(words, assignments, cwd, env, out) -> None:
     if prog == "unzip":
         p = parse_options(args, "dx", ())
         d = p.first("-d")
-        if d is not None:
-            _add(out, d.value_word or _W(d.value or ""), cwd, env)
-        elif cwd is None:
-            raise _Unknown()
-        else:
-            out.append(cwd)
+        _into(out, _opt_word(d) if d is not None else None, cwd, env)
         return
     if prog == "curl":
         _curl(args, cwd, env, out)
@@ -300,12 +311,7 @@ def _command(words, assignments, cwd, env, out) -> None:
                                                 "--shallow-exclude", "--server-option", "--bundle-uri"))
         if any(o.name.startswith(("--separate-git-dir", "--template")) for o in p.opts):
             raise _Unknown()
-        if len(p.operands) >= 2:
-            _add(out, p.operands[1], cwd, env)
-        elif cwd is None:
-            raise _Unknown()
-        else:
-            out.append(cwd)
+        _into(out, p.operands[1] if len(p.operands) >= 2 else None, cwd, env)
         return
     raise _Unknown()
 
@@ -338,12 +344,7 @@ def _tar(args, cwd, env, out) -> None:
         raise _Unknown()
     if extract:
         d = [o for o in p.opts if o.name in ("-C", "--directory")]
-        if d:
-            _add(out, d[-1].value_word or _W(d[-1].value or ""), cwd, env)
-        elif cwd is None:
-            raise _Unknown()
-        else:
-            out.append(cwd)
+        _into(out, _opt_word(d[-1]) if d else None, cwd, env)
         return
     f = [o for o in p.opts if o.name in ("-f", "--file")]
     if flags and "f" in flags and not f:  # `tar czf out.tgz dir`: the first operand is the file
@@ -354,7 +355,7 @@ def _tar(args, cwd, env, out) -> None:
     if not f:
         raise _Unknown()
     if f[-1].value != "-":
-        _add(out, f[-1].value_word or _W(f[-1].value or ""), cwd, env)
+        _add(out, _opt_word(f[-1]), cwd, env)
 
 
 def _curl(args, cwd, env, out) -> None:
@@ -371,7 +372,7 @@ def _curl(args, cwd, env, out) -> None:
                       "--etag-save", "--libcurl", "--stderr"):
             if o.value in (None, "-"):
                 continue
-            _add(out, o.value_word or _W(o.value), cwd, env)
+            _add(out, _opt_word(o), cwd, env)
         elif o.name in ("-O", "--remote-name", "--remote-name-all", "-J", "--remote-header-name"):
             remote = True
         elif o.name == "--output-dir":
@@ -380,12 +381,7 @@ def _curl(args, cwd, env, out) -> None:
             if o.name != "--create-dirs":
                 raise _Unknown()  # a config file may name outputs
     if remote:
-        if out_dir is not None:
-            _add(out, out_dir.value_word or _W(out_dir.value or ""), cwd, env)
-        elif cwd is None:
-            raise _Unknown()
-        else:
-            out.append(cwd)
+        _into(out, _opt_word(out_dir) if out_dir is not None else None, cwd, env)
 
 
 def _wget(args, cwd, env, out) -> None:
@@ -398,19 +394,14 @@ def _wget(args, cwd, env, out) -> None:
     doc = [o for o in p.opts if o.name in ("-O", "--output-document")]
     for o in p.opts:
         if o.name in ("-o", "--output-file", "-a", "--append-output"):
-            _add(out, o.value_word or _W(o.value or ""), cwd, env)
+            _add(out, _opt_word(o), cwd, env)
         elif o.name in ("-i", "--input-file", "-e", "--execute", "-r", "--recursive", "-m", "--mirror"):
             raise _Unknown()
     if doc:
         if doc[-1].value != "-":
-            _add(out, doc[-1].value_word or _W(doc[-1].value or ""), cwd, env)
+            _add(out, _opt_word(doc[-1]), cwd, env)
     else:
         d = [o for o in p.opts if o.name in ("-P", "--directory-prefix")]
-        if d:
-            _add(out, d[-1].value_word or _W(d[-1].value or ""), cwd, env)
-        elif cwd is None:
-            raise _Unknown()
-        else:
-            out.append(cwd)
+        _into(out, _opt_word(d[-1]) if d else None, cwd, env)
     # wget keeps its HSTS database in $HOME/.wget-hsts
     out.extend(("/root", "/home"))

@@ -55,7 +55,7 @@ def shellcheck_matches(sel: str, code: str) -> bool:
 def selector_error(sel: str, where: str = "") -> Optional[str]:
     """None when ``sel`` is a known selector, else why it is not (``where``: the option or key it
     was given in, for the message)."""
-    from ..rules import all_rules, by_buildkit_name, by_hadolint_code, find_rule
+    from ..rules import all_rules, by_buildkit_name, find_rule
     s = sel.strip()
     at = f" in {where}" if where else ""
     if not s:
@@ -65,15 +65,21 @@ def selector_error(sel: str, where: str = "") -> Optional[str]:
         return None
     if any(r.code.startswith(up) for r in all_rules().values()):
         return None
-    if any(c.upper() == up for c in by_hadolint_code()) or s.lower() in by_buildkit_name():
-        return None
+    if is_hadolint_code(s) or s.lower() in by_buildkit_name():
+        return None  # a real hadolint rule layerlint does not cover selects nothing
     if up.startswith("DL"):
-        from ..rules.hadolint_codes import HADOLINT_CODES, HADOLINT_REMOVED
-        if up in HADOLINT_CODES or up in HADOLINT_REMOVED:
-            return None  # a real hadolint rule layerlint does not cover: it selects nothing
         return f"unknown rule selector '{sel}'{at}: hadolint has no rule {up} (see docs/parity.md)"
     hint = did_you_mean(s)
     return f"unknown rule selector '{sel}'{at}" + (f"; did you mean '{hint}'?" if hint else " (see `layerlint rules`)")
+
+
+def is_hadolint_code(key: str) -> bool:
+    """A hadolint rule code (DL3008), whether or not a layerlint rule covers it (a hadolint
+    config carried over keeps the codes of rules layerlint does not have: they name nothing)."""
+    from ..rules import by_hadolint_code
+    from ..rules.hadolint_codes import HADOLINT_CODES, HADOLINT_REMOVED
+    up = key.strip().upper()
+    return up in by_hadolint_code() or up in HADOLINT_CODES or up in HADOLINT_REMOVED
 
 
 def did_you_mean(key: str) -> str:

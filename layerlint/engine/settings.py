@@ -793,7 +793,7 @@ def _check_selectors(table: dict, at: tuple, where: _Where) -> None:
                 raise where.error(at + (key, i), problem)
     seen: dict[str, str] = {}
     for code in table.get("severity", {}):
-        if _is_hadolint_code(code):  # part of a rule (its findings of that hadolint rule): no clash
+        if selection.is_hadolint_code(code):  # part of a rule (its findings of that hadolint rule): no clash
             continue
         rule = config_rule(code)
         if rule is None and not selection.is_shellcheck_selector(code):
@@ -810,7 +810,7 @@ LEVELS = ("error", "warning", "info", "style")
 
 def severity_key_problem(key: str) -> Optional[str]:
     """None when ``key`` may be a key of the ``severity`` table, else why not."""
-    if _is_hadolint_code(key) or config_rule(key) is not None or selection.is_shellcheck_selector(key):
+    if selection.is_hadolint_code(key) or config_rule(key) is not None or selection.is_shellcheck_selector(key):
         return None
     return f"unknown rule '{_dotted([key])}'{_rule_hint(key)}"
 
@@ -864,15 +864,6 @@ def cli_rule_options(values: dict) -> dict[str, dict]:
             raise ValueError(f"{flag}: {problem}")
         out.setdefault(rule.code, {})[name] = value
     return out
-
-
-def _is_hadolint_code(key: str) -> bool:
-    """A hadolint rule code (DL3008), whether or not a layerlint rule covers it (a hadolint
-    config carried over keeps the codes of rules layerlint does not have: they name nothing)."""
-    from ..rules import by_hadolint_code
-    from ..rules.hadolint_codes import HADOLINT_CODES, HADOLINT_REMOVED
-    up = key.strip().upper()
-    return up in by_hadolint_code() or up in HADOLINT_CODES or up in HADOLINT_REMOVED
 
 
 def config_rule(key: str):
